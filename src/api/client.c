@@ -1,0 +1,192 @@
+#include "api/client_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/request.h"
+#include "common/mem.h"
+#include "common/timeutil.h"
+
+#define DEFAULT_REQUEST_TIMEOUT_MS 30000L
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000L
+#define DEFAULT_LIST_ATTEMPTS 8
+#define DEFAULT_LIST_BACKOFF_MS 200L
+
+static bool header_safe(const char *value)
+{
+	for (const char *p = value; *p; p++) {
+		if (*p == '\r' || *p == '\n')
+			return false;
+	}
+	return true;
+}
+
+int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag)
+{
+	sc_api_client *client;
+
+	*out = NULL;
+	if (!config->base_url || !config->base_url[0])
+		return sc_diag_error(diag, NULL, 0, 0, "api: no base URL");
+	if (!config->api_key || !config->api_key[0])
+		return sc_diag_error(diag, NULL, 0, 0, "api: no API key");
+	if (!header_safe(config->api_key))
+		return sc_diag_error(diag, NULL, 0, 0, "api: the API key holds a line break");
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl failed to initialise");
+	client = sc_calloc(1, sizeof(*client));
+	client->multi = curl_multi_init();
+	if (!client->multi) {
+		free(client);
+		curl_global_cleanup();
+		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl failed to initialise");
+	}
+	client->base_url = sc_api_base_trim(config->base_url);
+	client->key_header = sc_asprintf("X-API-Key: %s", config->api_key);
+	client->insecure = config->insecure;
+	client->request_timeout_ms =
+		config->request_timeout_ms > 0 ? config->request_timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
+	client->connect_timeout_ms =
+		config->connect_timeout_ms > 0 ? config->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
+	client->filter_style = config->filter_style;
+	client->trace = config->trace;
+	client->trace_ctx = config->trace_ctx;
+	client->list_attempts = config->list_attempts ? config->list_attempts : DEFAULT_LIST_ATTEMPTS;
+	client->list_backoff_ms =
+		config->list_backoff_ms > 0 ? config->list_backoff_ms : DEFAULT_LIST_BACKOFF_MS;
+	*out = client;
+	return 0;
+}
+
+void sc_api_client_free(sc_api_client *client)
+{
+	if (!client)
+		return;
+	/* Transfers still queued belong to the caller; just forget them. */
+	for (size_t i = 0; i < client->done_count; i++)
+		client->done[i]->queued = false;
+	free(client->done);
+	curl_multi_cleanup(client->multi);
+	free(client->base_url);
+	sc_api_secret_free(client->key_header);
+	free(client);
+	curl_global_cleanup();
+}
+
+const char *sc_api_client_base(const sc_api_client *client)
+{
+	return client->base_url;
+}
+
+sc_filter_style sc_api_client_filter_style(const sc_api_client *client)
+{
+	return client->filter_style;
+}
+
+size_t sc_api_client_running(const sc_api_client *client)
+{
+	return client->running;
+}
+
+/* Collects what libcurl finished: each easy handle leads back to its transfer. */
+static void drain_finished(sc_api_client *client)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(client->multi, &left))) {
+		sc_api_transfer *transfer = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&transfer);
+		if (!transfer)
+			continue;
+		sc_api_transfer_finish(transfer, msg->data.result);
+		if (transfer->sync)
+			continue;
+		SC_GROW(client->done, client->done_count + 1, client->done_alloc);
+		client->done[client->done_count++] = transfer;
+		transfer->queued = true;
+	}
+}
+
+int sc_api_client_drive(sc_api_client *client, long timeout_ms,
+                        const sc_api_transfer *watch, sc_diag *diag)
+{
+	int still_running = 0;
+	CURLMcode mc;
+
+	if (timeout_ms < 0)
+		timeout_ms = 0;
+	if (timeout_ms > 1000000)
+		timeout_ms = 1000000;
+	mc = curl_multi_perform(client->multi, &still_running);
+	if (mc == CURLM_OK) {
+		drain_finished(client);
+		bool idle = watch ? !watch->finished : !client->done_count;
+		if (idle)
+			mc = curl_multi_poll(client->multi, NULL, 0, (int)timeout_ms, NULL);
+	}
+	if (mc == CURLM_OK) {
+		mc = curl_multi_perform(client->multi, &still_running);
+		drain_finished(client);
+	}
+	if (mc != CURLM_OK)
+		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl: %s", curl_multi_strerror(mc));
+	return 0;
+}
+
+int sc_api_client_wait(sc_api_client *client, long timeout_ms, sc_diag *diag)
+{
+	return sc_api_client_drive(client, timeout_ms, NULL, diag);
+}
+
+void sc_api_client_sleep(sc_api_client *client, long ms)
+{
+	int64_t wake = sc_time_monotonic_ms() + ms;
+	int64_t now;
+	int still_running;
+
+	while ((now = sc_time_monotonic_ms()) < wake) {
+		if (curl_multi_poll(client->multi, NULL, 0, (int)(wake - now), NULL) != CURLM_OK)
+			break;
+		curl_multi_perform(client->multi, &still_running);
+		drain_finished(client);
+	}
+}
+
+sc_api_transfer *sc_api_client_next_done(sc_api_client *client)
+{
+	sc_api_transfer *transfer;
+
+	if (!client->done_count)
+		return NULL;
+	transfer = client->done[0];
+	memmove(client->done, client->done + 1, (client->done_count - 1) * sizeof(*client->done));
+	client->done_count--;
+	transfer->queued = false;
+	return transfer;
+}
+
+void sc_api_client_unqueue(sc_api_client *client, sc_api_transfer *transfer)
+{
+	for (size_t i = 0; i < client->done_count; i++) {
+		if (client->done[i] != transfer)
+			continue;
+		memmove(client->done + i, client->done + i + 1,
+		        (client->done_count - i - 1) * sizeof(*client->done));
+		client->done_count--;
+		break;
+	}
+	transfer->queued = false;
+}
+
+bool sc_api_labels_match(const sc_sandbox *sandbox, const sc_kv *filter)
+{
+	for (size_t i = 0; filter && i < filter->count; i++) {
+		const char *value = sc_kv_get(&sandbox->metadata, filter->pairs[i].key);
+		if (!value || strcmp(value, filter->pairs[i].value))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,58 @@
+/*
+ * The SeaCloud API client: configuration, one shared libcurl multi handle
+ * (keep-alive, connection reuse), and the list call. Requests are built in
+ * request.h, decoded in decode.h, run in transfer.h.
+ *
+ * Ownership: an sc_api_client owns its multi handle and a copy of the
+ * configuration's strings (the API key among them, a SECRET: sent as
+ * X-API-Key, never logged, never in a message). The caller frees it with
+ * sc_api_client_free() after freeing every transfer it made.
+ */
+#ifndef SC_API_CLIENT_H
+#define SC_API_CLIENT_H
+
+#include <stdbool.h>
+
+#include "api/request.h"
+#include "api/sandbox.h"
+#include "api/transfer.h"
+#include "common/diag.h"
+#include "common/kv.h"
+
+/* -v: one line per request and response; never a secret, never a body. */
+typedef void (*sc_api_trace_fn)(void *ctx, const char *line);
+
+typedef struct sc_api_config {
+	const char *base_url;       /* e.g. http://127.0.0.1:8080/api/v1/sandbox; trailing '/' tolerated */
+	const char *api_key;        /* SECRET: sent as X-API-Key, never logged or put in a message */
+	bool insecure;              /* turn TLS verification off (default on) */
+	long request_timeout_ms;    /* per request; 0: 30000 */
+	long connect_timeout_ms;    /* 0: 10000 */
+	sc_filter_style filter_style;
+	sc_api_trace_fn trace;
+	void *trace_ctx;
+	unsigned list_attempts;     /* per list page, retries included; 0: 8 */
+	long list_backoff_ms;       /* first list retry wait, doubling; 0: 200 */
+} sc_api_config;
+
+int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag);
+void sc_api_client_free(sc_api_client *client);
+
+/* The base URL without a trailing '/' (borrowed). */
+const char *sc_api_client_base(const sc_api_client *client);
+sc_filter_style sc_api_client_filter_style(const sc_api_client *client);
+
+/*
+ * Every sandbox carrying all labels of filter, all pages (limit 100, the
+ * X-Next-Token header or a wrapped body's nextToken), appended to out;
+ * out->server_now from the Date header. The filter is sent, not trusted:
+ * the caller re-checks labels. Retries a page on 408, 429, 5xx and
+ * transport errors. On error out keeps what it held before.
+ */
+int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out,
+                sc_diag *diag);
+
+/* Whether sandbox carries every pair of filter (the client-side re-check). */
+bool sc_api_labels_match(const sc_sandbox *sandbox, const sc_kv *filter);
+
+#endif

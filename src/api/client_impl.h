@@ -1,0 +1,64 @@
+/*
+ * Inside the API client: the structs that client.c, transfer.c and list.c
+ * share. Not for use outside src/api/.
+ */
+#ifndef SC_API_CLIENT_IMPL_H
+#define SC_API_CLIENT_IMPL_H
+
+#include <curl/curl.h>
+
+#include "api/client.h"
+
+struct sc_api_client {
+	CURLM *multi;
+	char *base_url;                 /* trimmed */
+	char *key_header;               /* "X-API-Key: ..." SECRET */
+	bool insecure;
+	long request_timeout_ms;
+	long connect_timeout_ms;
+	sc_filter_style filter_style;
+	sc_api_trace_fn trace;
+	void *trace_ctx;
+	unsigned list_attempts;
+	long list_backoff_ms;
+	size_t running;
+	sc_api_transfer **done;         /* finished, not yet taken; oldest first */
+	size_t done_count;
+	size_t done_alloc;
+};
+
+struct sc_api_transfer {
+	sc_api_client *client;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *method;
+	char *url;
+	char *body;                     /* may hold secrets: wiped on free */
+	void *user;
+	bool fresh_connect;
+	bool running;
+	bool queued;                    /* in client->done */
+	bool finished;
+	bool sync;                      /* run by sc_api_transfer_run: not queued */
+	int64_t started_ms;             /* monotonic */
+	char error_buffer[CURL_ERROR_SIZE];
+	sc_api_response response;
+};
+
+/* Called by the client when libcurl reports the transfer done. */
+void sc_api_transfer_finish(sc_api_transfer *transfer, CURLcode code);
+
+/*
+ * One round of perform and poll. It waits only while there is nothing to
+ * report: watch unfinished, or (watch NULL) no finished transfer queued.
+ */
+int sc_api_client_drive(sc_api_client *client, long timeout_ms,
+                        const sc_api_transfer *watch, sc_diag *diag);
+
+/* Waits ms while driving whatever else runs (finished ones get queued). */
+void sc_api_client_sleep(sc_api_client *client, long ms);
+
+/* Takes transfer off the finished queue, if it is there. */
+void sc_api_client_unqueue(sc_api_client *client, sc_api_transfer *transfer);
+
+#endif

@@ -1,0 +1,144 @@
+#include "api/client_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/decode.h"
+#include "api/retry.h"
+#include "common/mem.h"
+
+/* A server that hands out more pages than this is looping. */
+#define MAX_PAGES 100000
+#define PAGE_LIMIT 100
+#define LIST_BACKOFF_CAP_MS 10000L
+
+typedef struct page {
+	sc_sandbox_list items;
+	char *next_token;
+	int64_t date_ms;
+} page;
+
+static void page_release(page *p)
+{
+	sc_sandbox_list_release(&p->items);
+	free(p->next_token);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * One attempt at one page. Returns 0 with the page filled, 1 when the
+ * attempt may be retried (*why says why, malloc'd), -1 on a final error.
+ */
+static int fetch_once(sc_api_client *client, const char *url, page *out, char **why,
+                      long *retry_after_ms, sc_diag *diag)
+{
+	sc_api_transfer *transfer = sc_api_transfer_new(client, "GET", url, NULL, NULL);
+	const sc_api_response *response = sc_api_transfer_response(transfer);
+	sc_diag decode_diag = SC_DIAG_INIT;
+	char *body_token = NULL;
+	int rc = 1;
+
+	*retry_after_ms = -1;
+	if (sc_api_transfer_run(transfer, 0, diag)) {
+		rc = -1;
+	} else if (response->transport_failed || response->status != 200) {
+		*why = response->transport_failed
+		               ? sc_strdup(response->error)
+		               : sc_api_error_message(response->status, response->body.data,
+		                                      response->body.len);
+		*retry_after_ms = sc_api_retry_after_ms(response->retry_after, response->date_ms);
+		if (!sc_api_response_retryable(response))
+			rc = -1;
+	} else if (sc_api_decode_list(&out->items, &body_token, response->body.data,
+	                              response->body.len, &decode_diag)) {
+		*why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message : "bad body");
+	} else {
+		out->next_token = response->next_token ? sc_strdup(response->next_token)
+		                                       : body_token;
+		if (response->next_token)
+			free(body_token);
+		out->date_ms = response->date_ms;
+		rc = 0;
+	}
+	sc_diag_release(&decode_diag);
+	sc_api_transfer_free(transfer);
+	return rc;
+}
+
+static int fetch_page(sc_api_client *client, const char *url, page *out, sc_diag *diag)
+{
+	for (unsigned attempt = 1;; attempt++) {
+		char *why = NULL;
+		long retry_after_ms;
+		int rc = fetch_once(client, url, out, &why, &retry_after_ms, diag);
+
+		if (rc == 0)
+			return 0;
+		if (rc < 0 || attempt >= client->list_attempts) {
+			if (why)
+				sc_diag_error(diag, NULL, 0, 0, "list sandboxes: %s%s", why,
+				              rc < 0 ? "" : " (giving up after retries)");
+			free(why);
+			return -1;
+		}
+		free(why);
+		sc_api_client_sleep(client, sc_api_backoff_ms(attempt, client->list_backoff_ms,
+		                                              LIST_BACKOFF_CAP_MS,
+		                                              retry_after_ms, NULL));
+	}
+}
+
+static void move_items(sc_sandbox_list *into, sc_sandbox_list *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		sc_sandbox *sandbox = sc_sandbox_list_push(into);
+		*sandbox = from->items[i];
+		memset(&from->items[i], 0, sizeof(from->items[i]));
+	}
+	from->count = 0;
+}
+
+int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out,
+                sc_diag *diag)
+{
+	sc_sandbox_list all = {0};
+	char *token = NULL;
+	int rc = -1;
+
+	for (unsigned pages = 0; pages < MAX_PAGES; pages++) {
+		page p = {0};
+		char *url = sc_api_list_url(client->base_url, filter, client->filter_style,
+		                            PAGE_LIMIT, token);
+		int fetched = fetch_page(client, url, &p, diag);
+		free(url);
+		if (fetched)
+			goto done;
+		move_items(&all, &p.items);
+		if (p.date_ms)
+			all.server_now = p.date_ms;
+		if (p.next_token && token && !strcmp(p.next_token, token)) {
+			sc_diag_error(diag, NULL, 0, 0,
+			              "list sandboxes: the server repeated a page token");
+			page_release(&p);
+			goto done;
+		}
+		free(token);
+		token = p.next_token;
+		p.next_token = NULL;
+		page_release(&p);
+		if (!token) {
+			rc = 0;
+			goto done;
+		}
+	}
+	sc_diag_error(diag, NULL, 0, 0, "list sandboxes: more than %d pages", MAX_PAGES);
+done:
+	if (!rc) {
+		move_items(out, &all);
+		if (all.server_now)
+			out->server_now = all.server_now;
+	}
+	free(token);
+	sc_sandbox_list_release(&all);
+	return rc;
+}
