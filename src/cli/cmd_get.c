@@ -1,0 +1,184 @@
+/* get: the sandboxes sc-apply manages in a set, and whether each matches its spec. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/json_writer.h"
+#include "cli/run.h"
+#include "common/mem.h"
+#include "common/timeutil.h"
+
+/* One row of the listing; strings borrowed from the session. */
+typedef struct get_row {
+	const sc_sandbox *sandbox;
+	const char *set;
+	const char *name;
+	const char *sync;   /* "current", "stale", "no spec", or "-" without -f */
+	long ttl_left;      /* seconds; -1 unknown or paused */
+} get_row;
+
+static bool owned(const sc_session *session, const char *set)
+{
+	for (size_t i = 0; set && i < session->set_count; i++) {
+		if (!strcmp(session->sets[i], set))
+			return true;
+	}
+	return false;
+}
+
+static const char *sync_word(const sc_session *session, const sc_sandbox *sandbox,
+                             const char *set, const char *name)
+{
+	if (!session->options->path_count)
+		return "-";
+	const sc_spec *spec = sc_spec_list_find(&session->specs, set, name ? name : "");
+	if (!spec)
+		return "no spec";
+	const char *salt = sc_kv_get(&sandbox->metadata, SC_LABEL_SALT);
+	const char *hash = sc_kv_get(&sandbox->metadata, SC_LABEL_HASH);
+	char expected[SC_SPEC_HASH_HEX + 1];
+	if (!salt || !hash)
+		return "stale";
+	sc_spec_hash(expected, spec, salt);
+	return strcmp(expected, hash) ? "stale" : "current";
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+	const get_row *x = a, *y = b;
+	int by_set = strcmp(x->set, y->set);
+	if (by_set)
+		return by_set;
+	int by_name = strcmp(x->name, y->name);
+	return by_name ? by_name : strcmp(x->sandbox->id, y->sandbox->id);
+}
+
+/* The managed sandboxes, re-checked against the sets, sorted. */
+static get_row *collect_rows(const sc_session *session, size_t *count)
+{
+	const sc_sandbox_list *observed = &session->observed;
+	get_row *rows = sc_calloc(observed->count, sizeof(*rows));
+	int64_t now = sc_session_now(session);
+
+	*count = 0;
+	for (size_t i = 0; i < observed->count; i++) {
+		const sc_sandbox *sandbox = &observed->items[i];
+		const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
+		if (!owned(session, set) || sandbox->phase == SC_PHASE_GONE)
+			continue;
+		const char *name = sc_kv_get(&sandbox->metadata, SC_LABEL_NAME);
+		get_row *row = &rows[(*count)++];
+		row->sandbox = sandbox;
+		row->set = set;
+		row->name = name ? name : "?";
+		row->sync = sync_word(session, sandbox, set, name);
+		row->ttl_left = sandbox->phase == SC_PHASE_READY && sandbox->end_at
+		                        ? (long)((sandbox->end_at - now) / 1000)
+		                        : -1;
+	}
+	qsort(rows, *count, sizeof(*rows), compare_rows);
+	return rows;
+}
+
+static void format_ttl(char out[32], long seconds)
+{
+	if (seconds < 0)
+		snprintf(out, 32, "-");
+	else if (seconds >= 3600)
+		snprintf(out, 32, "%ldh%02ldm", seconds / 3600, seconds % 3600 / 60);
+	else
+		snprintf(out, 32, "%ldm%02lds", seconds / 60, seconds % 60);
+}
+
+static void print_table(const sc_session *session, const get_row *rows, size_t count)
+{
+	int name_width = 4, id_width = 7, template_width = 8;
+	const sc_term *term = &session->term;
+
+	for (size_t i = 0; i < count; i++) {
+		int name = (int)(strlen(rows[i].set) + 1 + strlen(rows[i].name));
+		int id = (int)strlen(rows[i].sandbox->id);
+		int tpl = rows[i].sandbox->template_id ? (int)strlen(rows[i].sandbox->template_id) : 1;
+		name_width = name > name_width ? name : name_width;
+		id_width = id > id_width ? id : id_width;
+		template_width = tpl > template_width ? tpl : template_width;
+	}
+	printf("%s%-*s  %-*s  %-8s  %-7s  %-*s  %s%s\n", sc_term_on(term, SC_TERM_BOLD),
+	       name_width, "NAME", id_width, "SANDBOX", "STATE", "TTL", template_width,
+	       "TEMPLATE", "SPEC", sc_term_off(term));
+	for (size_t i = 0; i < count; i++) {
+		char ttl[32];
+		const sc_sandbox *sandbox = rows[i].sandbox;
+		format_ttl(ttl, rows[i].ttl_left);
+		printf("%s/%s%*s  %-*s  %-8s  %-7s  %-*s  %s\n", rows[i].set, rows[i].name,
+		       name_width - (int)(strlen(rows[i].set) + 1 + strlen(rows[i].name)), "",
+		       id_width, sandbox->id,
+		       sandbox->phase == SC_PHASE_UNKNOWN && sandbox->status ? sandbox->status
+		                                                            : sc_phase_name(sandbox->phase),
+		       ttl, template_width, sandbox->template_id ? sandbox->template_id : "-",
+		       rows[i].sync);
+	}
+	if (!count)
+		printf("(no sandboxes)\n");
+}
+
+static void print_json(const sc_session *session, const get_row *rows, size_t count)
+{
+	sc_json json;
+	char time[32];
+
+	sc_json_init(&json);
+	sc_json_object_begin(&json);
+	sc_json_field_string(&json, "formatVersion", "1");
+	sc_json_field_string(&json, "command", "get");
+	sc_time_format_rfc3339(time, sc_session_now(session));
+	sc_json_field_string(&json, "serverTime", time);
+	sc_json_key(&json, "sandboxes");
+	sc_json_array_begin(&json);
+	for (size_t i = 0; i < count; i++) {
+		const sc_sandbox *sandbox = rows[i].sandbox;
+		sc_json_object_begin(&json);
+		sc_json_field_string(&json, "set", rows[i].set);
+		sc_json_field_string(&json, "name", rows[i].name);
+		sc_json_field_string(&json, "sandboxID", sandbox->id);
+		sc_json_field_string(&json, "state", sc_phase_name(sandbox->phase));
+		sc_json_field_string(&json, "status", sandbox->status);
+		sc_json_field_string(&json, "templateID", sandbox->template_id);
+		sc_json_key(&json, "ttlSeconds");
+		if (rows[i].ttl_left >= 0)
+			sc_json_int(&json, rows[i].ttl_left);
+		else
+			sc_json_null(&json);
+		sc_json_field_string(&json, "spec", rows[i].sync);
+		sc_json_object_end(&json);
+	}
+	sc_json_array_end(&json);
+	sc_json_object_end(&json);
+	printf("%s\n", sc_buf_cstr(&json.buf));
+	sc_json_release(&json);
+}
+
+int sc_cmd_get(const sc_cli_options *options)
+{
+	sc_session session;
+	int result = SC_EXIT_OK;
+
+	sc_session_init(&session, options);
+	int loaded = options->path_count ? sc_session_load_specs(&session)
+	                                 : sc_session_use_set_only(&session);
+	if (loaded || sc_session_connect(&session) || sc_session_observe(&session)) {
+		result = sc_cli_fail_early(&session, "get");
+		sc_session_release(&session);
+		return result;
+	}
+	size_t count;
+	get_row *rows = collect_rows(&session, &count);
+	if (options->output == SC_OUTPUT_JSON)
+		print_json(&session, rows, count);
+	else
+		print_table(&session, rows, count);
+	free(rows);
+	sc_session_flush_diag(&session);
+	sc_session_release(&session);
+	return result;
+}

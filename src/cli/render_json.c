@@ -1,0 +1,126 @@
+#include "cli/json_writer.h"
+#include "cli/render.h"
+#include "common/timeutil.h"
+
+static const char *result_word(sc_result_status status)
+{
+	switch (status) {
+	case SC_RESULT_PENDING:
+		return "pending";
+	case SC_RESULT_DONE:
+		return "done";
+	case SC_RESULT_FAILED:
+		return "failed";
+	case SC_RESULT_SKIPPED:
+		return "skipped";
+	}
+	return "pending";
+}
+
+static void write_result(sc_json *json, const sc_action_result *result)
+{
+	sc_json_object_begin(json);
+	sc_json_field_string(json, "status", result_word(result->status));
+	sc_json_field_string(json, "newSandboxID", result->new_id);
+	sc_json_field_int(json, "requests", result->attempts);
+	sc_json_field_int(json, "httpStatus", result->http_status);
+	sc_json_field_int(json, "durationMs", result->duration_ms);
+	sc_json_field_string(json, "message", result->message);
+	sc_json_object_end(json);
+}
+
+static void write_action(sc_json *json, const sc_action *action, bool executed)
+{
+	sc_json_object_begin(json);
+	sc_json_field_string(json, "action", sc_action_kind_name(action->kind));
+	sc_json_field_string(json, "symbol", sc_action_kind_symbol(action->kind));
+	sc_json_field_string(json, "set", action->set);
+	sc_json_field_string(json, "name", action->name);
+	sc_json_field_string(json, "sandboxID", action->sandbox ? action->sandbox->id : NULL);
+	sc_json_field_string(json, "reason", action->reason);
+	sc_json_key(json, "result");
+	if (executed)
+		write_result(json, &action->result);
+	else
+		sc_json_null(json);
+	sc_json_object_end(json);
+}
+
+static void write_summary(sc_json *json, const sc_plan *plan)
+{
+	size_t kinds[SC_ACTION_DELETE + 1] = {0}, results[SC_RESULT_SKIPPED + 1] = {0};
+
+	for (size_t i = 0; i < plan->count; i++) {
+		kinds[plan->actions[i].kind]++;
+		results[plan->actions[i].result.status]++;
+	}
+	sc_json_object_begin(json);
+	for (int kind = 0; kind <= SC_ACTION_DELETE; kind++)
+		sc_json_field_int(json, sc_action_kind_name((sc_action_kind)kind), (int64_t)kinds[kind]);
+	sc_json_field_int(json, "unchanged", (int64_t)plan->unchanged);
+	sc_json_field_int(json, "ignored", (int64_t)plan->ignored);
+	sc_json_field_int(json, "done", (int64_t)results[SC_RESULT_DONE]);
+	sc_json_field_int(json, "failed", (int64_t)results[SC_RESULT_FAILED]);
+	sc_json_field_int(json, "skipped", (int64_t)results[SC_RESULT_SKIPPED]);
+	sc_json_object_end(json);
+}
+
+static const char *level_word(sc_diag_level level)
+{
+	return level == SC_DIAG_ERROR ? "error" : level == SC_DIAG_WARNING ? "warning" : "note";
+}
+
+static void write_diagnostics(sc_json *json, const sc_diag *diag)
+{
+	sc_json_array_begin(json);
+	for (size_t i = 0; diag && i < diag->count; i++) {
+		const sc_diag_entry *entry = &diag->entries[i];
+		sc_json_object_begin(json);
+		sc_json_field_string(json, "level", level_word(entry->level));
+		sc_json_field_string(json, "file", entry->file);
+		sc_json_field_int(json, "line", entry->line);
+		sc_json_field_int(json, "column", entry->column);
+		sc_json_field_string(json, "message", entry->message);
+		sc_json_object_end(json);
+	}
+	sc_json_array_end(json);
+}
+
+void sc_render_json(FILE *out, const sc_render_context *context, const sc_diag *diag)
+{
+	const sc_plan *plan = context->plan;
+	const sc_session *session = context->session;
+	sc_json json;
+	char now[32];
+	bool ok = !diag || !sc_diag_error_count(diag);
+
+	sc_json_init(&json);
+	sc_json_object_begin(&json);
+	sc_json_field_string(&json, "formatVersion", "1");
+	sc_json_field_string(&json, "command", context->command);
+	sc_json_key(&json, "sets");
+	sc_json_array_begin(&json);
+	for (size_t i = 0; i < session->set_count; i++)
+		sc_json_string(&json, session->sets[i]);
+	sc_json_array_end(&json);
+	sc_time_format_rfc3339(now, sc_session_now(session));
+	sc_json_field_string(&json, "serverTime", now);
+	sc_json_key(&json, "actions");
+	sc_json_array_begin(&json);
+	for (size_t i = 0; plan && i < plan->count; i++) {
+		write_action(&json, &plan->actions[i], context->executed);
+		ok = ok && (!context->executed || plan->actions[i].result.status == SC_RESULT_DONE);
+	}
+	sc_json_array_end(&json);
+	if (plan) {
+		sc_json_key(&json, "summary");
+		write_summary(&json, plan);
+	}
+	sc_json_field_int(&json, "durationMs", context->elapsed_ms);
+	sc_json_key(&json, "diagnostics");
+	write_diagnostics(&json, diag);
+	sc_json_field_bool(&json, "ok", ok);
+	sc_json_object_end(&json);
+	fprintf(out, "%s\n", sc_buf_cstr(&json.buf));
+	sc_json_release(&json);
+}

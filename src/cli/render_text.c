@@ -1,0 +1,185 @@
+#include <ctype.h>
+#include <string.h>
+
+#include "cli/render.h"
+#include "common/buf.h"
+
+typedef struct column_widths {
+	int kind;
+	int target;
+	int sandbox;
+} column_widths;
+
+static const char *past_tense(sc_action_kind kind)
+{
+	static const char *const words[] = {
+		[SC_ACTION_CREATE] = "created",   [SC_ACTION_RESUME] = "resumed",
+		[SC_ACTION_PAUSE] = "paused",     [SC_ACTION_RENEW] = "renewed",
+		[SC_ACTION_REPLACE] = "replaced", [SC_ACTION_DELETE] = "deleted",
+	};
+	return words[kind];
+}
+
+static sc_term_style kind_style(sc_action_kind kind)
+{
+	switch (kind) {
+	case SC_ACTION_CREATE:
+		return SC_TERM_GREEN;
+	case SC_ACTION_DELETE:
+		return SC_TERM_RED;
+	case SC_ACTION_REPLACE:
+		return SC_TERM_YELLOW;
+	default:
+		return SC_TERM_CYAN;
+	}
+}
+
+static const char *sandbox_label(const sc_action *action)
+{
+	return action->sandbox ? action->sandbox->id : "(new)";
+}
+
+static int target_width(const sc_action *action)
+{
+	return (int)(strlen(action->set) + 1 + strlen(action->name));
+}
+
+static column_widths measure(const sc_plan *plan)
+{
+	column_widths widths = {6, 4, 5};
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		int kind = (int)strlen(sc_action_kind_name(action->kind));
+		int target = target_width(action);
+		int sandbox = (int)strlen(sandbox_label(action));
+		if (kind > widths.kind)
+			widths.kind = kind;
+		if (target > widths.target)
+			widths.target = target;
+		if (sandbox > widths.sandbox)
+			widths.sandbox = sandbox;
+	}
+	return widths;
+}
+
+/* "  -/+ replace  team-ml/agent  sandbox_1  " : the columns every line shares. */
+static void put_columns(FILE *out, const sc_term *term, const sc_action *action,
+                        const column_widths *widths)
+{
+	sc_term_style style = kind_style(action->kind);
+	fprintf(out, "  %s%3s %-*s%s  %s/%s%*s  %-*s  ", sc_term_on(term, style),
+	        sc_action_kind_symbol(action->kind), widths->kind,
+	        sc_action_kind_name(action->kind), sc_term_off(term), action->set, action->name,
+	        widths->target - target_width(action), "", widths->sandbox,
+	        sandbox_label(action));
+}
+
+static void count_kinds(const sc_plan *plan, size_t counts[SC_ACTION_DELETE + 1])
+{
+	memset(counts, 0, sizeof(size_t) * (SC_ACTION_DELETE + 1));
+	for (size_t i = 0; i < plan->count; i++)
+		counts[plan->actions[i].kind]++;
+}
+
+void sc_render_plan_text(FILE *out, const sc_render_context *context)
+{
+	const sc_plan *plan = context->plan;
+	const sc_term *term = &context->session->term;
+	column_widths widths = measure(plan);
+	size_t counts[SC_ACTION_DELETE + 1];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		put_columns(out, term, &plan->actions[i], &widths);
+		fprintf(out, "%s\n", plan->actions[i].reason ? plan->actions[i].reason : "");
+	}
+	if (!plan->count) {
+		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
+		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
+		return;
+	}
+	count_kinds(plan, counts);
+	sc_buf line = SC_BUF_INIT;
+	static const char *const phrases[] = {
+		[SC_ACTION_CREATE] = "to create",   [SC_ACTION_RESUME] = "to resume",
+		[SC_ACTION_PAUSE] = "to pause",     [SC_ACTION_RENEW] = "to renew",
+		[SC_ACTION_REPLACE] = "to replace", [SC_ACTION_DELETE] = "to delete",
+	};
+	for (int kind = 0; kind <= SC_ACTION_DELETE; kind++) {
+		if (counts[kind])
+			sc_buf_printf(&line, "%s%zu %s", line.len ? ", " : "", counts[kind],
+			              phrases[kind]);
+	}
+	fprintf(out, "\n%sPlan:%s %s; %zu unchanged.\n", sc_term_on(term, SC_TERM_BOLD),
+	        sc_term_off(term), sc_buf_cstr(&line), plan->unchanged);
+	sc_buf_release(&line);
+}
+
+static void put_result(FILE *out, const sc_term *term, const sc_action *action)
+{
+	const sc_action_result *result = &action->result;
+
+	switch (result->status) {
+	case SC_RESULT_DONE:
+		fprintf(out, "%s%s%s", sc_term_on(term, SC_TERM_GREEN), past_tense(action->kind),
+		        sc_term_off(term));
+		if (result->new_id)
+			fprintf(out, " as %s", result->new_id);
+		fprintf(out, " (%u request%s, %lld ms)\n", result->attempts,
+		        result->attempts == 1 ? "" : "s", (long long)result->duration_ms);
+		return;
+	case SC_RESULT_FAILED:
+		fprintf(out, "%sfailed%s: %s (%u request%s)\n", sc_term_on(term, SC_TERM_RED),
+		        sc_term_off(term), result->message ? result->message : "unknown error",
+		        result->attempts, result->attempts == 1 ? "" : "s");
+		return;
+	case SC_RESULT_SKIPPED:
+		fprintf(out, "%sskipped%s: %s\n", sc_term_on(term, SC_TERM_YELLOW),
+		        sc_term_off(term), result->message ? result->message : "not attempted");
+		return;
+	case SC_RESULT_PENDING:
+		fprintf(out, "not run\n");
+		return;
+	}
+}
+
+void sc_render_results_text(FILE *out, const sc_render_context *context)
+{
+	const sc_plan *plan = context->plan;
+	const sc_term *term = &context->session->term;
+	column_widths widths = measure(plan);
+	size_t done = 0, failed = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		bool ok = action->result.status == SC_RESULT_DONE;
+		done += ok;
+		failed += !ok;
+		if (ok && !context->session->options->verbose)
+			continue;  /* the plan above already named it */
+		put_columns(out, term, action, &widths);
+		put_result(out, term, action);
+	}
+	if (!plan->count) {
+		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
+		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
+		return;
+	}
+	if (failed)
+		fprintf(out, "%s%c%s failed:%s %zu of %zu actions failed, %zu done; %zu unchanged (%.1f s).\n",
+		        sc_term_on(term, SC_TERM_RED), toupper((unsigned char)context->command[0]),
+		        context->command + 1, sc_term_off(term), failed,
+		        plan->count, done, plan->unchanged, (double)context->elapsed_ms / 1000.0);
+	else
+		fprintf(out, "%s%c%s complete:%s %zu action%s done; %zu unchanged (%.1f s).\n",
+		        sc_term_on(term, SC_TERM_GREEN), toupper((unsigned char)context->command[0]),
+		        context->command + 1, sc_term_off(term), done,
+		        done == 1 ? "" : "s", plan->unchanged, (double)context->elapsed_ms / 1000.0);
+}
+
+void sc_render_progress(sc_term *term, const sc_action *action, size_t done, size_t total)
+{
+	char line[256];
+	snprintf(line, sizeof(line), "[%zu/%zu] %s %s/%s", done, total,
+	         sc_action_kind_name(action->kind), action->set, action->name);
+	sc_term_progress(term, line);
+}

@@ -1,0 +1,20 @@
+/*
+ * Showing and carrying out a plan: shared by apply, plan and delete.
+ */
+#ifndef SC_CLI_RUN_H
+#define SC_CLI_RUN_H
+
+#include "cli/session.h"
+#include "plan/plan.h"
+
+/*
+ * Prints the plan; when execute, runs it and prints what failed and the
+ * summary. Returns the exit code: for a plan only, SC_EXIT_CHANGES when
+ * it has actions.
+ */
+int sc_cli_run_plan(sc_session *session, sc_plan *plan, const char *command, bool execute);
+
+/* The exit code and output of a command that stopped before it had a plan. */
+int sc_cli_fail_early(sc_session *session, const char *command);
+
+#endif
