@@ -53,6 +53,18 @@ static const sc_cli_command commands[] = {
 	 "Deletes every sandbox of the named specs (with -f) or of the whole set\n"
 	 "(with --set alone). Protected sandboxes need --force; --max-delete caps\n"
 	 "the count.\n"},
+	{"agent", sc_cmd_agent, "sc-apply agent -f PATH... [--interval 60s] [options]",
+	 "reconcile forever, every interval",
+	 "Runs apply every --interval (with jitter), re-reading the files each time,\n"
+	 "so a GitOps checkout that changes under it is followed. SIGHUP reconciles\n"
+	 "at once; SIGTERM or SIGINT let the running cycle finish (up to --grace)\n"
+	 "and exit. Failing cycles back off exponentially and recover by themselves.\n"
+	 "Takes apply's input, safety and execution options.\n\n"
+	 "Agent:\n"
+	 "  --interval D          time between cycles (default 60s)\n"
+	 "  --grace D             how long a stop waits for the running cycle (default 30s)\n"
+	 "  --listen-metrics A:P  serve /metrics (Prometheus), /healthz and /readyz\n"
+	 "  --log-format F        text (default) or json, one event per line on stderr\n"},
 };
 
 const sc_cli_command *sc_cli_find_command(const char *name)

@@ -43,6 +43,9 @@ typedef struct sc_cli_options {
 	long request_timeout_ms;    /* --request-timeout */
 	const char *lock_path;      /* --lock */
 	const char *log_format;     /* --log-format text|json (agent) */
+	long interval_ms;           /* --interval (agent); default 60s */
+	const char *listen_metrics; /* --listen-metrics ADDR:PORT (agent) */
+	long grace_ms;              /* --grace (agent): how long SIGTERM waits; default 30s */
 	bool help;
 } sc_cli_options;
 
@@ -62,6 +65,7 @@ int sc_cmd_plan(const sc_cli_options *options);
 int sc_cmd_validate(const sc_cli_options *options);
 int sc_cmd_get(const sc_cli_options *options);
 int sc_cmd_delete(const sc_cli_options *options);
+int sc_cmd_agent(const sc_cli_options *options);
 
 /* Parses argv into out (argv[0] is the program). Returns SC_EXIT_OK or
  * SC_EXIT_USAGE after printing what is wrong. */

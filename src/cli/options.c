@@ -30,6 +30,9 @@ enum {
 	OPT_LOG_FORMAT,
 	OPT_VERSION,
 	OPT_API_KEY,
+	OPT_INTERVAL,
+	OPT_LISTEN_METRICS,
+	OPT_GRACE,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +58,9 @@ static const struct option long_options[] = {
 	{"lock", required_argument, NULL, OPT_LOCK},
 	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
 	{"version", no_argument, NULL, OPT_VERSION},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"listen-metrics", required_argument, NULL, OPT_LISTEN_METRICS},
+	{"grace", required_argument, NULL, OPT_GRACE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -228,6 +234,13 @@ static int parse_one(sc_cli_options *out, int opt, const char *arg)
 			return sc_cli_usage_error("--log-format: must be text or json, got \"%s\"", arg);
 		out->log_format = arg;
 		return SC_EXIT_OK;
+	case OPT_INTERVAL:
+		return parse_duration_option(&out->interval_ms, "--interval", arg);
+	case OPT_GRACE:
+		return parse_duration_option(&out->grace_ms, "--grace", arg);
+	case OPT_LISTEN_METRICS:
+		out->listen_metrics = arg;
+		return SC_EXIT_OK;
 	case OPT_VERSION:
 		printf("sc-apply %s\n", SC_VERSION);
 		exit(SC_EXIT_OK);
@@ -242,6 +255,8 @@ int sc_cli_parse(sc_cli_options *out, int argc, char **argv)
 	memset(out, 0, sizeof(*out));
 	out->max_delete = -1;
 	out->parallel = 16;
+	out->interval_ms = 60 * 1000;
+	out->grace_ms = 30 * 1000;
 	out->command = "apply";
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!sc_cli_find_command(argv[1]))
