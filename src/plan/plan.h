@@ -79,12 +79,69 @@ typedef struct sc_plan {
  * the plan must not run (a prune guard tripped, --max-delete exceeded);
  * warnings (a protected sandbox held back, an unknown status) go to diag
  * too and do not fail the plan.
+ *
+ * The rules, in detail:
+ * - out must be empty (zeroed) on entry. On -1 it still holds the plan
+ *   that was refused (so it can be shown); release it either way.
+ * - Every spec's set must be one of options->sets (else an error: the run
+ *   would create sandboxes it does not own); duplicate (set, name) specs
+ *   are an error.
+ * - Listed sandboxes whose sc-apply/set is not one of options->sets, or
+ *   that have no sc-apply/set, count in out->ignored. So do sandboxes of
+ *   an owned set without an sc-apply/name (with a warning: they cannot be
+ *   matched, and are never pruned). Phase GONE: skipped, counted nowhere.
+ * - Live replicas of a spec: READY, PAUSED, STARTING and UNKNOWN ones.
+ *   Fewer than spec->replicas: that many CREATEs. More: the surplus is
+ *   deleted, picking stale ones first, then UNKNOWN status, then the
+ *   wrong state (paused when the spec says running, running when it says
+ *   paused), then the least TTL left (unknown endAt counts as most), then
+ *   the newest (unknown startedAt counts as oldest), then by id.
+ * - Survivors: STARTING and UNKNOWN ones get no action (UNKNOWN warns),
+ *   even when stale: the next run sees them settled. Stale ones get only
+ *   REPLACE. Otherwise the wrong state gets only RESUME or PAUSE (resume
+ *   resets the TTL). Running ones with endAt - now < renewBefore get
+ *   RENEW (strictly less; an unknown endAt warns instead). Paused ones
+ *   matching a paused spec are never renewed.
+ * - protect (without options->force): a surplus sandbox is held back with
+ *   a warning and left alone; a stale one is not replaced (warning) but
+ *   still gets its state or renew action. A pruned sandbox has no spec,
+ *   so protect cannot apply to it: prune with care (--max-delete).
+ * - Sandboxes whose (set, name) no spec names: with options->prune a
+ *   DELETE each; without it one warning per name ("use --prune"), and
+ *   they count neither as unchanged nor as ignored.
+ * - The empty-input guard: with prune, an owned set with no spec at all
+ *   but with live sandboxes is an error unless options->allow_empty.
+ * - --max-delete counts DELETE actions only; a REPLACE does not count
+ *   (it puts a new sandbox in place of the old one).
+ * - out->unchanged counts the managed sandboxes that get no action
+ *   (held-back, STARTING and UNKNOWN ones included).
+ * - Order: by set, then name (strcmp), then kind in the order delete,
+ *   replace, pause, resume, renew, create (deletes first: they free
+ *   quota), then sandbox id. See sc_action_kind_rank().
  */
 int sc_plan_build(sc_plan *out, const sc_spec_list *specs,
                   const sc_sandbox_list *observed, int64_t now,
                   const sc_plan_options *options, sc_diag *diag);
 
+/*
+ * The plan of `sc-apply delete`: a DELETE for every live sandbox (any
+ * phase but GONE) of the named specs, or, when specs is NULL, of every
+ * set in options->sets. The same ownership re-check, protect (for named
+ * specs; with specs NULL no spec is known and protect cannot apply) and
+ * --max-delete rules as sc_plan_build(); options->prune and allow_empty
+ * are not used. Owned sandboxes not deleted count in out->unchanged.
+ */
+int sc_plan_build_teardown(sc_plan *out, const sc_spec_list *specs,
+                           const sc_sandbox_list *observed,
+                           const sc_plan_options *options, sc_diag *diag);
+
 void sc_plan_release(sc_plan *plan);
+
+/* How many actions of kind the plan holds. */
+size_t sc_plan_count_kind(const sc_plan *plan, sc_action_kind kind);
+
+/* The place of kind in the plan's order: delete 0, replace 1, ..., create 5. */
+int sc_action_kind_rank(sc_action_kind kind);
 
 /* "create", "resume", ... and the symbol "+", ">", "=", "~", "-/+", "-". */
 const char *sc_action_kind_name(sc_action_kind kind);

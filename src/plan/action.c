@@ -1,0 +1,136 @@
+/* Actions and the plan that holds them: names, symbols, order, lifetime. */
+#include "plan/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+const char *sc_action_kind_name(sc_action_kind kind)
+{
+	switch (kind) {
+	case SC_ACTION_CREATE:
+		return "create";
+	case SC_ACTION_RESUME:
+		return "resume";
+	case SC_ACTION_PAUSE:
+		return "pause";
+	case SC_ACTION_RENEW:
+		return "renew";
+	case SC_ACTION_REPLACE:
+		return "replace";
+	case SC_ACTION_DELETE:
+		return "delete";
+	}
+	return "unknown";
+}
+
+const char *sc_action_kind_symbol(sc_action_kind kind)
+{
+	switch (kind) {
+	case SC_ACTION_CREATE:
+		return "+";
+	case SC_ACTION_RESUME:
+		return ">";
+	case SC_ACTION_PAUSE:
+		return "=";
+	case SC_ACTION_RENEW:
+		return "~";
+	case SC_ACTION_REPLACE:
+		return "-/+";
+	case SC_ACTION_DELETE:
+		return "-";
+	}
+	return "?";
+}
+
+bool sc_action_deletes(sc_action_kind kind)
+{
+	return kind == SC_ACTION_DELETE || kind == SC_ACTION_REPLACE;
+}
+
+int sc_action_kind_rank(sc_action_kind kind)
+{
+	switch (kind) {
+	case SC_ACTION_DELETE:
+		return 0;
+	case SC_ACTION_REPLACE:
+		return 1;
+	case SC_ACTION_PAUSE:
+		return 2;
+	case SC_ACTION_RESUME:
+		return 3;
+	case SC_ACTION_RENEW:
+		return 4;
+	case SC_ACTION_CREATE:
+		return 5;
+	}
+	return 6;
+}
+
+size_t sc_plan_count_kind(const sc_plan *plan, sc_action_kind kind)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < plan->count; i++)
+		count += plan->actions[i].kind == kind;
+	return count;
+}
+
+size_t sc_plan_delete_count(const sc_plan *plan)
+{
+	return sc_plan_count_kind(plan, SC_ACTION_DELETE);
+}
+
+void sc_plan_release(sc_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->count; i++) {
+		free(plan->actions[i].reason);
+		free(plan->actions[i].result.message);
+		free(plan->actions[i].result.new_id);
+	}
+	free(plan->actions);
+	memset(plan, 0, sizeof(*plan));
+}
+
+sc_action *sc_plan_push(sc_plan *plan, sc_action_kind kind, const char *set,
+                        const char *name, const sc_spec *spec,
+                        const sc_sandbox *sandbox, char *reason)
+{
+	SC_GROW(plan->actions, plan->count + 1, plan->alloc);
+	sc_action *action = &plan->actions[plan->count++];
+	memset(action, 0, sizeof(*action));
+	action->kind = kind;
+	action->set = set;
+	action->name = name;
+	action->spec = spec;
+	action->sandbox = sandbox;
+	action->reason = reason;
+	action->result.status = SC_RESULT_PENDING;
+	return action;
+}
+
+static int compare_actions(const void *pa, const void *pb)
+{
+	const sc_action *a = pa, *b = pb;
+	int cmp = sc_plan_key_compare(a->set, a->name, b->set, b->name);
+
+	if (cmp)
+		return cmp;
+	cmp = sc_action_kind_rank(a->kind) - sc_action_kind_rank(b->kind);
+	if (cmp)
+		return cmp;
+	/* Creates have no sandbox and are interchangeable. */
+	if (!a->sandbox || !b->sandbox)
+		return (a->sandbox != NULL) - (b->sandbox != NULL);
+	return strcmp(a->sandbox->id, b->sandbox->id);
+}
+
+void sc_plan_sort(sc_plan *plan)
+{
+	if (plan->count > 1)
+		qsort(plan->actions, plan->count, sizeof(plan->actions[0]),
+		      compare_actions);
+}

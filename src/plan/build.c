@@ -1,0 +1,234 @@
+/*
+ * sc_plan_build(): walks the specs and the owned sandboxes by (set, name)
+ * and turns each difference into an action with its reason. The rules are
+ * listed in plan.h; each function here applies one of them.
+ */
+#include "plan/internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+typedef struct build_ctx {
+	sc_plan *plan;
+	const sc_plan_options *options;
+	int64_t now;
+	sc_diag *diag;
+	sc_plan_member **order;   /* scratch: a group's members in pick order */
+	size_t order_alloc;
+} build_ctx;
+
+static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A warning about a sandbox of spec, placed at the spec's document. */
+static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sc_diag_addv(ctx->diag, SC_DIAG_WARNING, spec->where.file, spec->where.line,
+	             spec->where.column, fmt, ap);
+	va_end(ap);
+}
+
+static void push(build_ctx *ctx, sc_action_kind kind, const sc_spec *spec,
+                 const sc_sandbox *sandbox, char *reason)
+{
+	sc_plan_push(ctx->plan, kind, spec->set, spec->name, spec, sandbox, reason);
+}
+
+static bool wrong_state(const sc_spec *spec, const sc_sandbox *sandbox)
+{
+	if (spec->state == SC_SPEC_RUNNING)
+		return sandbox->phase == SC_PHASE_PAUSED;
+	return sandbox->phase == SC_PHASE_READY;
+}
+
+/* A running sandbox of a running spec: RENEW when its TTL runs low. */
+static void plan_renew(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
+{
+	int64_t before_ms = (int64_t)spec->renew_before * 1000;
+
+	if (!sandbox->end_at) {
+		spec_warning(ctx, spec,
+		             "sandbox %s of spec '%s' reports no endAt: TTL unknown, "
+		             "not renewed",
+		             sandbox->id, spec->name);
+		ctx->plan->unchanged++;
+		return;
+	}
+	int64_t left_ms = sandbox->end_at - ctx->now;
+	if (left_ms >= before_ms) {
+		ctx->plan->unchanged++;
+		return;
+	}
+	if (left_ms >= 0)
+		push(ctx, SC_ACTION_RENEW, spec, sandbox,
+		     sc_asprintf("TTL %llds left < renewBefore %us",
+		                 (long long)(left_ms / 1000), spec->renew_before));
+	else
+		push(ctx, SC_ACTION_RENEW, spec, sandbox,
+		     sc_asprintf("TTL ran out %llds ago (renewBefore %us)",
+		                 (long long)(-left_ms / 1000), spec->renew_before));
+}
+
+/* A stale survivor: REPLACE, or a warning when protect holds it back. */
+static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
+{
+	if (sc_plan_held_back(spec, ctx->options)) {
+		spec_warning(ctx, spec,
+		             "sandbox %s of spec '%s' is protected: not replaced "
+		             "(use --force)",
+		             sandbox->id, spec->name);
+		return false;
+	}
+	push(ctx, SC_ACTION_REPLACE, spec, sandbox, sc_plan_replace_reason(spec, sandbox));
+	return true;
+}
+
+/* A sandbox that stays: at most one action, the first rule that applies. */
+static void plan_survivor(build_ctx *ctx, const sc_spec *spec,
+                          const sc_plan_member *member)
+{
+	const sc_sandbox *sandbox = member->sandbox;
+
+	if (sandbox->phase == SC_PHASE_UNKNOWN) {
+		spec_warning(ctx, spec,
+		             "sandbox %s of spec '%s' has unknown status '%s': left alone",
+		             sandbox->id, spec->name, sandbox->status ? sandbox->status : "");
+		ctx->plan->unchanged++;
+		return;
+	}
+	if (sandbox->phase == SC_PHASE_STARTING) {
+		ctx->plan->unchanged++;
+		return;
+	}
+	if (member->stale && plan_replace(ctx, spec, sandbox))
+		return;
+	if (member->wrong_state && spec->state == SC_SPEC_RUNNING)
+		push(ctx, SC_ACTION_RESUME, spec, sandbox,
+		     sc_strdup("paused, spec says running"));
+	else if (member->wrong_state)
+		push(ctx, SC_ACTION_PAUSE, spec, sandbox,
+		     sc_strdup("running, spec says paused"));
+	else if (sandbox->phase == SC_PHASE_READY)
+		plan_renew(ctx, spec, sandbox);
+	else
+		ctx->plan->unchanged++;
+}
+
+/* A surplus sandbox: DELETE, or a warning when protect holds it back. */
+static void plan_victim(build_ctx *ctx, const sc_plan_group *group,
+                        const sc_plan_member *victim, const sc_plan_member *survivor)
+{
+	const sc_spec *spec = group->spec;
+
+	if (sc_plan_held_back(spec, ctx->options)) {
+		spec_warning(ctx, spec,
+		             "sandbox %s of spec '%s' is protected: not deleted "
+		             "(use --force)",
+		             victim->sandbox->id, spec->name);
+		ctx->plan->unchanged++;
+		return;
+	}
+	char *clause = survivor ? sc_plan_victim_clause(victim, survivor, spec, ctx->now)
+	                        : sc_strdup("");
+	push(ctx, SC_ACTION_DELETE, spec, victim->sandbox,
+	     sc_asprintf("more replicas than wanted (%zu > %u)%s%s", group->count,
+	                 spec->replicas, clause[0] ? ": " : "", clause));
+	free(clause);
+}
+
+static void plan_creates(build_ctx *ctx, const sc_plan_group *group)
+{
+	const sc_spec *spec = group->spec;
+
+	for (size_t i = group->count; i < spec->replicas; i++)
+		push(ctx, SC_ACTION_CREATE, spec, NULL,
+		     sc_asprintf("replicas: %zu of %u present", group->count,
+		                 spec->replicas));
+}
+
+/* The group's members in pick order: the ones to delete first come first. */
+static sc_plan_member **order_members(build_ctx *ctx, const sc_plan_group *group)
+{
+	SC_GROW(ctx->order, group->count, ctx->order_alloc);
+	for (size_t i = 0; i < group->count; i++) {
+		sc_plan_member *member = &group->members[i];
+		member->stale = sc_plan_is_stale(group->spec, member->sandbox);
+		member->wrong_state = wrong_state(group->spec, member->sandbox);
+		ctx->order[i] = member;
+	}
+	sc_plan_sort_victims(ctx->order, group->count);
+	return ctx->order;
+}
+
+static void plan_spec(build_ctx *ctx, const sc_plan_group *group)
+{
+	size_t wanted = group->spec->replicas;
+	size_t surplus = group->count > wanted ? group->count - wanted : 0;
+	sc_plan_member **order = order_members(ctx, group);
+
+	for (size_t i = 0; i < group->count; i++) {
+		if (i < surplus)
+			plan_victim(ctx, group, order[i],
+			            surplus < group->count ? order[surplus] : NULL);
+		else
+			plan_survivor(ctx, group->spec, order[i]);
+	}
+	plan_creates(ctx, group);
+}
+
+/* Sandboxes no spec names: deleted with --prune, else reported. */
+static void plan_orphans(build_ctx *ctx, const sc_plan_group *group)
+{
+	if (!ctx->options->prune) {
+		sc_diag_warning(ctx->diag, NULL, 0, 0,
+		                "'%s' in set '%s' is not in the specs (%zu sandbox%s): "
+		                "use --prune to delete",
+		                group->name, group->set, group->count,
+		                group->count == 1 ? "" : "es");
+		return;
+	}
+	for (size_t i = 0; i < group->count; i++)
+		sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set, group->name, NULL,
+		             group->members[i].sandbox,
+		             sc_asprintf("no spec named '%s' in set '%s' (--prune)",
+		                         group->name, group->set));
+}
+
+static void plan_group(void *opaque, const sc_plan_group *group)
+{
+	build_ctx *ctx = opaque;
+
+	if (group->spec)
+		plan_spec(ctx, group);
+	else
+		plan_orphans(ctx, group);
+}
+
+int sc_plan_build(sc_plan *out, const sc_spec_list *specs,
+                  const sc_sandbox_list *observed, int64_t now,
+                  const sc_plan_options *options, sc_diag *diag)
+{
+	build_ctx ctx = {out, options, now, diag, NULL, 0};
+	sc_plan_view view;
+	int result;
+
+	memset(out, 0, sizeof(*out));
+	result = sc_plan_view_init(&view, specs, observed, options, &out->ignored, diag);
+	if (result == 0) {
+		sc_plan_view_walk(&view, plan_group, &ctx);
+		sc_plan_sort(out);
+		if (sc_plan_check_empty_input(&view, options, diag) < 0)
+			result = -1;
+		if (sc_plan_check_max_delete(out, options, diag) < 0)
+			result = -1;
+	}
+	free(ctx.order);
+	sc_plan_view_release(&view);
+	return result;
+}

@@ -1,0 +1,244 @@
+/*
+ * The view: the run's sets, the sandboxes it owns and the specs, each
+ * sorted so that the build can walk specs and sandboxes side by side by
+ * (set, name) in O(n log n), without matching every pair.
+ */
+#include "plan/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+int sc_plan_key_compare(const char *set_a, const char *name_a, const char *set_b,
+                        const char *name_b)
+{
+	int cmp = strcmp(set_a, set_b);
+
+	return cmp ? cmp : strcmp(name_a, name_b);
+}
+
+static int compare_strings(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static int compare_members(const void *pa, const void *pb)
+{
+	const sc_plan_member *a = pa, *b = pb;
+	int cmp = sc_plan_key_compare(a->set, a->name, b->set, b->name);
+
+	return cmp ? cmp : strcmp(a->sandbox->id, b->sandbox->id);
+}
+
+static int compare_specs(const void *pa, const void *pb)
+{
+	const sc_spec *a = *(const sc_spec *const *)pa;
+	const sc_spec *b = *(const sc_spec *const *)pb;
+
+	return sc_plan_key_compare(a->set, a->name, b->set, b->name);
+}
+
+/* Copies options->sets, sorted, without duplicates or NULLs. */
+static void collect_sets(sc_plan_view *view, const sc_plan_options *options)
+{
+	size_t count = 0;
+
+	view->sets = sc_calloc(options->set_count + 1, sizeof(*view->sets));
+	for (size_t i = 0; i < options->set_count; i++) {
+		if (options->sets[i] && options->sets[i][0])
+			view->sets[count++] = options->sets[i];
+	}
+	qsort(view->sets, count, sizeof(*view->sets), compare_strings);
+	view->set_count = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (!view->set_count ||
+		    strcmp(view->sets[view->set_count - 1], view->sets[i]))
+			view->sets[view->set_count++] = view->sets[i];
+	}
+}
+
+static bool view_owns(const sc_plan_view *view, const char *set)
+{
+	return set && bsearch(&set, view->sets, view->set_count, sizeof(*view->sets),
+	                      compare_strings) != NULL;
+}
+
+/* Adds sandbox as a member when the run owns it and it is live. */
+static void collect_sandbox(sc_plan_view *view, const sc_sandbox *sandbox,
+                            size_t *ignored, sc_diag *diag)
+{
+	const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
+	const char *name = sc_kv_get(&sandbox->metadata, SC_LABEL_NAME);
+
+	if (!view_owns(view, set)) {
+		(*ignored)++;
+		return;
+	}
+	if (sandbox->phase == SC_PHASE_GONE)
+		return;
+	if (!sandbox->id || !sandbox->id[0]) {
+		sc_diag_warning(diag, NULL, 0, 0,
+		                "a sandbox of set '%s' has no id: left alone", set);
+		(*ignored)++;
+		return;
+	}
+	if (!name || !name[0]) {
+		sc_diag_warning(diag, NULL, 0, 0,
+		                "sandbox %s of set '%s' has no " SC_LABEL_NAME
+		                " label: left alone",
+		                sandbox->id, set);
+		(*ignored)++;
+		return;
+	}
+	sc_plan_member *member = &view->members[view->member_count++];
+	memset(member, 0, sizeof(*member));
+	member->sandbox = sandbox;
+	member->set = set;
+	member->name = name;
+}
+
+static int check_spec(const sc_plan_view *view, const sc_spec *spec, sc_diag *diag)
+{
+	if (!spec->set || !spec->name)
+		return sc_diag_error(diag, spec->where.file, spec->where.line,
+		                     spec->where.column, "spec '%s' has no set",
+		                     spec->name ? spec->name : "");
+	if (!view_owns(view, spec->set))
+		return sc_diag_error(diag, spec->where.file, spec->where.line,
+		                     spec->where.column,
+		                     "spec '%s' is in set '%s', which this run does not own",
+		                     spec->name, spec->set);
+	return 0;
+}
+
+static int collect_specs(sc_plan_view *view, const sc_spec_list *specs, sc_diag *diag)
+{
+	int result = 0;
+
+	if (!specs || !specs->count)
+		return 0;
+	view->specs = sc_calloc(specs->count, sizeof(*view->specs));
+	for (size_t i = 0; i < specs->count; i++) {
+		if (check_spec(view, &specs->items[i], diag) < 0)
+			result = -1;
+		else
+			view->specs[view->spec_count++] = &specs->items[i];
+	}
+	qsort(view->specs, view->spec_count, sizeof(*view->specs), compare_specs);
+	for (size_t i = 1; i < view->spec_count; i++) {
+		const sc_spec *spec = view->specs[i];
+		if (!compare_specs(&view->specs[i - 1], &view->specs[i]))
+			result = sc_diag_error(diag, spec->where.file, spec->where.line,
+			                       spec->where.column,
+			                       "duplicate spec '%s' in set '%s'",
+			                       spec->name, spec->set);
+	}
+	return result;
+}
+
+int sc_plan_view_init(sc_plan_view *view, const sc_spec_list *specs,
+                      const sc_sandbox_list *observed, const sc_plan_options *options,
+                      size_t *ignored, sc_diag *diag)
+{
+	memset(view, 0, sizeof(*view));
+	collect_sets(view, options);
+	if (observed && observed->count) {
+		view->members = sc_calloc(observed->count, sizeof(*view->members));
+		for (size_t i = 0; i < observed->count; i++)
+			collect_sandbox(view, &observed->items[i], ignored, diag);
+		qsort(view->members, view->member_count, sizeof(*view->members),
+		      compare_members);
+	}
+	return collect_specs(view, specs, diag);
+}
+
+void sc_plan_view_release(sc_plan_view *view)
+{
+	free(view->sets);
+	free(view->members);
+	free(view->specs);
+	memset(view, 0, sizeof(*view));
+}
+
+/* The first member whose set is not below set (lower bound). */
+static size_t members_lower_bound(const sc_plan_view *view, const char *set)
+{
+	size_t lo = 0, hi = view->member_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(view->members[mid].set, set) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t specs_lower_bound(const sc_plan_view *view, const char *set)
+{
+	size_t lo = 0, hi = view->spec_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(view->specs[mid]->set, set) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool sc_plan_view_set_has_spec(const sc_plan_view *view, const char *set)
+{
+	size_t at = specs_lower_bound(view, set);
+
+	return at < view->spec_count && !strcmp(view->specs[at]->set, set);
+}
+
+bool sc_plan_view_set_has_member(const sc_plan_view *view, const char *set)
+{
+	size_t at = members_lower_bound(view, set);
+
+	return at < view->member_count && !strcmp(view->members[at].set, set);
+}
+
+/* Whether the next group starts with the spec (else with the member). */
+static int next_key(const sc_plan_view *view, size_t spec, size_t member)
+{
+	if (spec == view->spec_count)
+		return 1;
+	if (member == view->member_count)
+		return -1;
+	return sc_plan_key_compare(view->specs[spec]->set, view->specs[spec]->name,
+	                           view->members[member].set,
+	                           view->members[member].name);
+}
+
+void sc_plan_view_walk(const sc_plan_view *view, sc_plan_group_fn fn, void *ctx)
+{
+	size_t spec = 0, member = 0;
+
+	while (spec < view->spec_count || member < view->member_count) {
+		int cmp = next_key(view, spec, member);
+		sc_plan_group group = {0};
+		if (cmp <= 0) {
+			group.spec = view->specs[spec++];
+			group.set = group.spec->set;
+			group.name = group.spec->name;
+		} else {
+			group.set = view->members[member].set;
+			group.name = view->members[member].name;
+		}
+		group.members = view->members ? &view->members[member] : NULL;
+		while (member < view->member_count &&
+		       !sc_plan_key_compare(view->members[member].set,
+		                            view->members[member].name, group.set,
+		                            group.name)) {
+			member++;
+			group.count++;
+		}
+		fn(ctx, &group);
+	}
+}
