@@ -73,6 +73,13 @@ static void check_no_secrets(const test_run *run)
 	CHECK_NOT_CONTAINS(run->err, TEST_API_KEY);
 }
 
+/* Stops the server: a clean exit (0) is part of every test (valgrind's 99 is not). */
+static void finish(test_sandboxd *sd)
+{
+	CHECK_INT(test_sandboxd_stop(sd), 0);
+	test_sandboxd_release(sd);
+}
+
 static int count_live(const test_sandboxd *sd, const char *set, const char *name,
                       const char *state)
 {
@@ -109,7 +116,7 @@ TEST(first_apply_converges_and_second_writes_nothing)
 	test_run_release(&first);
 	test_run_release(&second);
 	test_run_release(&plan);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(plan_exits_two_and_writes_nothing)
@@ -124,7 +131,7 @@ TEST(plan_exits_two_and_writes_nothing)
 	CHECK_INT(test_stats_writes(&sd), 0);
 	CHECK_INT(count_live(&sd, NULL, NULL, NULL), 0);
 	test_run_release(&plan);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(template_and_env_changes_replace)
@@ -171,7 +178,7 @@ TEST(template_and_env_changes_replace)
 	test_run_release(&first);
 	test_run_release(&second);
 	test_run_release(&third);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(replicas_scale_up_and_down)
@@ -203,7 +210,7 @@ TEST(replicas_scale_up_and_down)
 	CHECK_INT(count_live(&sd, "team-ml", "py", NULL), 0);
 	CHECK_INT(count_live(&sd, "team-ml", "web", NULL), 1);
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(pause_and_resume_follow_the_spec)
@@ -229,7 +236,7 @@ TEST(pause_and_resume_follow_the_spec)
 	CHECK_CONTAINS(run.out, "pause");
 	CHECK_INT(count_live(&sd, "team-ml", "py", "paused"), 2);
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(ttl_is_renewed_after_the_clock_moves)
@@ -268,7 +275,7 @@ TEST(ttl_is_renewed_after_the_clock_moves)
 	free(before);
 	free(after);
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 /* Creates a sandbox behind sc-apply's back with the given metadata JSON. */
@@ -312,7 +319,7 @@ static void check_prune(const char *const *server_args)
 	CHECK_INT(count_live(&sd, "other-team", "web", NULL), 1);
 	CHECK_INT(count_live(&sd, NULL, NULL, NULL), 3);
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(prune_deletes_only_this_sets_orphans)
@@ -346,7 +353,7 @@ TEST(prune_of_an_empty_input_is_refused)
 	CHECK_INT(run.exit_code, 0);
 	CHECK_INT(count_live(&sd, "team-ml", NULL, NULL), 0);
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(secrets_never_reach_any_output)
@@ -377,7 +384,7 @@ TEST(secrets_never_reach_any_output)
 	CHECK_NOT_CONTAINS(run.err, "wrong-key-SHOULD-NOT-PRINT");
 	CHECK_NOT_CONTAINS(run.out, "wrong-key-SHOULD-NOT-PRINT");
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(json_output_is_one_versioned_document)
@@ -393,7 +400,7 @@ TEST(json_output_is_one_versioned_document)
 	CHECK_CONTAINS(run.out, "\"status\":\"done\"");
 	CHECK_CONTAINS(run.out, "\"ok\":true");
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(bad_yaml_names_its_place)
@@ -471,7 +478,7 @@ TEST(faults_still_converge_without_duplicates)
 		for (int j = i + 1; j < count; j++)
 			CHECK(strcmp(all[i].create_token, all[j].create_token) != 0);
 	free(all);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(a_held_lock_stops_a_second_run)
@@ -504,7 +511,7 @@ TEST(a_held_lock_stops_a_second_run)
 	run = apply(&sd, (const char *[]){"-f", spec, "--lock", lock, NULL});
 	CHECK_INT(run.exit_code, 0);
 	test_run_release(&run);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 int main(void)

@@ -40,7 +40,7 @@ int test_run_apply(const test_sandboxd *sd, const char *const *args,
 	snprintf(out_path, sizeof(out_path), "%s/run-%d-%d.out", dir, (int)getpid(), counter);
 	snprintf(err_path, sizeof(err_path), "%s/run-%d-%d.err", dir, (int)getpid(), counter);
 	test_process process;
-	if (test_process_start(&process, argv, env, stdin_path, out_path, err_path))
+	if (test_process_start_wrapped(&process, argv, env, stdin_path, out_path, err_path))
 		return -1;
 	if (test_process_wait(&process, 240000)) {
 		test_process_stop(&process, 9, 1000);

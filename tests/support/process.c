@@ -135,3 +135,39 @@ void test_rmtree(const char *path)
 	if (path)
 		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+int test_process_start_wrapped(test_process *out, const char *const *argv,
+                               const char *const *env, const char *stdin_path,
+                               const char *stdout_path, const char *stderr_path)
+{
+	const char *wrap = getenv("SC_TEST_WRAP");
+	const char *full[128];
+	char words[1024];
+	int count = 0;
+
+	if (!wrap || !*wrap)
+		return test_process_start(out, argv, env, stdin_path, stdout_path, stderr_path);
+	snprintf(words, sizeof(words), "%s", wrap);
+	for (char *save = NULL, *word = strtok_r(words, " ", &save); word && count < 64;
+	     word = strtok_r(NULL, " ", &save))
+		full[count++] = word;
+	/* execv needs a path: resolve the wrapper's first word through PATH. */
+	char resolved[4096];
+	if (!strchr(full[0], '/')) {
+		const char *path = getenv("PATH");
+		char dirs[4096];
+		snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
+		for (char *save = NULL, *dir = strtok_r(dirs, ":", &save); dir;
+		     dir = strtok_r(NULL, ":", &save)) {
+			snprintf(resolved, sizeof(resolved), "%s/%s", dir, full[0]);
+			if (access(resolved, X_OK) == 0) {
+				full[0] = resolved;
+				break;
+			}
+		}
+	}
+	for (; *argv && count < 127; argv++)
+		full[count++] = *argv;
+	full[count] = NULL;
+	return test_process_start(out, full, env, stdin_path, stdout_path, stderr_path);
+}

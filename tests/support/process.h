@@ -22,6 +22,15 @@ typedef struct test_process {
 int test_process_start(test_process *out, const char *const *argv,
                        const char *const *env, const char *stdin_path,
                        const char *stdout_path, const char *stderr_path);
+/*
+ * Like test_process_start, but under the command prefix in the
+ * environment variable SC_TEST_WRAP when set (e.g. "valgrind -q
+ * --error-exitcode=99 --leak-check=full"): how the suite runs the real
+ * binaries under valgrind. Used for sc-apply and sc-sandboxd.
+ */
+int test_process_start_wrapped(test_process *out, const char *const *argv,
+                               const char *const *env, const char *stdin_path,
+                               const char *stdout_path, const char *stderr_path);
 /* Waits up to timeout_ms for it to end; -1 on timeout. */
 int test_process_wait(test_process *process, int timeout_ms);
 /* Sends sig, then waits up to timeout_ms; SIGKILL after that. */

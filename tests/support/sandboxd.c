@@ -32,7 +32,7 @@ static int launch(test_sandboxd *sd, const char *const *extra_args)
 	for (; extra_args && *extra_args && argc < 62; extra_args++)
 		argv[argc++] = *extra_args;
 	argv[argc] = NULL;
-	if (test_process_start(&sd->process, argv, NULL, NULL, log_file, log_file))
+	if (test_process_start_wrapped(&sd->process, argv, NULL, NULL, log_file, log_file))
 		return -1;
 	for (int waited = 0; waited < 20000; waited += 10) {
 		char *text = test_read_file(port_file);
