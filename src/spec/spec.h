@@ -97,6 +97,9 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text,
 
 void sc_spec_list_release(sc_spec_list *list);
 
+/* Frees what one spec owns and zeroes it (a list's items are freed by the list). */
+void sc_spec_release(sc_spec *spec);
+
 /* The spec named name in set, borrowed, or NULL. */
 const sc_spec *sc_spec_list_find(const sc_spec_list *list, const char *set,
                                  const char *name);

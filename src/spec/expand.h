@@ -1,0 +1,28 @@
+/*
+ * ${} expansion of scalar values: ${VAR}, ${VAR:-default}, ${VAR:?message}
+ * and $$ for a literal $. Strict: an unset ${VAR} is an error, never "".
+ * A $ followed by anything else is literal.
+ *
+ * Error messages name variables, never their values: a value may be a
+ * secret (envVars).
+ */
+#ifndef SC_SPEC_EXPAND_H
+#define SC_SPEC_EXPAND_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "spec/spec.h"
+
+/*
+ * Expands text (len bytes) into out (appended). lookup NULL means getenv.
+ * Returns 0, or -1 with one message per problem appended to errors
+ * (owned by the list; free with sc_spec_strlist_release()).
+ */
+int sc_spec_expand(sc_buf *out, const char *text, size_t len,
+                   sc_spec_lookup_fn lookup, void *lookup_ctx, sc_strlist *errors);
+
+void sc_spec_strlist_push(sc_strlist *list, char *item);
+void sc_spec_strlist_release(sc_strlist *list);
+
+#endif

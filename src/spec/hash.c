@@ -1,0 +1,78 @@
+#include "spec/spec.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "common/sha256.h"
+
+/*
+ * The canonical encoding: a version tag, then every field in a fixed
+ * order, each string and count as an 8-byte big-endian length or number
+ * before its bytes, so no two different specs encode alike. Maps are
+ * sc_kv, sorted by key already. Changing anything here changes every
+ * hash, replacing every sandbox: bump the tag when you must.
+ */
+#define HASH_TAG "sc-apply/spec-hash/v1"
+
+static void put_number(sc_sha256 *ctx, uint64_t n)
+{
+	uint8_t bytes[8];
+
+	for (int i = 7; i >= 0; i--) {
+		bytes[i] = (uint8_t)(n & 0xFF);
+		n >>= 8;
+	}
+	sc_sha256_update(ctx, bytes, sizeof(bytes));
+}
+
+static void put_string(sc_sha256 *ctx, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	put_number(ctx, len);
+	sc_sha256_update(ctx, s ? s : "", len);
+}
+
+static void put_kv(sc_sha256 *ctx, const sc_kv *kv)
+{
+	put_number(ctx, kv->count);
+	for (size_t i = 0; i < kv->count; i++) {
+		put_string(ctx, kv->pairs[i].key);
+		put_string(ctx, kv->pairs[i].value);
+	}
+}
+
+static void put_list(sc_sha256 *ctx, const sc_strlist *list)
+{
+	put_number(ctx, list->count);
+	for (size_t i = 0; i < list->count; i++)
+		put_string(ctx, list->items[i]);
+}
+
+void sc_spec_hash(char out[SC_SPEC_HASH_HEX + 1], const sc_spec *spec,
+                  const char *salt)
+{
+	sc_sha256 ctx;
+	uint8_t digest[32];
+
+	sc_sha256_init(&ctx);
+	put_string(&ctx, HASH_TAG);
+	put_string(&ctx, salt);
+	put_string(&ctx, spec->template_id);
+	put_kv(&ctx, &spec->labels);
+	put_kv(&ctx, &spec->env);
+	put_number(&ctx, spec->network.allow_public_traffic);
+	put_number(&ctx, spec->network.allow_internet_access);
+	put_list(&ctx, &spec->network.allow_out);
+	put_list(&ctx, &spec->network.deny_out);
+	put_number(&ctx, spec->mount_count);
+	for (size_t i = 0; i < spec->mount_count; i++) {
+		put_string(&ctx, spec->mounts[i].name);
+		put_string(&ctx, spec->mounts[i].path);
+	}
+	put_number(&ctx, spec->auto_pause);
+	put_number(&ctx, spec->auto_resume);
+	sc_sha256_final(&ctx, digest);
+	sc_hex(out, digest, SC_SPEC_HASH_HEX / 2);
+	memset(digest, 0, sizeof(digest));
+}

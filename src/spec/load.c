@@ -1,0 +1,330 @@
+#include "spec/spec.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/mem.h"
+#include "spec/skeleton.h"
+#include "spec/validate.h"
+#include "spec/yaml_tree.h"
+
+/* Larger than any real spec file; a bound on what a mistake can cost. */
+#define MAX_FILE_BYTES (64u << 20)
+#define STDIN_NAME "<stdin>"
+
+/* One load call: where specs go, and the places of the names it added. */
+typedef struct loader {
+	sc_spec_list *out;
+	size_t first;                 /* out->items[first..] came from this call */
+	sc_source *names;             /* place of metadata.name of each of those */
+	size_t names_alloc;
+	const sc_spec_load_options *options;
+	sc_diag *diag;
+	int result;
+} loader;
+
+static void loader_init(loader *l, sc_spec_list *out, const sc_spec_load_options *options,
+                        sc_diag *diag)
+{
+	static const sc_spec_load_options none = {NULL, NULL, NULL};
+
+	memset(l, 0, sizeof(*l));
+	l->out = out;
+	l->first = out->count;
+	l->options = options ? options : &none;
+	l->diag = diag;
+}
+
+static void loader_release(loader *l)
+{
+	free(l->names);
+}
+
+static void push_spec(loader *l, sc_spec *spec, const sc_source *name_at)
+{
+	sc_spec_list *out = l->out;
+	size_t added = out->count - l->first;
+
+	SC_GROW(out->items, out->count + 1, out->alloc);
+	out->items[out->count++] = *spec;
+	SC_GROW(l->names, added + 1, l->names_alloc);
+	l->names[added] = *name_at;
+}
+
+/* The documents of one file's text, validated and appended. */
+static void load_documents(loader *l, const char *file, const char *text, size_t len)
+{
+	sc_yaml_reader reader;
+
+	sc_yaml_reader_init(&reader, file, text, len);
+	for (;;) {
+		sc_yaml_node *root = NULL;
+		int got = sc_yaml_reader_next(&reader, &root, l->diag);
+		if (got == 0)
+			break;
+		if (got < 0) {
+			l->result = -1;
+			continue;
+		}
+		if (!root)
+			continue;
+		sc_spec spec;
+		sc_source name_at;
+		if (sc_spec_validate(&spec, &name_at, root, file, l->options, l->diag) == 0 &&
+		    sc_spec_skeleton_load(&spec, root, file, l->options, l->diag) == 0)
+			push_spec(l, &spec, &name_at);
+		else
+			l->result = -1;
+		sc_yaml_node_free(root);
+	}
+	sc_yaml_reader_release(&reader);
+}
+
+typedef struct ranked {
+	sc_diag_entry entry;
+	size_t index;
+} ranked;
+
+static int compare_ranked(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+
+	if (x->entry.line != y->entry.line)
+		return x->entry.line < y->entry.line ? -1 : 1;
+	if (x->entry.column != y->entry.column)
+		return x->entry.column < y->entry.column ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Orders the entries of one file from index from on by place, stably. */
+static void sort_diag(sc_diag *diag, size_t from)
+{
+	size_t n = diag->count - from;
+	if (n < 2)
+		return;
+	ranked *r = sc_malloc(n * sizeof(*r));
+	for (size_t i = 0; i < n; i++) {
+		r[i].entry = diag->entries[from + i];
+		r[i].index = i;
+	}
+	qsort(r, n, sizeof(*r), compare_ranked);
+	for (size_t i = 0; i < n; i++)
+		diag->entries[from + i] = r[i].entry;
+	free(r);
+}
+
+static void load_one_text(loader *l, const char *file, const char *text, size_t len)
+{
+	size_t from = l->diag ? l->diag->count : 0;
+
+	load_documents(l, file, text, len);
+	if (l->diag)
+		sort_diag(l->diag, from);
+}
+
+typedef struct named {
+	const sc_spec *spec;
+	size_t index;
+} named;
+
+static int compare_named(const void *a, const void *b)
+{
+	const named *x = a, *y = b;
+	int cmp = strcmp(x->spec->set, y->spec->set);
+
+	if (!cmp)
+		cmp = strcmp(x->spec->name, y->spec->name);
+	if (!cmp)
+		cmp = x->index < y->index ? -1 : x->index > y->index;
+	return cmp;
+}
+
+/* Where metadata.name of item i was written. */
+static sc_source name_place(const loader *l, size_t i)
+{
+	if (i >= l->first)
+		return l->names[i - l->first];
+	return l->out->items[i].where;
+}
+
+/*
+ * Reports every name used twice in one set where the later one came from
+ * this call. Sorting keeps it O(n log n) for thousands of specs.
+ */
+static void check_duplicate_names(loader *l)
+{
+	const sc_spec_list *list = l->out;
+	size_t n = list->count;
+
+	if (n < 2 || n == l->first)
+		return;
+	named *sorted = sc_malloc(n * sizeof(*sorted));
+	for (size_t i = 0; i < n; i++) {
+		sorted[i].spec = &list->items[i];
+		sorted[i].index = i;
+	}
+	qsort(sorted, n, sizeof(*sorted), compare_named);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (compare_named(&(named){sorted[first].spec, 0}, &(named){sorted[i].spec, 0})) {
+			first = i;
+			continue;
+		}
+		if (sorted[i].index < l->first)
+			continue;
+		sc_source was = name_place(l, sorted[first].index);
+		sc_source again = name_place(l, sorted[i].index);
+		sc_diag_error(l->diag, again.file, again.line, again.column,
+		              "metadata.name: duplicate name \"%s\" in set \"%s\" (first at "
+		              "%s:%u:%u)", sorted[i].spec->name, sorted[i].spec->set,
+		              was.file, was.line, was.column);
+		l->result = -1;
+	}
+	free(sorted);
+}
+
+/* Reads all of fd into out, up to MAX_FILE_BYTES. */
+static int read_fd(int fd, const char *file, sc_buf *out, sc_diag *diag)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return sc_diag_error(diag, file, 0, 0, "cannot read: %s", strerror(errno));
+		if (got == 0)
+			return 0;
+		if (out->len + (size_t)got > MAX_FILE_BYTES)
+			return sc_diag_error(diag, file, 0, 0,
+			                     "file too large: more than %u MiB",
+			                     MAX_FILE_BYTES >> 20);
+		sc_buf_put(out, chunk, (size_t)got);
+	}
+}
+
+static void load_file(loader *l, const char *path)
+{
+	sc_buf text = SC_BUF_INIT;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		l->result = sc_diag_error(l->diag, path, 0, 0, "cannot open: %s",
+		                          strerror(errno));
+		return;
+	}
+	if (read_fd(fd, path, &text, l->diag) == 0)
+		load_one_text(l, path, sc_buf_cstr(&text), text.len);
+	else
+		l->result = -1;
+	close(fd);
+	sc_buf_release(&text);
+}
+
+static void load_stdin(loader *l)
+{
+	sc_buf text = SC_BUF_INIT;
+
+	if (read_fd(STDIN_FILENO, STDIN_NAME, &text, l->diag) == 0)
+		load_one_text(l, STDIN_NAME, sc_buf_cstr(&text), text.len);
+	else
+		l->result = -1;
+	sc_buf_release(&text);
+}
+
+static bool is_spec_file_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (name[0] == '.')
+		return false;
+	return (len > 5 && !strcmp(name + len - 5, ".yaml")) ||
+	       (len > 4 && !strcmp(name + len - 4, ".yml"));
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.yaml and *.yml file directly in dir, sorted by name. */
+static void load_directory(loader *l, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char **files = NULL;
+	size_t count = 0, alloc = 0;
+
+	if (!d) {
+		l->result = sc_diag_error(l->diag, dir, 0, 0, "cannot open directory: %s",
+		                          strerror(errno));
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!is_spec_file_name(e->d_name))
+			continue;
+		char *path = sc_asprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		SC_GROW(files, count + 1, alloc);
+		files[count++] = path;
+	}
+	closedir(d);
+	if (!count)
+		sc_diag_warning(l->diag, dir, 0, 0, "no *.yaml or *.yml files in directory");
+	qsort(files, count, sizeof(*files), compare_strings);
+	for (size_t i = 0; i < count; i++) {
+		load_file(l, files[i]);
+		free(files[i]);
+	}
+	free(files);
+}
+
+static void load_path(loader *l, const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-")) {
+		load_stdin(l);
+		return;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		load_directory(l, path);
+	else
+		load_file(l, path);
+}
+
+int sc_spec_load_paths(sc_spec_list *out, const char *const *paths,
+                       size_t path_count, const sc_spec_load_options *options,
+                       sc_diag *diag)
+{
+	loader l;
+
+	loader_init(&l, out, options, diag);
+	for (size_t i = 0; i < path_count; i++)
+		load_path(&l, paths[i]);
+	check_duplicate_names(&l);
+	loader_release(&l);
+	return l.result;
+}
+
+int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text,
+                      size_t len, const sc_spec_load_options *options,
+                      sc_diag *diag)
+{
+	loader l;
+
+	loader_init(&l, out, options, diag);
+	load_one_text(&l, file ? file : STDIN_NAME, text, len);
+	check_duplicate_names(&l);
+	loader_release(&l);
+	return l.result;
+}
