@@ -96,8 +96,8 @@ void sc_plan_release(sc_plan *plan)
 }
 
 sc_action *sc_plan_push(sc_plan *plan, sc_action_kind kind, const char *set,
-                        const char *name, const sc_spec *spec,
-                        const sc_sandbox *sandbox, char *reason)
+                        const char *name, const sc_spec *spec, const sc_sandbox *sandbox,
+                        char *reason)
 {
 	SC_GROW(plan->actions, plan->count + 1, plan->alloc);
 	sc_action *action = &plan->actions[plan->count++];

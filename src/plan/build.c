@@ -16,12 +16,12 @@ typedef struct build_ctx {
 	const sc_plan_options *options;
 	int64_t now;
 	sc_diag *diag;
-	sc_plan_member **order;   /* scratch: a group's members in pick order */
+	sc_plan_member **order; /* scratch: a group's members in pick order */
 	size_t order_alloc;
 } build_ctx;
 
 static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* A warning about a sandbox of spec, placed at the spec's document. */
 static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, ...)
@@ -85,7 +85,8 @@ static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *
 		             sandbox->id, spec->name);
 		return false;
 	}
-	push(ctx, SC_ACTION_REPLACE, spec, sandbox, sc_plan_replace_reason(spec, sandbox));
+	push(ctx, SC_ACTION_REPLACE, spec, sandbox,
+	     sc_plan_replace_reason(spec, sandbox));
 	return true;
 }
 
@@ -96,9 +97,10 @@ static void plan_survivor(build_ctx *ctx, const sc_spec *spec,
 	const sc_sandbox *sandbox = member->sandbox;
 
 	if (sandbox->phase == SC_PHASE_UNKNOWN) {
-		spec_warning(ctx, spec,
-		             "sandbox %s of spec '%s' has unknown status '%s': left alone",
-		             sandbox->id, spec->name, sandbox->status ? sandbox->status : "");
+		spec_warning(
+		    ctx, spec,
+		    "sandbox %s of spec '%s' has unknown status '%s': left alone",
+		    sandbox->id, spec->name, sandbox->status ? sandbox->status : "");
 		ctx->plan->unchanged++;
 		return;
 	}

@@ -16,9 +16,10 @@ int sc_plan_check_max_delete(const sc_plan *plan, const sc_plan_options *options
 
 	if (options->max_delete < 0 || deletes <= (size_t)options->max_delete)
 		return 0;
-	return sc_diag_error(diag, NULL, 0, 0,
-	                     "refusing to delete %zu sandboxes: more than --max-delete %ld",
-	                     deletes, options->max_delete);
+	return sc_diag_error(
+	    diag, NULL, 0, 0,
+	    "refusing to delete %zu sandboxes: more than --max-delete %ld", deletes,
+	    options->max_delete);
 }
 
 /*
@@ -37,10 +38,11 @@ int sc_plan_check_empty_input(const sc_plan_view *view, const sc_plan_options *o
 		const char *set = view->sets[i];
 		if (!sc_plan_view_set_has_spec(view, set) &&
 		    sc_plan_view_set_has_member(view, set))
-			result = sc_diag_error(diag, NULL, 0, 0,
-			                       "refusing to prune every sandbox of set '%s': "
-			                       "the input has no specs for it (use --allow-empty)",
-			                       set);
+			result = sc_diag_error(
+			    diag, NULL, 0, 0,
+			    "refusing to prune every sandbox of set '%s': "
+			    "the input has no specs for it (use --allow-empty)",
+			    set);
 	}
 	return result;
 }

@@ -18,10 +18,10 @@
 /* One live sandbox (not GONE) whose sc-apply/set is one of the run's sets. */
 typedef struct sc_plan_member {
 	const sc_sandbox *sandbox;
-	const char *set;     /* its sc-apply/set label */
-	const char *name;    /* its sc-apply/name label */
-	bool stale;          /* filled by the build: hash differs or missing */
-	bool wrong_state;    /* filled by the build: paused vs running */
+	const char *set;  /* its sc-apply/set label */
+	const char *name; /* its sc-apply/name label */
+	bool stale;       /* filled by the build: hash differs or missing */
+	bool wrong_state; /* filled by the build: paused vs running */
 } sc_plan_member;
 
 /*
@@ -79,8 +79,8 @@ int sc_plan_key_compare(const char *set_a, const char *name_a, const char *set_b
  * borrowed. Returns the action (moves on the next append).
  */
 sc_action *sc_plan_push(sc_plan *plan, sc_action_kind kind, const char *set,
-                        const char *name, const sc_spec *spec,
-                        const sc_sandbox *sandbox, char *reason);
+                        const char *name, const sc_spec *spec, const sc_sandbox *sandbox,
+                        char *reason);
 
 /* Sorts the actions into the documented order (see plan.h). */
 void sc_plan_sort(sc_plan *plan);
@@ -124,8 +124,7 @@ void sc_plan_sort_victims(sc_plan_member **members, size_t count);
  * "least TTL left (120s)", ...), or "" when only the id told them apart.
  * Returns a malloc'd string.
  */
-char *sc_plan_victim_clause(const sc_plan_member *victim,
-                            const sc_plan_member *survivor, const sc_spec *spec,
-                            int64_t now);
+char *sc_plan_victim_clause(const sc_plan_member *victim, const sc_plan_member *survivor,
+                            const sc_spec *spec, int64_t now);
 
 #endif

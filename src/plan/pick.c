@@ -85,9 +85,8 @@ static char *wrong_state_clause(const sc_spec *spec)
 	                                                : "running, spec says paused");
 }
 
-char *sc_plan_victim_clause(const sc_plan_member *victim,
-                            const sc_plan_member *survivor, const sc_spec *spec,
-                            int64_t now)
+char *sc_plan_victim_clause(const sc_plan_member *victim, const sc_plan_member *survivor,
+                            const sc_spec *spec, int64_t now)
 {
 	pick_criterion criterion = PICK_ID;
 
@@ -101,8 +100,9 @@ char *sc_plan_victim_clause(const sc_plan_member *victim,
 	case PICK_STALE:
 		return sc_strdup("stale");
 	case PICK_UNKNOWN:
-		return sc_asprintf("status '%s' unknown",
-		                   victim->sandbox->status ? victim->sandbox->status : "");
+		return sc_asprintf("status '%s' unknown", victim->sandbox->status
+		                                              ? victim->sandbox->status
+		                                              : "");
 	case PICK_WRONG_STATE:
 		return wrong_state_clause(spec);
 	case PICK_LEAST_TTL:

@@ -53,9 +53,10 @@ static size_t diff_labels(sc_buf *keys, const sc_kv *want, const sc_kv *have)
 			j++;
 			continue;
 		}
-		int cmp = i == want->count   ? 1
-		          : j == have->count ? -1
-		                             : strcmp(want->pairs[i].key, have->pairs[j].key);
+		int cmp = i == want->count ? 1
+		          : j == have->count
+		              ? -1
+		              : strcmp(want->pairs[i].key, have->pairs[j].key);
 		if (cmp < 0) {
 			add_key(keys, &count, want->pairs[i++].key);
 		} else if (cmp > 0) {

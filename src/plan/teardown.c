@@ -13,7 +13,7 @@
 typedef struct teardown_ctx {
 	sc_plan *plan;
 	const sc_plan_options *options;
-	bool whole_sets;   /* no specs given: every owned sandbox goes */
+	bool whole_sets; /* no specs given: every owned sandbox goes */
 	sc_diag *diag;
 } teardown_ctx;
 
@@ -21,9 +21,9 @@ static void delete_member(teardown_ctx *ctx, const sc_plan_group *group,
                           const sc_sandbox *sandbox)
 {
 	char *reason = ctx->whole_sets
-	                       ? sc_asprintf("delete requested for set '%s'", group->set)
-	                       : sc_asprintf("delete requested for spec '%s' in set '%s'",
-	                                     group->name, group->set);
+	                   ? sc_asprintf("delete requested for set '%s'", group->set)
+	                   : sc_asprintf("delete requested for spec '%s' in set '%s'",
+	                                 group->name, group->set);
 
 	sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set, group->name, group->spec,
 	             sandbox, reason);

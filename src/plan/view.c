@@ -105,10 +105,10 @@ static int check_spec(const sc_plan_view *view, const sc_spec *spec, sc_diag *di
 		                     spec->where.column, "spec '%s' has no set",
 		                     spec->name ? spec->name : "");
 	if (!view_owns(view, spec->set))
-		return sc_diag_error(diag, spec->where.file, spec->where.line,
-		                     spec->where.column,
-		                     "spec '%s' is in set '%s', which this run does not own",
-		                     spec->name, spec->set);
+		return sc_diag_error(
+		    diag, spec->where.file, spec->where.line, spec->where.column,
+		    "spec '%s' is in set '%s', which this run does not own", spec->name,
+		    spec->set);
 	return 0;
 }
 
@@ -129,10 +129,9 @@ static int collect_specs(sc_plan_view *view, const sc_spec_list *specs, sc_diag 
 	for (size_t i = 1; i < view->spec_count; i++) {
 		const sc_spec *spec = view->specs[i];
 		if (!compare_specs(&view->specs[i - 1], &view->specs[i]))
-			result = sc_diag_error(diag, spec->where.file, spec->where.line,
-			                       spec->where.column,
-			                       "duplicate spec '%s' in set '%s'",
-			                       spec->name, spec->set);
+			result = sc_diag_error(
+			    diag, spec->where.file, spec->where.line, spec->where.column,
+			    "duplicate spec '%s' in set '%s'", spec->name, spec->set);
 	}
 	return result;
 }
@@ -212,8 +211,7 @@ static int next_key(const sc_plan_view *view, size_t spec, size_t member)
 	if (member == view->member_count)
 		return -1;
 	return sc_plan_key_compare(view->specs[spec]->set, view->specs[spec]->name,
-	                           view->members[member].set,
-	                           view->members[member].name);
+	                           view->members[member].set, view->members[member].name);
 }
 
 void sc_plan_view_walk(const sc_plan_view *view, sc_plan_group_fn fn, void *ctx)

@@ -12,8 +12,8 @@
 #include "plan/plan.h"
 
 /* The server's clock of every case: 2026-05-29T... in Unix ms. */
-#define NOW 1780000000000LL
-#define SEC 1000LL
+#define NOW       1780000000000LL
+#define SEC       1000LL
 #define MAX_SPECS 16
 
 /* One case: its input, options and what the plan gave. */
@@ -31,7 +31,7 @@ typedef struct fixture {
 typedef struct expect {
 	sc_action_kind kind;
 	const char *name;
-	const char *id;   /* NULL for a create */
+	const char *id; /* NULL for a create */
 	const char *reason_part;
 } expect;
 
@@ -79,8 +79,7 @@ static void fixture_release(fixture *f)
 	sc_diag_release(&f->diag);
 }
 
-static sc_spec *add_spec(fixture *f, const char *set, const char *name,
-                         unsigned replicas)
+static sc_spec *add_spec(fixture *f, const char *set, const char *name, unsigned replicas)
 {
 	if (f->specs.count == MAX_SPECS)
 		abort();
@@ -148,8 +147,8 @@ static sc_sandbox *add_labelled(fixture *f, const char *id, const char *status,
 
 static int plan_at(fixture *f, int64_t now)
 {
-	f->result = sc_plan_build(&f->plan, &f->specs, &f->observed, now, &f->options,
-	                          &f->diag);
+	f->result =
+	    sc_plan_build(&f->plan, &f->specs, &f->observed, now, &f->options, &f->diag);
 	return f->result;
 }
 
@@ -177,12 +176,12 @@ static bool diag_has(const fixture *f, sc_diag_level level, const char *text)
 	return false;
 }
 
-#define CHECK_DIAG(f, level, text)                                             \
-	do {                                                                   \
-		if (!diag_has((f), (level), (text)))                           \
-			TEST_FAILURE("no %s containing \"%s\"",                 \
-			             (level) == SC_DIAG_ERROR ? "error" : "warning", \
-			             (text));                                  \
+#define CHECK_DIAG(f, level, text)                                                       \
+	do {                                                                             \
+		if (!diag_has((f), (level), (text)))                                     \
+			TEST_FAILURE("no %s containing \"%s\"",                          \
+			             (level) == SC_DIAG_ERROR ? "error" : "warning",     \
+			             (text));                                            \
 	} while (0)
 
 static void print_plan(const fixture *f)
@@ -227,20 +226,18 @@ static void check_actions(fixture *f, const expect *want, size_t count, int line
 		print_plan(f);
 }
 
-#define EXPECT_ACTIONS(f, ...)                                                 \
-	do {                                                                   \
-		static const expect want_[] = {__VA_ARGS__};                   \
-		check_actions((f), want_, sizeof(want_) / sizeof(want_[0]),    \
-		              __LINE__);                                       \
+#define EXPECT_ACTIONS(f, ...)                                                           \
+	do {                                                                             \
+		static const expect want_[] = {__VA_ARGS__};                             \
+		check_actions((f), want_, sizeof(want_) / sizeof(want_[0]), __LINE__);   \
 	} while (0)
 
-#define EXPECT_NO_ACTIONS(f)                                                   \
-	do {                                                                   \
-		if ((f)->plan.count) {                                         \
-			TEST_FAILURE("%zu actions, expected none",              \
-			             (f)->plan.count);                         \
-			print_plan(f);                                         \
-		}                                                              \
+#define EXPECT_NO_ACTIONS(f)                                                             \
+	do {                                                                             \
+		if ((f)->plan.count) {                                                   \
+			TEST_FAILURE("%zu actions, expected none", (f)->plan.count);     \
+			print_plan(f);                                                   \
+		}                                                                        \
 	} while (0)
 
 /* No reason and no message may ever contain the secret envVars value. */
@@ -375,8 +372,9 @@ TEST(scale_down_deletes_stale_first)
 	add_sandbox(&f, "sb-b", "running", web)->started_at = NOW - 10 * SEC;
 	add_sandbox(&f, "sb-c", "paused", web);
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-old",
-	                    "more replicas than wanted (3 > 2): stale"},
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_DELETE, "web", "sb-old",
+	                "more replicas than wanted (3 > 2): stale"},
 	               {SC_ACTION_RESUME, "web", "sb-c", "paused, spec says running"});
 	fixture_release(&f);
 }
@@ -390,7 +388,8 @@ TEST(scale_down_deletes_unknown_status_before_wrong_state)
 	add_sandbox(&f, "sb-b", "paused", web);
 	add_sandbox(&f, "sb-c", "hibernating", web);
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-c", "status 'hibernating' unknown"},
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_DELETE, "web", "sb-c", "status 'hibernating' unknown"},
 	               {SC_ACTION_RESUME, "web", "sb-b", "paused, spec says running"});
 	CHECK_INT(diag_count(&f, SC_DIAG_WARNING), 0);
 	fixture_release(&f);
@@ -404,8 +403,9 @@ TEST(scale_down_deletes_paused_when_spec_says_running)
 	add_sandbox(&f, "sb-a", "running", web)->started_at = NOW - 10 * SEC;
 	add_sandbox(&f, "sb-b", "paused", web)->started_at = NOW - 900 * SEC;
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-b",
-	                    "more replicas than wanted (2 > 1): paused, spec says running"});
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_DELETE, "web", "sb-b",
+	                "more replicas than wanted (2 > 1): paused, spec says running"});
 	fixture_release(&f);
 }
 
@@ -418,7 +418,8 @@ TEST(scale_down_deletes_running_when_spec_says_paused)
 	add_sandbox(&f, "sb-a", "running", web)->started_at = NOW - 900 * SEC;
 	add_sandbox(&f, "sb-b", "paused", web)->started_at = NOW - 10 * SEC;
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-a", "running, spec says paused"});
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_DELETE, "web", "sb-a", "running, spec says paused"});
 	fixture_release(&f);
 }
 
@@ -446,8 +447,9 @@ TEST(replicas_zero_deletes_every_sandbox)
 	add_sandbox(&f, "sb-2", "running", web);
 	add_sandbox(&f, "sb-1", "paused", web);
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-1", "more replicas than wanted (2 > 0)"},
-	               {SC_ACTION_DELETE, "web", "sb-2", "more replicas than wanted (2 > 0)"});
+	EXPECT_ACTIONS(
+	    &f, {SC_ACTION_DELETE, "web", "sb-1", "more replicas than wanted (2 > 0)"},
+	    {SC_ACTION_DELETE, "web", "sb-2", "more replicas than wanted (2 > 0)"});
 	CHECK(f.plan.actions[0].spec == web);
 	CHECK_INT(f.plan.unchanged, 0);
 	fixture_release(&f);
@@ -473,7 +475,8 @@ TEST(paused_sandbox_of_running_spec_is_resumed)
 	sc_spec *web = add_spec(&f, "team", "web", 1);
 	add_sandbox(&f, "sb-1", "stopped", web);
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_RESUME, "web", "sb-1", "paused, spec says running"});
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_RESUME, "web", "sb-1", "paused, spec says running"});
 	fixture_release(&f);
 }
 
@@ -526,7 +529,8 @@ TEST(renew_below_threshold)
 	sc_spec *web = add_spec(&f, "team", "web", 1);
 	add_sandbox(&f, "sb-1", "running", web)->end_at = NOW + 599 * SEC;
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_RENEW, "web", "sb-1", "TTL 599s left < renewBefore 600s"});
+	EXPECT_ACTIONS(
+	    &f, {SC_ACTION_RENEW, "web", "sb-1", "TTL 599s left < renewBefore 600s"});
 	fixture_release(&f);
 }
 
@@ -584,8 +588,9 @@ TEST(unknown_end_warns_instead_of_renewing)
 	add_sandbox(&f, "sb-1", "running", web)->end_at = 0;
 	CHECK_INT(plan(&f), 0);
 	EXPECT_NO_ACTIONS(&f);
-	CHECK_DIAG(&f, SC_DIAG_WARNING, "sandbox sb-1 of spec 'web' reports no endAt: TTL "
-	                                "unknown, not renewed");
+	CHECK_DIAG(&f, SC_DIAG_WARNING,
+	           "sandbox sb-1 of spec 'web' reports no endAt: TTL "
+	           "unknown, not renewed");
 	CHECK_STR(f.diag.entries[0].file, "specs.yaml");
 	CHECK_INT(f.plan.unchanged, 1);
 	fixture_release(&f);
@@ -623,7 +628,8 @@ TEST(changed_env_makes_a_replace_without_naming_the_value)
 	add_sandbox(&f, "sb-1", "running", web);
 	sc_kv_set(&web->env, "API_TOKEN", "s3cr3t-rotated");
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_REPLACE, "web", "sb-1", "spec changed (hash differs)"});
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_REPLACE, "web", "sb-1", "spec changed (hash differs)"});
 	CHECK_STR(f.plan.actions[0].reason, "spec changed (hash differs)");
 	check_no_secret(&f);
 	fixture_release(&f);
@@ -649,7 +655,8 @@ TEST(missing_hash_is_stale)
 	add_labelled(&f, "sb-1", "running", "team", "web");
 	(void)web;
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_REPLACE, "web", "sb-1", "spec hash unknown (no sc-apply/"});
+	EXPECT_ACTIONS(
+	    &f, {SC_ACTION_REPLACE, "web", "sb-1", "spec hash unknown (no sc-apply/"});
 	fixture_release(&f);
 }
 
@@ -665,8 +672,9 @@ TEST(changed_labels_show_in_the_reason)
 	sc_kv_remove(&web->labels, "tier");       /* removed */
 	sc_kv_set(&web->labels, "zone", "eu");    /* added */
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_REPLACE, "web", "sb-1",
-	                    "spec changed (hash differs); labels changed: team, tier, zone"});
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_REPLACE, "web", "sb-1",
+	                "spec changed (hash differs); labels changed: team, tier, zone"});
 	fixture_release(&f);
 }
 
@@ -682,7 +690,8 @@ TEST(changed_template_shows_only_when_not_an_alias)
 	free(web->template_id);
 	web->template_id = sc_strdup("code-interpreter");
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_REPLACE, "web", "sb-1", "spec changed (hash differs)"},
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_REPLACE, "web", "sb-1", "spec changed (hash differs)"},
 	               {SC_ACTION_REPLACE, "web", "sb-2",
 	                "; template 'base', spec says 'code-interpreter'"});
 	CHECK_NOT_CONTAINS(f.plan.actions[0].reason, "template");
@@ -779,7 +788,8 @@ TEST(without_prune_a_gone_spec_is_only_reported)
 	CHECK_INT(plan(&f), 0);
 	EXPECT_NO_ACTIONS(&f);
 	CHECK_DIAG(&f, SC_DIAG_WARNING,
-	           "'old' in set 'team' is not in the specs (2 sandboxes): use --prune to delete");
+	           "'old' in set 'team' is not in the specs (2 sandboxes): use --prune "
+	           "to delete");
 	CHECK_INT(f.plan.unchanged, 1);
 	CHECK_INT(f.plan.ignored, 0);
 	fixture_release(&f);
@@ -795,8 +805,11 @@ TEST(prune_deletes_sandboxes_no_spec_names)
 	add_labelled(&f, "sb-8", "hibernating", "team", "old");
 	f.options.prune = true;
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "old", "sb-8", "no spec named 'old' in set 'team' (--prune)"},
-	               {SC_ACTION_DELETE, "old", "sb-9", "no spec named 'old' in set 'team' (--prune)"});
+	EXPECT_ACTIONS(&f,
+	               {SC_ACTION_DELETE, "old", "sb-8",
+	                "no spec named 'old' in set 'team' (--prune)"},
+	               {SC_ACTION_DELETE, "old", "sb-9",
+	                "no spec named 'old' in set 'team' (--prune)"});
 	CHECK(f.plan.actions[0].spec == NULL);
 	CHECK_STR(f.plan.actions[0].set, "team");
 	CHECK_INT(f.diag.count, 0);
@@ -849,8 +862,9 @@ TEST(owned_set_without_name_is_left_alone_even_with_prune)
 	f.options.prune = true;
 	CHECK_INT(plan(&f), 0);
 	EXPECT_NO_ACTIONS(&f);
-	CHECK_DIAG(&f, SC_DIAG_WARNING,
-	           "sandbox sb-anon of set 'team' has no sc-apply/name label: left alone");
+	CHECK_DIAG(
+	    &f, SC_DIAG_WARNING,
+	    "sandbox sb-anon of set 'team' has no sc-apply/name label: left alone");
 	CHECK_INT(f.plan.ignored, 1);
 	fixture_release(&f);
 }
@@ -895,8 +909,9 @@ TEST(unknown_status_warns_and_counts_live)
 	add_sandbox(&f, "sb-1", "hibernating", web)->end_at = NOW + 1 * SEC;
 	CHECK_INT(plan(&f), 0);
 	EXPECT_NO_ACTIONS(&f);
-	CHECK_DIAG(&f, SC_DIAG_WARNING,
-	           "sandbox sb-1 of spec 'web' has unknown status 'hibernating': left alone");
+	CHECK_DIAG(
+	    &f, SC_DIAG_WARNING,
+	    "sandbox sb-1 of spec 'web' has unknown status 'hibernating': left alone");
 	CHECK_INT(diag_count(&f, SC_DIAG_ERROR), 0);
 	fixture_release(&f);
 }
@@ -935,9 +950,10 @@ TEST(empty_input_guard_refuses_to_prune_a_whole_set)
 	add_labelled(&f, "sb-2", "running", "team", "api");
 	f.options.prune = true;
 	CHECK_INT(plan(&f), -1);
-	CHECK_DIAG(&f, SC_DIAG_ERROR,
-	           "refusing to prune every sandbox of set 'team': the input has no specs "
-	           "for it (use --allow-empty)");
+	CHECK_DIAG(
+	    &f, SC_DIAG_ERROR,
+	    "refusing to prune every sandbox of set 'team': the input has no specs "
+	    "for it (use --allow-empty)");
 	CHECK_INT(diag_count(&f, SC_DIAG_ERROR), 1);
 	fixture_release(&f);
 }
@@ -1004,8 +1020,9 @@ TEST(max_delete_below_the_plan_refuses)
 	fixture f;
 	max_delete_case(&f, 2);
 	CHECK_INT(f.result, -1);
-	CHECK_DIAG(&f, SC_DIAG_ERROR, "refusing to delete 3 sandboxes: more than "
-	                              "--max-delete 2");
+	CHECK_DIAG(&f, SC_DIAG_ERROR,
+	           "refusing to delete 3 sandboxes: more than "
+	           "--max-delete 2");
 	fixture_release(&f);
 }
 
@@ -1059,7 +1076,8 @@ TEST(several_sets_plan_each_in_order)
 	CHECK_INT(plan(&f), 0);
 	EXPECT_ACTIONS(&f, {SC_ACTION_CREATE, "api", NULL, "replicas: 0 of 1"},
 	               {SC_ACTION_RENEW, "web", "sb-a", "TTL 10s left"},
-	               {SC_ACTION_DELETE, "old", "sb-gone-spec", "no spec named 'old' in set 'zeta'"},
+	               {SC_ACTION_DELETE, "old", "sb-gone-spec",
+	                "no spec named 'old' in set 'zeta'"},
 	               {SC_ACTION_RESUME, "web", "sb-z", "paused"});
 	CHECK_STR(f.plan.actions[0].set, "alpha");
 	CHECK_STR(f.plan.actions[1].set, "alpha");
@@ -1078,15 +1096,16 @@ static void order_case(fixture *f, bool reversed)
 	fixture_init(f, "team");
 	sc_spec *web = add_spec(f, "team", "web", 5);
 	const char *ids[] = {"sb-6", "sb-5", "sb-4", "sb-3", "sb-2", "sb-1"};
-	const char *status[] = {"running", "paused", "running", "running", "running",
-	                        "unknown-x"};
+	const char *status[] = {"running", "paused",  "running",
+	                        "running", "running", "unknown-x"};
 	for (int k = 0; k < 6; k++) {
 		int i = reversed ? 5 - k : k;
 		sc_sandbox *s = add_sandbox(f, ids[i], status[i], web);
 		if (i == 3)
 			s->end_at = NOW + 5 * SEC; /* sb-3: renew */
 		if (i == 0 || i == 4)
-			sc_kv_set(&s->metadata, SC_LABEL_HASH, "0"); /* sb-6, sb-2: stale */
+			sc_kv_set(&s->metadata, SC_LABEL_HASH,
+			          "0"); /* sb-6, sb-2: stale */
 	}
 	sc_spec *cold = add_spec(f, "team", "cold", 3);
 	cold->state = SC_SPEC_PAUSED;
@@ -1105,24 +1124,27 @@ TEST(order_is_set_name_kind_id_and_independent_of_the_list)
 	 * goes and sb-6 is replaced; the unknown sb-1 only warns. Deletes
 	 * first, creates last.
 	 */
-	EXPECT_ACTIONS(&one, {SC_ACTION_PAUSE, "cold", "sb-9", "running, spec says paused"},
-	               {SC_ACTION_CREATE, "cold", NULL, "replicas: 1 of 3 present"},
-	               {SC_ACTION_CREATE, "cold", NULL, "replicas: 1 of 3 present"},
-	               {SC_ACTION_DELETE, "web", "sb-2", "more replicas than wanted (6 > 5)"},
-	               {SC_ACTION_REPLACE, "web", "sb-6", "hash differs"},
-	               {SC_ACTION_RESUME, "web", "sb-5", "paused, spec says running"},
-	               {SC_ACTION_RENEW, "web", "sb-3", "TTL 5s left"});
+	EXPECT_ACTIONS(
+	    &one, {SC_ACTION_PAUSE, "cold", "sb-9", "running, spec says paused"},
+	    {SC_ACTION_CREATE, "cold", NULL, "replicas: 1 of 3 present"},
+	    {SC_ACTION_CREATE, "cold", NULL, "replicas: 1 of 3 present"},
+	    {SC_ACTION_DELETE, "web", "sb-2", "more replicas than wanted (6 > 5)"},
+	    {SC_ACTION_REPLACE, "web", "sb-6", "hash differs"},
+	    {SC_ACTION_RESUME, "web", "sb-5", "paused, spec says running"},
+	    {SC_ACTION_RENEW, "web", "sb-3", "TTL 5s left"});
 	CHECK_INT(one.plan.count, two.plan.count);
 	for (size_t i = 0; i < one.plan.count && i < two.plan.count; i++) {
 		const sc_action *a = &one.plan.actions[i], *b = &two.plan.actions[i];
 		CHECK_INT(a->kind, b->kind);
 		CHECK_STR(a->name, b->name);
 		CHECK_STR(a->reason, b->reason);
-		CHECK_STR(a->sandbox ? a->sandbox->id : "-", b->sandbox ? b->sandbox->id : "-");
+		CHECK_STR(a->sandbox ? a->sandbox->id : "-",
+		          b->sandbox ? b->sandbox->id : "-");
 	}
 	CHECK_INT(one.plan.unchanged, 2);
 	CHECK_INT(two.plan.unchanged, 2);
-	CHECK_DIAG(&one, SC_DIAG_WARNING, "sandbox sb-1 of spec 'web' has unknown status");
+	CHECK_DIAG(&one, SC_DIAG_WARNING,
+	           "sandbox sb-1 of spec 'web' has unknown status");
 	fixture_release(&one);
 	fixture_release(&two);
 }
@@ -1147,8 +1169,11 @@ TEST(teardown_of_named_specs_deletes_only_them)
 	add_labelled(&f, "sb-other", "running", "team", "api");
 	add_labelled(&f, "sb-foreign", "running", "other", "web");
 	CHECK_INT(teardown(&f, true), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-1", "delete requested for spec 'web' in set 'team'"},
-	               {SC_ACTION_DELETE, "web", "sb-2", "delete requested for spec 'web'"});
+	EXPECT_ACTIONS(
+	    &f,
+	    {SC_ACTION_DELETE, "web", "sb-1",
+	     "delete requested for spec 'web' in set 'team'"},
+	    {SC_ACTION_DELETE, "web", "sb-2", "delete requested for spec 'web'"});
 	CHECK(f.plan.actions[0].spec == web);
 	CHECK_INT(f.plan.unchanged, 1);
 	CHECK_INT(f.plan.ignored, 1);
@@ -1165,8 +1190,9 @@ TEST(teardown_of_whole_sets)
 	add_labelled(&f, "sb-3", "running", "other", "web");
 	add_raw(&f, "sb-4", "running");
 	CHECK_INT(teardown(&f, false), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "api", "sb-2", "delete requested for set 'lab'"},
-	               {SC_ACTION_DELETE, "web", "sb-1", "delete requested for set 'team'"});
+	EXPECT_ACTIONS(
+	    &f, {SC_ACTION_DELETE, "api", "sb-2", "delete requested for set 'lab'"},
+	    {SC_ACTION_DELETE, "web", "sb-1", "delete requested for set 'team'"});
 	CHECK(f.plan.actions[0].spec == NULL);
 	CHECK_INT(f.plan.ignored, 2);
 	fixture_release(&f);
@@ -1181,7 +1207,8 @@ TEST(teardown_holds_protected_without_force)
 	add_sandbox(&f, "sb-1", "running", web);
 	CHECK_INT(teardown(&f, true), 0);
 	EXPECT_NO_ACTIONS(&f);
-	CHECK_DIAG(&f, SC_DIAG_WARNING, "sandbox sb-1 of spec 'web' is protected: not deleted");
+	CHECK_DIAG(&f, SC_DIAG_WARNING,
+	           "sandbox sb-1 of spec 'web' is protected: not deleted");
 	sc_plan_release(&f.plan);
 	f.options.force = true;
 	CHECK_INT(teardown(&f, true), 0);
@@ -1197,7 +1224,8 @@ TEST(teardown_respects_max_delete)
 	add_labelled(&f, "sb-2", "running", "team", "web");
 	f.options.max_delete = 1;
 	CHECK_INT(teardown(&f, false), -1);
-	CHECK_DIAG(&f, SC_DIAG_ERROR, "refusing to delete 2 sandboxes: more than --max-delete 1");
+	CHECK_DIAG(&f, SC_DIAG_ERROR,
+	           "refusing to delete 2 sandboxes: more than --max-delete 1");
 	fixture_release(&f);
 }
 
@@ -1210,19 +1238,20 @@ TEST(kind_names_symbols_and_deletes)
 		const char *name, *symbol;
 		bool deletes;
 	} table[] = {
-		{SC_ACTION_CREATE, "create", "+", false},
-		{SC_ACTION_RESUME, "resume", ">", false},
-		{SC_ACTION_PAUSE, "pause", "=", false},
-		{SC_ACTION_RENEW, "renew", "~", false},
-		{SC_ACTION_REPLACE, "replace", "-/+", true},
-		{SC_ACTION_DELETE, "delete", "-", true},
+	    {SC_ACTION_CREATE, "create", "+", false},
+	    {SC_ACTION_RESUME, "resume", ">", false},
+	    {SC_ACTION_PAUSE, "pause", "=", false},
+	    {SC_ACTION_RENEW, "renew", "~", false},
+	    {SC_ACTION_REPLACE, "replace", "-/+", true},
+	    {SC_ACTION_DELETE, "delete", "-", true},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		CHECK_STR(sc_action_kind_name(table[i].kind), table[i].name);
 		CHECK_STR(sc_action_kind_symbol(table[i].kind), table[i].symbol);
 		CHECK_INT(sc_action_deletes(table[i].kind), table[i].deletes);
 	}
-	CHECK(sc_action_kind_rank(SC_ACTION_DELETE) < sc_action_kind_rank(SC_ACTION_CREATE));
+	CHECK(sc_action_kind_rank(SC_ACTION_DELETE) <
+	      sc_action_kind_rank(SC_ACTION_CREATE));
 }
 
 TEST(release_of_a_zeroed_plan_and_of_results)
