@@ -1,0 +1,261 @@
+#include "sandboxd/server.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "common/mem.h"
+#include "common/timeutil.h"
+
+/* What one request accumulates between the calls MHD makes for it. */
+typedef struct conn_request {
+	sc_buf body;
+	bool has_body;
+	bool too_large;
+	bool answered;
+} conn_request;
+
+typedef struct param_list {
+	sd_param *items;
+	size_t count, alloc;
+} param_list;
+
+static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	param_list *list = cls;
+	(void)kind;
+	SC_GROW(list->items, list->count + 1, list->alloc);
+	list->items[list->count].key = key ? key : "";
+	list->items[list->count].value = value ? value : "";
+	list->count++;
+	return MHD_YES;
+}
+
+static void add_header(struct MHD_Response *r, const char *name, const char *value)
+{
+	MHD_add_response_header(r, name, value);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *connection, sd_response *response)
+{
+	char date[32], number[32];
+	size_t len = response->body.len;
+
+	if (response->mode == SD_SEND_DROP)
+		return MHD_NO;
+	if (response->mode == SD_SEND_TRUNCATE)
+		len /= 2;
+	char *data = sc_buf_detach(&response->body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data ? data : (char *)"",
+	                                                         data ? MHD_RESPMEM_MUST_FREE
+	                                                              : MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	sc_time_format_http(date, response->date_ms);
+	add_header(r, MHD_HTTP_HEADER_DATE, date);
+	if (response->status != 204)
+		add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	add_header(r, "X-Request-Id", response->request_id);
+	if (response->allow)
+		add_header(r, MHD_HTTP_HEADER_ALLOW, response->allow);
+	if (response->next_token)
+		add_header(r, "X-Next-Token", response->next_token);
+	if (response->retry_after > 0) {
+		snprintf(number, sizeof(number), "%d", response->retry_after);
+		add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, number);
+	}
+	enum MHD_Result rc = MHD_queue_response(connection, (unsigned)response->status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static void log_request(sd_server *server, const char *method, const char *url,
+                        const sd_response *response, int64_t started)
+{
+	if (!server->log || !sd_service_settings(server->service).log_requests)
+		return;
+	char *line = sc_asprintf("%s %.512s %d %lldms %s%s", method, url,
+	                         response->mode == SD_SEND_DROP ? 0 : response->status,
+	                         (long long)(sc_time_monotonic_ms() - started),
+	                         response->request_id,
+	                         response->mode == SD_SEND_DROP       ? " (dropped)"
+	                         : response->mode == SD_SEND_TRUNCATE ? " (truncated)"
+	                                                              : "");
+	server->log(server->log_ctx, line);
+	free(line);
+}
+
+static enum MHD_Result answer(sd_server *server, struct MHD_Connection *connection,
+                              const char *url, const char *method, conn_request *ctx)
+{
+	param_list params = {NULL, 0, 0};
+	sd_request request;
+	sd_response response;
+	int64_t started = sc_time_monotonic_ms();
+
+	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_param, &params);
+	memset(&request, 0, sizeof(request));
+	request.method = method;
+	request.path = url;
+	request.query = params.items;
+	request.query_count = params.count;
+	request.api_key = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-API-Key");
+	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+	                                                    MHD_HTTP_HEADER_AUTHORIZATION);
+	request.body = ctx->has_body ? sc_buf_cstr(&ctx->body) : NULL;
+	request.body_len = ctx->body.len;
+	request.body_too_large = ctx->too_large;
+
+	sd_response_init(&response);
+	sd_service_handle(server->service, &request, &response);
+	log_request(server, method, url, &response, started);
+	enum MHD_Result rc = send_response(connection, &response);
+	sd_response_release(&response);
+	free(params.items);
+	ctx->answered = true;
+	return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
+                                  const char *url, const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+	sd_server *server = cls;
+	conn_request *ctx = *con_cls;
+	(void)version;
+
+	if (!ctx) {
+		ctx = sc_calloc(1, sizeof(*ctx));
+		*con_cls = ctx;
+		const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+		                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length && strtoull(length, NULL, 10) > SD_BODY_LIMIT) {
+			ctx->too_large = true;
+			return answer(server, connection, url, method, ctx);
+		}
+		return MHD_YES;
+	}
+	if (ctx->answered) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		ctx->has_body = true;
+		if (!ctx->too_large && ctx->body.len + *upload_data_size > SD_BODY_LIMIT) {
+			ctx->too_large = true;
+			sc_buf_release(&ctx->body);
+		}
+		if (!ctx->too_large)
+			sc_buf_put(&ctx->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return answer(server, connection, url, method, ctx);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+	conn_request *ctx = *con_cls;
+	(void)cls, (void)connection, (void)code;
+	if (!ctx)
+		return;
+	sc_buf_release(&ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+}
+
+/* Splits "ADDR:PORT" (ADDR may be [v6]) and binds a listening socket. */
+static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_diag *diag)
+{
+	const char *colon = strrchr(listen_at, ':');
+	struct addrinfo hints, *found = NULL;
+	char host[256];
+
+	if (!colon || colon == listen_at || (size_t)(colon - listen_at) >= sizeof(host))
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--listen: expected ADDR:PORT, got '%s'", listen_at);
+	memcpy(host, listen_at, (size_t)(colon - listen_at));
+	host[colon - listen_at] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	int gai = getaddrinfo(host, colon + 1, &hints, &found);
+	if (gai)
+		return sc_diag_error(diag, NULL, 0, 0, "--listen: cannot resolve '%s': %s",
+		                     listen_at, gai_strerror(gai));
+	int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, found->ai_addr, found->ai_addrlen) || listen(fd, 1024)) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(found);
+		return sc_diag_error(diag, NULL, 0, 0, "--listen: cannot listen on '%s': %s",
+		                     listen_at, strerror(err));
+	}
+	freeaddrinfo(found);
+	struct sockaddr_storage bound;
+	socklen_t len = sizeof(bound);
+	getsockname(fd, (struct sockaddr *)&bound, &len);
+	*out_port = ntohs(bound.ss_family == AF_INET6
+	                          ? ((struct sockaddr_in6 *)&bound)->sin6_port
+	                          : ((struct sockaddr_in *)&bound)->sin_port);
+	*out_fd = fd;
+	return 0;
+}
+
+int sd_server_start(sd_server *server, sd_service *service, const char *listen_at,
+                    sd_log_fn log, void *log_ctx, sc_diag *diag)
+{
+	memset(server, 0, sizeof(*server));
+	server->service = service;
+	server->log = log;
+	server->log_ctx = log_ctx;
+	server->listen_fd = -1;
+	if (open_listener(listen_at, &server->listen_fd, &server->port, diag))
+		return -1;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
+	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+	server->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_LISTEN_SOCKET,
+		server->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)4000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024), MHD_OPTION_END);
+	if (!server->daemon) {
+		close(server->listen_fd);
+		server->listen_fd = -1;
+		return sc_diag_error(diag, NULL, 0, 0, "cannot start the HTTP server on '%s'",
+		                     listen_at);
+	}
+	return 0;
+}
+
+void sd_server_stop(sd_server *server)
+{
+	if (server->daemon)
+		MHD_stop_daemon(server->daemon);
+	server->daemon = NULL;
+	if (server->listen_fd >= 0)
+		close(server->listen_fd);
+	server->listen_fd = -1;
+}

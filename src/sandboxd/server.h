@@ -1,0 +1,33 @@
+/*
+ * The HTTP side of sc-sandboxd, on libmicrohttpd: a thread per
+ * connection (delays from --latency-ms, slow faults and waitReady sleep
+ * in their own connection's thread and never hold up the others), bodies
+ * up to 1 MiB, and the sd_response turned into bytes, faults included.
+ *
+ * Ownership: the server borrows the service, which must outlive it;
+ * sd_server_stop() stops the daemon and closes the socket.
+ */
+#ifndef SD_SERVER_H
+#define SD_SERVER_H
+
+#include "common/diag.h"
+#include "sandboxd/service.h"
+
+/* Receives one line per request when logRequests is on (no keys, no query). */
+typedef void (*sd_log_fn)(void *ctx, const char *line);
+
+typedef struct sd_server {
+	struct MHD_Daemon *daemon;
+	sd_service *service;
+	int listen_fd;
+	int port;             /* the bound port (also when 0 was asked for) */
+	sd_log_fn log;
+	void *log_ctx;
+} sd_server;
+
+/* listen: "ADDR:PORT"; port 0 picks a free one. Accepting once this returns 0. */
+int sd_server_start(sd_server *server, sd_service *service, const char *listen,
+                    sd_log_fn log, void *log_ctx, sc_diag *diag);
+void sd_server_stop(sd_server *server);
+
+#endif

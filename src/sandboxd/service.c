@@ -1,0 +1,256 @@
+#include "sandboxd/service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/mem.h"
+#include "common/random.h"
+#include "common/timeutil.h"
+
+int sd_service_init(sd_service *service, const sd_settings *settings,
+                    const char *const *keys, bool no_auth, const char *data_path,
+                    sc_diag *diag)
+{
+	memset(service, 0, sizeof(*service));
+	if (sd_store_init(&service->store, data_path, diag)) {
+		sd_store_release(&service->store);
+		return -1;
+	}
+	pthread_mutex_init(&service->control, NULL);
+	service->settings = *settings;
+	sd_rng_seed(&service->rng, settings->seed);
+	for (; keys && *keys; keys++) {
+		service->keys = sc_realloc(service->keys, (service->key_count + 1) * sizeof(char *));
+		service->keys[service->key_count++] = sc_strdup(*keys);
+	}
+	service->no_auth = no_auth;
+	atomic_init(&service->request_seq, 0);
+	sc_random_hex(service->request_prefix, 6);
+	return 0;
+}
+
+void sd_service_release(sd_service *service)
+{
+	for (size_t i = 0; i < service->key_count; i++) {
+		memset(service->keys[i], 0, strlen(service->keys[i]));
+		free(service->keys[i]);
+	}
+	free(service->keys);
+	sd_store_release(&service->store);
+	pthread_mutex_destroy(&service->control);
+}
+
+sd_settings sd_service_settings(sd_service *service)
+{
+	pthread_mutex_lock(&service->control);
+	sd_settings settings = service->settings;
+	pthread_mutex_unlock(&service->control);
+	return settings;
+}
+
+/* Compares without stopping at the first difference: no timing hint. */
+static bool same_secret(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char diff = la != lb;
+	for (size_t i = 0; i < la; i++)
+		diff |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
+	return diff == 0;
+}
+
+static bool authorized(const sd_service *service, const sd_request *request)
+{
+	const char *key = request->api_key;
+	if (service->no_auth)
+		return true;
+	if (!key && request->authorization &&
+	    !strncasecmp(request->authorization, "Bearer ", 7)) {
+		key = request->authorization + 7;
+		while (*key == ' ')
+			key++;
+	}
+	if (!key)
+		return false;
+	bool ok = false;
+	for (size_t i = 0; i < service->key_count; i++)
+		ok |= same_secret(key, service->keys[i]);
+	return ok;
+}
+
+cJSON *sd_call_body_object(sd_call *call, bool required)
+{
+	const sd_request *request = call->request;
+	bool empty = !request->body || !request->body_len;
+
+	if (empty && !required)
+		return cJSON_CreateObject();
+	if (empty) {
+		sd_response_error(call->response, 400, "body: a JSON object is required");
+		return NULL;
+	}
+	cJSON *body = cJSON_ParseWithLength(request->body, request->body_len);
+	if (!body) {
+		sd_response_error(call->response, 400, "body: malformed JSON");
+		return NULL;
+	}
+	if (!cJSON_IsObject(body)) {
+		sd_response_error(call->response, 400, "body: must be a JSON object");
+		cJSON_Delete(body);
+		return NULL;
+	}
+	return body;
+}
+
+static void dispatch(sd_call *call)
+{
+	bool get = !strcmp(call->request->method, "GET");
+	switch (call->route->kind) {
+	case SD_ROUTE_SANDBOXES: get ? sd_api_list(call) : sd_api_create(call); break;
+	case SD_ROUTE_METRICS_BATCH: sd_api_metrics_batch(call); break;
+	case SD_ROUTE_SANDBOX: get ? sd_api_get(call) : sd_api_delete(call); break;
+	case SD_ROUTE_CONNECT: sd_api_connect(call); break;
+	case SD_ROUTE_PAUSE: sd_api_pause(call); break;
+	case SD_ROUTE_REFRESHES: sd_api_refresh(call); break;
+	case SD_ROUTE_TIMEOUT: sd_api_timeout(call); break;
+	case SD_ROUTE_LOGS: sd_api_logs(call); break;
+	case SD_ROUTE_METRICS: sd_api_metrics(call); break;
+	default: sd_response_error(call->response, 404, "no such route"); break;
+	}
+}
+
+static void sleep_ms(int ms)
+{
+	if (ms <= 0)
+		return;
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* The checks before any handler: 401, 404, 413, 405. 0 when the request may go on. */
+static int admit(sd_service *service, const sd_request *request, const sd_route *route,
+                 sd_response *response)
+{
+	if (!authorized(service, request)) {
+		sd_response_error(response, 401, "missing or invalid API key");
+		return -1;
+	}
+	if (route->kind == SD_ROUTE_NONE) {
+		sd_response_error(response, 404, "no such route: %s %.200s", request->method,
+		                  request->path);
+		return -1;
+	}
+	if (request->body_too_large) {
+		sd_response_error(response, 413, "body: larger than %d bytes", SD_BODY_LIMIT);
+		return -1;
+	}
+	if (!sd_route_allows(route->kind, request->method)) {
+		response->allow = sc_strdup(sd_route_allow(route->kind));
+		sd_response_error(response, 405, "method %s not allowed on %s (allowed: %s)",
+		                  request->method, sd_route_template(route->kind),
+		                  sd_route_allow(route->kind));
+		return -1;
+	}
+	return 0;
+}
+
+/* Rate limit and the fault draw, under the control lock. -1 when answered. */
+static int gate(sd_call *call, sd_fault *fault)
+{
+	sd_service *service = call->service;
+	bool is_create = call->route->kind == SD_ROUTE_SANDBOXES &&
+	                 !strcmp(call->request->method, "POST");
+
+	pthread_mutex_lock(&service->control);
+	call->settings = service->settings;
+	int retry = sd_limiter_take(&service->limiter, call->settings.rate_limit,
+	                            call->mono_now);
+	*fault = retry ? (sd_fault){0, 0}
+	               : sd_fault_draw(&service->rng, &call->settings, is_create);
+	pthread_mutex_unlock(&service->control);
+	if (retry) {
+		call->response->retry_after = retry;
+		sd_response_error(call->response, 429, "rate limit exceeded: retry in %d s", retry);
+		return -1;
+	}
+	switch (fault->kind) {
+	case SD_FAULT_5XX:
+		sd_response_error(call->response, fault->status, "injected fault");
+		return -1;
+	case SD_FAULT_429:
+		call->response->retry_after = 1;
+		sd_response_error(call->response, 429, "injected fault: too many requests");
+		return -1;
+	case SD_FAULT_DROP:
+		call->response->mode = SD_SEND_DROP;
+		return -1;
+	case SD_FAULT_SLOW:
+		call->wait_ms += call->settings.slow_ms;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Faults that act after the request was performed. */
+static void after(sd_call *call, const sd_fault *fault)
+{
+	if (fault->kind == SD_FAULT_TRUNCATE)
+		call->response->mode = SD_SEND_TRUNCATE;
+	if (fault->kind == SD_FAULT_LOST_CREATE) {
+		if (fault->status)
+			sd_response_error(call->response, fault->status, "injected fault");
+		else
+			call->response->mode = SD_SEND_DROP;
+	}
+}
+
+static void run_api(sd_call *call)
+{
+	sd_fault fault;
+	sd_store *store = &call->service->store;
+
+	if (gate(call, &fault) == 0) {
+		sd_store_lock(store);
+		call->now = sd_store_now(store);
+		sd_store_expire(store, call->now);
+		dispatch(call);
+		sd_store_unlock(store);
+		after(call, &fault);
+	}
+	sleep_ms(call->wait_ms + call->settings.latency_ms);
+}
+
+void sd_service_handle(sd_service *service, const sd_request *request,
+                       sd_response *response)
+{
+	sd_route route;
+	sd_call call;
+
+	snprintf(response->request_id, sizeof(response->request_id), "req_%s%08llx",
+	         service->request_prefix,
+	         (unsigned long long)atomic_fetch_add(&service->request_seq, 1));
+	sd_route_match(&route, request->path);
+	memset(&call, 0, sizeof(call));
+	call.service = service;
+	call.request = request;
+	call.route = &route;
+	call.response = response;
+	call.mono_now = sc_time_monotonic_ms();
+	if (admit(service, request, &route, response) == 0) {
+		if (route.admin)
+			sd_admin_handle(&call);
+		else
+			run_api(&call);
+	}
+	if (!route.admin) {
+		pthread_mutex_lock(&service->control);
+		sd_stats_count(&service->stats, request->method, route.kind,
+		               response->mode == SD_SEND_DROP ? 0 : response->status);
+		pthread_mutex_unlock(&service->control);
+	}
+	response->date_ms = sd_store_now(&service->store);
+}
