@@ -1,0 +1,227 @@
+/*
+ * The executor's loop, after curl's --parallel: start what is due up to
+ * the parallel limit and the rate cap, drive the multi handle, hand each
+ * finished transfer back to its job, until every job is finished or the
+ * run's time is up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/timeutil.h"
+#include "exec/exec.h"
+#include "exec/job.h"
+#include "exec/pace.h"
+
+/* The longest the loop sleeps without looking at the clock. */
+#define MAX_WAIT_MS 1000
+
+typedef struct sc_exec_run_state {
+	sc_api_client *client;
+	sc_plan *plan;
+	const sc_exec_options *options;
+	sc_exec_settings settings;
+	sc_exec_job *jobs;
+	sc_exec_pace pace;
+	size_t done;
+} sc_exec_run_state;
+
+static void apply_defaults(sc_exec_settings *s, const sc_exec_options *o)
+{
+	s->parallel = o->parallel ? o->parallel : 16;
+	s->max_attempts = o->max_attempts ? o->max_attempts : 8;
+	s->base_backoff_ms = o->base_backoff_ms > 0 ? o->base_backoff_ms : 200;
+	s->max_backoff_ms = o->max_backoff_ms > 0 ? o->max_backoff_ms : 10000;
+	s->total_timeout_ms = o->total_timeout_ms > 0 ? o->total_timeout_ms : 600000;
+	s->ready_timeout_ms = o->ready_timeout_ms > 0 ? o->ready_timeout_ms : 180000;
+	s->poll_interval_ms = o->poll_interval_ms > 0 ? o->poll_interval_ms : 500;
+	s->max_rate = o->max_rate > 0 ? o->max_rate : 0;
+	s->deadline = sc_time_monotonic_ms() + s->total_timeout_ms;
+}
+
+static void report(sc_exec_run_state *run, const sc_exec_job *job, sc_exec_event event)
+{
+	if (run->options->progress)
+		run->options->progress(run->options->progress_ctx, job->action, event, run->done,
+		                       run->plan->count);
+}
+
+static void result_reset(sc_action_result *result)
+{
+	free(result->message);
+	free(result->new_id);
+	memset(result, 0, sizeof(*result));
+}
+
+static void on_finished(sc_exec_run_state *run, sc_exec_job *job)
+{
+	run->done++;
+	report(run, job, SC_EXEC_EVENT_FINISHED);
+}
+
+/* Sends the job's next request. */
+static void start(sc_exec_run_state *run, sc_exec_job *job, int64_t now, sc_diag *diag)
+{
+	sc_diag start_diag = SC_DIAG_INIT;
+
+	job->transfer = sc_exec_job_request(job);
+	if (sc_api_transfer_start(job->transfer, (long)(run->settings.deadline - now),
+	                          &start_diag)) {
+		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s",
+		                   sc_exec_step_name(job->step),
+		                   start_diag.count ? start_diag.entries[0].message : "not started");
+		sc_diag_take(diag, &start_diag);
+		on_finished(run, job);
+		return;
+	}
+	sc_exec_pace_take(&run->pace, now);
+	job->attempt++;
+	if (job->step == SC_STEP_CREATE)
+		job->create_attempts++;
+	job->action->result.attempts++;
+	if (!job->started_at) {
+		job->started_at = now;
+		report(run, job, SC_EXEC_EVENT_STARTED);
+	}
+}
+
+static bool waiting(const sc_exec_job *job)
+{
+	return !job->finished && !job->transfer;
+}
+
+/* Starts every due job, in plan order, within the parallel limit and the rate cap. */
+static void start_due(sc_exec_run_state *run, int64_t now, sc_diag *diag)
+{
+	for (size_t i = 0; i < run->plan->count; i++) {
+		sc_exec_job *job = &run->jobs[i];
+		if (!waiting(job) || job->ready_at > now)
+			continue;
+		if (sc_api_client_running(run->client) >= run->settings.parallel)
+			return;
+		if (sc_exec_pace_wait(&run->pace, now))
+			return;
+		start(run, job, now, diag);
+	}
+}
+
+/* How long the loop may sleep: until the next job is due, the rate allows, or the end. */
+static long next_wait(const sc_exec_run_state *run, int64_t now)
+{
+	int64_t wait = MAX_WAIT_MS;
+	bool due = false;
+
+	for (size_t i = 0; i < run->plan->count; i++) {
+		const sc_exec_job *job = &run->jobs[i];
+		if (!waiting(job))
+			continue;
+		if (job->ready_at <= now)
+			due = true;
+		else if (job->ready_at - now < wait)
+			wait = job->ready_at - now;
+	}
+	if (due && sc_api_client_running(run->client) < run->settings.parallel) {
+		long pace = sc_exec_pace_wait(&run->pace, now);
+		if (pace < wait)
+			wait = pace;
+	}
+	if (run->settings.deadline - now < wait)
+		wait = run->settings.deadline - now;
+	return wait < 0 ? 0 : (long)wait;
+}
+
+static void take_finished(sc_exec_run_state *run)
+{
+	sc_api_transfer *transfer;
+
+	while ((transfer = sc_api_client_next_done(run->client))) {
+		sc_exec_job *job = sc_api_transfer_user(transfer);
+		if (!job || job->transfer != transfer) {
+			sc_api_transfer_free(transfer);
+			continue;
+		}
+		switch (sc_exec_job_handle(job, sc_time_monotonic_ms())) {
+		case SC_JOB_RETRY:
+			report(run, job, SC_EXEC_EVENT_RETRYING);
+			break;
+		case SC_JOB_FINISHED:
+			on_finished(run, job);
+			break;
+		case SC_JOB_NEXT:
+			break;
+		}
+	}
+}
+
+/* The run's time is up, or the loop broke: every unfinished job ends now. */
+static void end_unfinished(sc_exec_run_state *run, int64_t now, const char *why)
+{
+	for (size_t i = 0; i < run->plan->count; i++) {
+		sc_exec_job *job = &run->jobs[i];
+		if (job->finished)
+			continue;
+		if (!job->started_at)
+			sc_exec_job_finish(job, SC_RESULT_SKIPPED, now, "not started: %s", why);
+		else if (job->transfer && job->step == SC_STEP_CREATE)
+			sc_exec_job_finish(job, SC_RESULT_FAILED, now,
+			                   "create: %s while the request was in flight (its outcome is "
+			                   "unknown; the next run will see)",
+			                   why);
+		else
+			sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s",
+			                   sc_exec_step_name(job->step), why);
+		on_finished(run, job);
+	}
+}
+
+static void run_loop(sc_exec_run_state *run, sc_diag *diag)
+{
+	char why[96];
+
+	while (run->done < run->plan->count) {
+		int64_t now = sc_time_monotonic_ms();
+		if (now >= run->settings.deadline) {
+			snprintf(why, sizeof(why), "the run's time limit (%ld ms) ran out",
+			         run->settings.total_timeout_ms);
+			end_unfinished(run, now, why);
+			return;
+		}
+		start_due(run, now, diag);
+		if (sc_api_client_wait(run->client, next_wait(run, sc_time_monotonic_ms()), diag)) {
+			end_unfinished(run, sc_time_monotonic_ms(), "the HTTP engine failed");
+			return;
+		}
+		take_finished(run);
+	}
+}
+
+int sc_exec_run(sc_api_client *client, sc_plan *plan, const sc_exec_options *options,
+                sc_diag *diag)
+{
+	static const sc_exec_options no_options;
+	sc_exec_run_state run;
+	int rc = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.client = client;
+	run.plan = plan;
+	run.options = options ? options : &no_options;
+	apply_defaults(&run.settings, run.options);
+	sc_exec_pace_init(&run.pace, run.settings.max_rate);
+	run.jobs = sc_calloc(plan->count ? plan->count : 1, sizeof(*run.jobs));
+	for (size_t i = 0; i < plan->count; i++) {
+		result_reset(&plan->actions[i].result);
+		sc_exec_job_init(&run.jobs[i], &plan->actions[i], client, &run.settings);
+		if (run.jobs[i].finished)
+			on_finished(&run, &run.jobs[i]);
+	}
+	run_loop(&run, diag);
+	for (size_t i = 0; i < plan->count; i++) {
+		if (plan->actions[i].result.status != SC_RESULT_DONE)
+			rc = -1;
+		sc_exec_job_release(&run.jobs[i]);
+	}
+	free(run.jobs);
+	return rc;
+}

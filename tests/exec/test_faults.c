@@ -1,0 +1,207 @@
+/* The executor against sc-sandboxd's injected faults: retries, lost creates, time bounds. */
+#include "fixture.h"
+
+#include "common/timeutil.h"
+
+static size_t count_status(const fixture *fx, sc_result_status status)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < fx->plan.count; i++)
+		n += fx->plan.actions[i].result.status == status;
+	return n;
+}
+
+static unsigned total_attempts(const fixture *fx)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < fx->plan.count; i++)
+		n += fx->plan.actions[i].result.attempts;
+	return n;
+}
+
+/* No two listed sandboxes share a create token. */
+static void check_no_duplicates(const sc_sandbox_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const char *a = sc_kv_get(&list->items[i].metadata, "sc-apply/create-token");
+		for (size_t j = 0; a && j < i; j++) {
+			const char *b = sc_kv_get(&list->items[j].metadata, "sc-apply/create-token");
+			if (b && !strcmp(a, b))
+				TEST_FAILURE("two sandboxes with create token %s", a);
+		}
+	}
+}
+
+TEST(retries_through_5xx_and_429)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 4, .max_attempts = 12, .base_backoff_ms = 10,
+	                           .max_backoff_ms = 200};
+	const char *const args[] = {"--fault-rate", "0.3", "--seed", "7", "--fault-kinds", "5xx,429",
+	                            NULL};
+	if (fixture_start(&fx, args))
+		return;
+	for (int i = 0; i < 12; i++)
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	char *id = fixture_make_sandbox(&fx, "other");
+	if (strcmp(id, "missing")) {
+		fixture_add(&fx, SC_ACTION_RENEW, &fx.spec, fixture_observe(&fx, id));
+		fixture_add(&fx, SC_ACTION_PAUSE, &fx.spec, fixture_observe(&fx, id));
+	}
+	CHECK_INT(fixture_run(&fx, &options), 0);
+	CHECK_INT(count_status(&fx, SC_RESULT_DONE), fx.plan.count);
+	CHECK(total_attempts(&fx) > fx.plan.count);
+	CHECK(fx.progress_retrying > 0);
+	CHECK_CONTAINS(sc_buf_cstr(&fx.trace), "-> 5");
+	fixture_config(&fx, "{\"faultRate\":0}");
+	sc_sandbox_list list = {0};
+	/* 12 creates and the one made directly: a 5xx on a create never made a duplicate. */
+	CHECK_INT(fixture_count(&fx, &list), 13);
+	check_no_duplicates(&list);
+	sc_sandbox_list_release(&list);
+	fixture_dump(&fx);
+	free(id);
+	fixture_stop(&fx);
+}
+
+static void lost_creates(const char *kinds, bool ignore_filter)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 6, .max_attempts = 12, .base_backoff_ms = 10,
+	                           .max_backoff_ms = 200};
+	const char *const args[] = {"--fault-rate", "0.4", "--seed", "11", "--fault-kinds", kinds,
+	                            NULL};
+	sc_sandbox_list list = {0};
+	if (fixture_start(&fx, args))
+		return;
+	if (ignore_filter)
+		fixture_config(&fx, "{\"ignoreMetadataFilter\":true}");
+	/* Sandboxes of the same set made by somebody else: never adopted. */
+	for (int i = 0; i < 3; i++) {
+		char *id = fixture_make_sandbox(&fx, "web");
+		free(id);
+	}
+	fixture_config(&fx, "{\"faultRate\":0}");
+	size_t before = fixture_count(&fx, NULL);
+	char json[128];
+	snprintf(json, sizeof(json), "{\"faultRate\":0.4}");
+	fixture_config(&fx, json);
+	for (int i = 0; i < 15; i++)
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	int rc = fixture_run(&fx, &options);
+	fixture_config(&fx, "{\"faultRate\":0}");
+	CHECK_INT(rc, 0);
+	CHECK_INT(count_status(&fx, SC_RESULT_DONE), 15);
+	CHECK(fx.progress_retrying > 0);
+	CHECK_INT(fixture_count(&fx, &list), before + 15);
+	check_no_duplicates(&list);
+	/* Every result names a distinct sandbox that exists. */
+	for (size_t i = 0; i < fx.plan.count; i++) {
+		const char *id = fx.plan.actions[i].result.new_id;
+		CHECK(id != NULL);
+		for (size_t j = 0; id && j < i; j++)
+			CHECK(strcmp(id, fx.plan.actions[j].result.new_id));
+		bool listed = false;
+		for (size_t j = 0; id && j < list.count; j++)
+			listed |= !strcmp(list.items[j].id, id);
+		CHECK(listed);
+	}
+	CHECK_CONTAINS(sc_buf_cstr(&fx.trace), "create-token");
+	sc_sandbox_list_release(&list);
+	fixture_dump(&fx);
+	fixture_stop(&fx);
+}
+
+TEST(lost_creates_are_adopted_never_duplicated)
+{
+	lost_creates("lost-create,drop,truncate", false);
+}
+
+TEST(lost_creates_with_a_server_ignoring_the_filter)
+{
+	lost_creates("lost-create,drop", true);
+}
+
+TEST(total_time_bound)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 1, .total_timeout_ms = 800};
+	if (fixture_start(&fx, NULL))
+		return;
+	fixture_config(&fx, "{\"latencyMs\":3000}");
+	for (int i = 0; i < 3; i++)
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	int64_t t0 = sc_time_monotonic_ms();
+	CHECK_INT(fixture_run(&fx, &options), -1);
+	int64_t took = sc_time_monotonic_ms() - t0;
+	CHECK(took >= 700 && took < 2000);
+	CHECK_INT(fx.plan.actions[0].result.status, SC_RESULT_FAILED);
+	CHECK_CONTAINS(fx.plan.actions[0].result.message, "time limit");
+	CHECK_INT(fx.plan.actions[1].result.status, SC_RESULT_SKIPPED);
+	CHECK_CONTAINS(fx.plan.actions[1].result.message, "not started");
+	CHECK_INT(fx.plan.actions[2].result.status, SC_RESULT_SKIPPED);
+	CHECK_INT(fx.progress_finished, 3);
+	fixture_config(&fx, "{\"latencyMs\":0}");
+	fixture_dump(&fx);
+	fixture_stop(&fx);
+}
+
+TEST(slow_responses_time_out_and_are_retried)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 4, .max_attempts = 10, .base_backoff_ms = 10,
+	                           .max_backoff_ms = 100};
+	const char *const args[] = {"--fault-rate", "0.3", "--seed", "3", "--fault-kinds", "slow",
+	                            NULL};
+	if (fixture_start(&fx, args))
+		return;
+	fixture_config(&fx, "{\"slowMs\":3000}");
+	sc_api_client_free(fx.client);
+	sc_api_config config = {.base_url = fx.sd.base_url, .api_key = TEST_API_KEY,
+	                        .request_timeout_ms = 500, .trace = fixture_trace,
+	                        .trace_ctx = &fx};
+	sc_diag diag = SC_DIAG_INIT;
+	CHECK_INT(sc_api_client_new(&fx.client, &config, &diag), 0);
+	for (int i = 0; i < 8; i++)
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	CHECK_INT(fixture_run(&fx, &options), 0);
+	fixture_config(&fx, "{\"faultRate\":0}");
+	sc_sandbox_list list = {0};
+	CHECK_INT(fixture_count(&fx, &list), 8);
+	check_no_duplicates(&list);
+	sc_sandbox_list_release(&list);
+	fixture_dump(&fx);
+	fixture_stop(&fx);
+}
+
+TEST(unreachable_server_fails_after_attempts)
+{
+	fixture fx;
+	sc_exec_options options = {.max_attempts = 3, .base_backoff_ms = 5, .max_backoff_ms = 20};
+	if (fixture_start(&fx, NULL))
+		return;
+	test_sandboxd_stop(&fx.sd);
+	fx.up = false;
+	fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	fixture_add(&fx, SC_ACTION_DELETE, NULL, fixture_observe(&fx, "sandbox_x"));
+	CHECK_INT(fixture_run(&fx, &options), -1);
+	for (size_t i = 0; i < fx.plan.count; i++) {
+		const sc_action_result *r = &fx.plan.actions[i].result;
+		CHECK_INT(r->status, SC_RESULT_FAILED);
+		CHECK_INT(r->attempts, 3);
+		CHECK_CONTAINS(r->message, "after 3 attempts");
+	}
+	fixture_dump(&fx);
+	fixture_stop(&fx);
+}
+
+int main(void)
+{
+	RUN(retries_through_5xx_and_429);
+	RUN(lost_creates_are_adopted_never_duplicated);
+	RUN(lost_creates_with_a_server_ignoring_the_filter);
+	RUN(total_time_bound);
+	RUN(slow_responses_time_out_and_are_retried);
+	RUN(unreachable_server_fails_after_attempts);
+	return test_summary();
+}
