@@ -98,6 +98,23 @@ static void collect_sandbox(sc_plan_view *view, const sc_sandbox *sandbox,
 	member->name = name;
 }
 
+/*
+ * A list read in pages can hold a sandbox twice (it moved between pages):
+ * counting it twice would hide a missing replica or delete it twice. The
+ * members are sorted, so the copies are neighbours; the first stays.
+ */
+static void drop_duplicates(sc_plan_view *view)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < view->member_count; i++) {
+		if (kept && !compare_members(&view->members[kept - 1], &view->members[i]))
+			continue;
+		view->members[kept++] = view->members[i];
+	}
+	view->member_count = kept;
+}
+
 static int check_spec(const sc_plan_view *view, const sc_spec *spec, sc_diag *diag)
 {
 	if (!spec->set || !spec->name)
@@ -148,6 +165,7 @@ int sc_plan_view_init(sc_plan_view *view, const sc_spec_list *specs,
 			collect_sandbox(view, &observed->items[i], ignored, diag);
 		qsort(view->members, view->member_count, sizeof(*view->members),
 		      compare_members);
+		drop_duplicates(view);
 	}
 	return collect_specs(view, specs, diag);
 }

@@ -916,6 +916,24 @@ TEST(unknown_status_warns_and_counts_live)
 	fixture_release(&f);
 }
 
+TEST(a_sandbox_listed_twice_counts_once)
+{
+	fixture f;
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 2);
+	add_sandbox(&f, "sb-1", "running", web);
+	add_sandbox(&f, "sb-1", "running", web); /* pages overlapped */
+	add_labelled(&f, "sb-9", "running", "team", "old");
+	add_labelled(&f, "sb-9", "running", "team", "old");
+	f.options.prune = true;
+	CHECK_INT(plan(&f), 0);
+	EXPECT_ACTIONS(
+	    &f, {SC_ACTION_DELETE, "old", "sb-9", "no spec named 'old' in set 'team'"},
+	    {SC_ACTION_CREATE, "web", NULL, "replicas: 1 of 2 present"});
+	CHECK_INT(f.plan.unchanged, 1);
+	fixture_release(&f);
+}
+
 TEST(spec_of_a_set_the_run_does_not_own_is_an_error)
 {
 	fixture f;
@@ -1376,6 +1394,7 @@ int main(void)
 	RUN(gone_sandboxes_are_not_live);
 	RUN(starting_counts_live_and_gets_no_action);
 	RUN(unknown_status_warns_and_counts_live);
+	RUN(a_sandbox_listed_twice_counts_once);
 	RUN(spec_of_a_set_the_run_does_not_own_is_an_error);
 	RUN(duplicate_spec_is_an_error);
 	RUN(empty_input_guard_refuses_to_prune_a_whole_set);
