@@ -163,10 +163,11 @@ static void end_unfinished(sc_exec_run_state *run, int64_t now, const char *why)
 			continue;
 		if (!job->started_at)
 			sc_exec_job_finish(job, SC_RESULT_SKIPPED, now, "not started: %s", why);
-		else if (job->transfer && job->step == SC_STEP_CREATE)
+		else if (job->step == SC_STEP_RECOVER ||
+		         (job->transfer && job->step == SC_STEP_CREATE))
 			sc_exec_job_finish(job, SC_RESULT_FAILED, now,
-			                   "create: %s while the request was in flight (its outcome is "
-			                   "unknown; the next run will see)",
+			                   "create: %s before its outcome was known (a sandbox "
+			                   "may exist; the next run will see it)",
 			                   why);
 		else
 			sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s",

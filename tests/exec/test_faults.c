@@ -74,6 +74,7 @@ static void lost_creates(const char *kinds, bool ignore_filter)
 	sc_sandbox_list list = {0};
 	if (fixture_start(&fx, args))
 		return;
+	fixture_config(&fx, "{\"faultRate\":0}");
 	if (ignore_filter)
 		fixture_config(&fx, "{\"ignoreMetadataFilter\":true}");
 	/* Sandboxes of the same set made by somebody else: never adopted. */
@@ -81,8 +82,8 @@ static void lost_creates(const char *kinds, bool ignore_filter)
 		char *id = fixture_make_sandbox(&fx, "web");
 		free(id);
 	}
-	fixture_config(&fx, "{\"faultRate\":0}");
 	size_t before = fixture_count(&fx, NULL);
+	CHECK_INT(before, 3);
 	char json[128];
 	snprintf(json, sizeof(json), "{\"faultRate\":0.4}");
 	fixture_config(&fx, json);
