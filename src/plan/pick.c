@@ -106,6 +106,8 @@ char *sc_plan_victim_clause(const sc_plan_member *victim, const sc_plan_member *
 	case PICK_WRONG_STATE:
 		return wrong_state_clause(spec);
 	case PICK_LEAST_TTL:
+		if (victim->sandbox->end_at <= now)
+			return sc_strdup("least TTL left (ran out)");
 		return sc_asprintf("least TTL left (%llds)",
 		                   (long long)((victim->sandbox->end_at - now) / 1000));
 	case PICK_NEWEST:

@@ -346,6 +346,19 @@ TEST(scale_down_prefers_least_ttl_over_newest)
 	fixture_release(&f);
 }
 
+TEST(scale_down_says_when_the_ttl_ran_out)
+{
+	fixture f;
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 1);
+	add_sandbox(&f, "sb-a", "running", web)->end_at = NOW - 5 * SEC;
+	add_sandbox(&f, "sb-b", "running", web);
+	CHECK_INT(plan(&f), 0);
+	EXPECT_ACTIONS(
+	    &f, {SC_ACTION_DELETE, "web", "sb-a", "(2 > 1): least TTL left (ran out)"});
+	fixture_release(&f);
+}
+
 TEST(scale_down_unknown_end_counts_as_most_ttl)
 {
 	fixture f;
@@ -1431,6 +1444,7 @@ int main(void)
 	RUN(scale_up_creates_the_difference);
 	RUN(scale_down_deletes_the_newest);
 	RUN(scale_down_prefers_least_ttl_over_newest);
+	RUN(scale_down_says_when_the_ttl_ran_out);
 	RUN(scale_down_unknown_end_counts_as_most_ttl);
 	RUN(scale_down_deletes_stale_first);
 	RUN(scale_down_deletes_unknown_status_before_wrong_state);
