@@ -1376,35 +1376,9 @@ TEST(release_of_a_zeroed_plan_and_of_results)
 	CHECK(f.plan.actions == NULL);
 }
 
-/* ---- cost ---- */
+/* ---- scale (its speed is measured by bench/plan_bench.c, never here) ---- */
 
-static double elapsed_ms(const struct timespec *start)
-{
-	struct timespec end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	return (double)(end.tv_sec - start->tv_sec) * 1e3 +
-	       (double)(end.tv_nsec - start->tv_nsec) / 1e6;
-}
-
-/*
- * An optimized build must plan 100,000 sandboxes in under a second; under
- * valgrind, the sanitizers or -O0 (on a busy machine) the limit is looser.
- */
-static double time_limit_ms(void)
-{
-	const char *preload = getenv("LD_PRELOAD");
-	if (preload && strstr(preload, "vgpreload"))
-		return 120000;
-#if defined(__SANITIZE_ADDRESS__)
-	return 10000;
-#elif defined(__OPTIMIZE__)
-	return 1000;
-#else
-	return 3000;
-#endif
-}
-
-TEST(hundred_thousand_sandboxes_plan_fast)
+TEST(hundred_thousand_sandboxes_plan_exactly)
 {
 	enum { SPECS = 10, PER_SPEC = 10000 };
 	static const char *names[SPECS] = {"s0", "s1", "s2", "s3", "s4",
@@ -1424,12 +1398,7 @@ TEST(hundred_thousand_sandboxes_plan_fast)
 		snprintf(id, sizeof(id), "sb-foreign-%d", i);
 		add_labelled(&f, id, "running", "other", "s0");
 	}
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	CHECK_INT(plan(&f), 0);
-	double ms = elapsed_ms(&start);
-	printf("    planned %zu sandboxes in %.1f ms\n", f.observed.count, ms);
-	CHECK(ms < time_limit_ms());
 	CHECK_INT(f.plan.count, SPECS);
 	CHECK_INT(f.plan.unchanged, SPECS * (PER_SPEC - 1));
 	CHECK_INT(f.plan.ignored, 1000);
@@ -1507,6 +1476,6 @@ int main(void)
 	RUN(loaded_specs_converge_then_replace_on_a_changed_secret);
 	RUN(kind_names_symbols_and_deletes);
 	RUN(release_of_a_zeroed_plan_and_of_results);
-	RUN(hundred_thousand_sandboxes_plan_fast);
+	RUN(hundred_thousand_sandboxes_plan_exactly);
 	return test_summary();
 }
