@@ -120,8 +120,7 @@ const char *sc_spec_kind_name(const sc_yaml_node *node)
 	return "a scalar";
 }
 
-/* Appends text quoted as a C/JSON string, cut at SHOW_MAX bytes. */
-static void quote(sc_buf *out, const char *text, size_t len)
+void sc_spec_quote(sc_buf *out, const char *text, size_t len)
 {
 	size_t shown = len > SHOW_MAX ? SHOW_MAX : len;
 
@@ -155,7 +154,7 @@ char *sc_spec_show(const sc_yaml_node *node)
 		return sc_strdup(sc_spec_kind_name(node));
 	if (type_of(node) == PLAIN_NULL)
 		return sc_strdup("null");
-	quote(&out, node->text, node->len);
+	sc_spec_quote(&out, node->text, node->len);
 	return sc_buf_detach(&out);
 }
 

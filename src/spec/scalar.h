@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/buf.h"
 #include "spec/spec.h"
 #include "spec/yaml_tree.h"
 
@@ -32,6 +33,8 @@ int sc_vctx_error(sc_vctx *c, const sc_yaml_node *at, const char *fmt, ...)
 
 /* How a node reads in "got X": "\"30m\"", null, "a mapping"; malloc'd. */
 char *sc_spec_show(const sc_yaml_node *node);
+/* Appends text as a quoted, escaped string, cut after 80 bytes with "...". */
+void sc_spec_quote(sc_buf *out, const char *text, size_t len);
 /* A plain ~, null or empty scalar. */
 bool sc_spec_is_null(const sc_yaml_node *node);
 /* The kind of a node, for messages: "a mapping", "a sequence", "a scalar". */

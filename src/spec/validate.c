@@ -40,12 +40,10 @@ static void rule_error(sc_vctx *c, const char *path, const sc_yaml_node *node,
 	sc_buf shown = SC_BUF_INIT;
 	char *written = sc_spec_show(node);
 
-	sc_buf_putc(&shown, '"');
-	sc_buf_puts(&shown, value);
-	sc_buf_putc(&shown, '"');
+	sc_spec_quote(&shown, value, strlen(value));
 	if (strcmp(written, sc_buf_cstr(&shown)) != 0)
-		sc_vctx_error(c, node, "%s: %s, got \"%s\" (from %s)", path, rule, value,
-		              written);
+		sc_vctx_error(c, node, "%s: %s, got %s (from %s)", path, rule,
+		              sc_buf_cstr(&shown), written);
 	else
 		sc_vctx_error(c, node, "%s: %s, got %s", path, rule, written);
 	free(written);
