@@ -68,11 +68,22 @@ static int parse_long(const char *name, const char *text, long lo, long hi, long
 	return 0;
 }
 
+static int *delay_field(sd_settings *s, const char *name)
+{
+	if (!strcmp(name, "--latency-ms"))
+		return &s->latency_ms;
+	if (!strcmp(name, "--slow-ms"))
+		return &s->slow_ms;
+	if (!strcmp(name, "--start-delay-ms"))
+		return &s->start_delay_ms;
+	return NULL;
+}
+
 /* Options taking a value; the value goes to the matching field. */
 static int apply_value(sd_options *o, const char *name, const char *value, sc_diag *diag)
 {
 	sd_settings *s = &o->settings;
-	long n;
+	long n = 0;
 
 	if (!strcmp(name, "--listen"))
 		o->listen = value;
@@ -97,12 +108,10 @@ static int apply_value(sd_options *o, const char *name, const char *value, sc_di
 	else if (!strcmp(name, "--fault-kinds")) {
 		if (sd_fault_kinds_parse(value, &s->fault_kinds, diag))
 			return -1;
-	} else if (!strcmp(name, "--latency-ms") || !strcmp(name, "--slow-ms") ||
-	           !strcmp(name, "--start-delay-ms")) {
+	} else if (delay_field(s, name)) {
 		if (parse_long(name, value, 0, 600000, &n, diag))
 			return -1;
-		*(name[2] == 'l' ? &s->latency_ms : name[3] == 'l' ? &s->slow_ms
-		                                                   : &s->start_delay_ms) = (int)n;
+		*delay_field(s, name) = (int)n;
 	} else if (!strcmp(name, "--seed")) {
 		char *end;
 		errno = 0;

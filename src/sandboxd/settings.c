@@ -114,6 +114,17 @@ static int apply_kinds(sd_settings *s, const cJSON *item, sc_diag *diag)
 	return rc;
 }
 
+static int *delay_field(sd_settings *s, const char *name)
+{
+	if (!strcmp(name, "latencyMs"))
+		return &s->latency_ms;
+	if (!strcmp(name, "slowMs"))
+		return &s->slow_ms;
+	if (!strcmp(name, "startDelayMs"))
+		return &s->start_delay_ms;
+	return NULL;
+}
+
 static int apply_one(sd_settings *s, const cJSON *item, sc_diag *diag)
 {
 	const char *name = item->string;
@@ -124,8 +135,10 @@ static int apply_one(sd_settings *s, const cJSON *item, sc_diag *diag)
 	if (!strcmp(name, "ignoreMetadataFilter") || !strcmp(name, "logRequests")) {
 		if (!cJSON_IsBool(item))
 			return sc_diag_error(diag, NULL, 0, 0, "%s: must be a boolean", name);
-		*(name[0] == 'i' ? &s->ignore_metadata_filter : &s->log_requests) =
-			cJSON_IsTrue(item);
+		if (!strcmp(name, "logRequests"))
+			s->log_requests = cJSON_IsTrue(item);
+		else
+			s->ignore_metadata_filter = cJSON_IsTrue(item);
 		return 0;
 	}
 	if (!strcmp(name, "faultRate")) {
@@ -136,13 +149,11 @@ static int apply_one(sd_settings *s, const cJSON *item, sc_diag *diag)
 		if (number_in(item, 0, 1e9, false, &v))
 			return sc_diag_error(diag, NULL, 0, 0, "rateLimit: must be a number >= 0");
 		s->rate_limit = v;
-	} else if (!strcmp(name, "latencyMs") || !strcmp(name, "slowMs") ||
-	           !strcmp(name, "startDelayMs")) {
+	} else if (delay_field(s, name)) {
 		if (number_in(item, 0, 600000, true, &v))
 			return sc_diag_error(diag, NULL, 0, 0,
 			                     "%s: must be an integer from 0 to 600000", name);
-		*(name[0] == 'l' ? &s->latency_ms : name[1] == 'l' ? &s->slow_ms
-		                                                   : &s->start_delay_ms) = (int)v;
+		*delay_field(s, name) = (int)v;
 	} else if (!strcmp(name, "maxSandboxes")) {
 		if (number_in(item, 0, 1e9, true, &v))
 			return sc_diag_error(diag, NULL, 0, 0, "maxSandboxes: must be an integer >= 0");
