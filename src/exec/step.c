@@ -22,18 +22,32 @@ static void remember(sc_exec_job *job, char *why)
 	job->last_error = why;
 }
 
-/* Why a failed create stage of a replace leaves things as they are. */
-static const char *replace_note(const sc_exec_job *job)
+/* What a failed replace leaves behind, for the end of its message. */
+typedef struct replace_note {
+	char text[128];
+} replace_note;
+
+static replace_note note_for(const sc_exec_job *job)
 {
-	if (job->action->kind != SC_ACTION_REPLACE || job->stages[job->stage] != SC_STAGE_CREATE)
-		return "";
-	return job->stage == 0 ? "; the old sandbox was kept" : "; the old sandbox was already deleted";
+	replace_note note = {""};
+	bool creating = job->stages[job->stage] == SC_STAGE_CREATE;
+
+	if (job->action->kind != SC_ACTION_REPLACE)
+		return note;
+	if (creating && job->stage == 0)
+		snprintf(note.text, sizeof(note.text), "; the old sandbox was kept");
+	else if (creating)
+		snprintf(note.text, sizeof(note.text), "; the old sandbox was already deleted");
+	else if (job->new_id)
+		snprintf(note.text, sizeof(note.text), "; the new sandbox %.40s is up beside the old",
+		         job->new_id);
+	return note;
 }
 
 static sc_job_outcome fail(sc_exec_job *job, int64_t now, const char *why)
 {
 	sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s%s", sc_exec_step_name(job->step),
-	                   why, replace_note(job));
+	                   why, note_for(job).text);
 	return SC_JOB_FINISHED;
 }
 
@@ -46,14 +60,14 @@ static sc_job_outcome retry_later(sc_exec_job *job, int64_t now, long retry_afte
 	if (job->attempt >= s->max_attempts) {
 		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s (after %u attempts)%s",
 		                   sc_exec_step_name(job->step), job->last_error, job->attempt,
-		                   replace_note(job));
+		                   note_for(job).text);
 		return SC_JOB_FINISHED;
 	}
 	delay = sc_api_backoff_ms(job->attempt, s->base_backoff_ms, s->max_backoff_ms,
 	                          retry_after_ms, NULL);
 	if (now + delay >= s->deadline) {
 		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s (no time left to retry)%s",
-		                   sc_exec_step_name(job->step), job->last_error, replace_note(job));
+		                   sc_exec_step_name(job->step), job->last_error, note_for(job).text);
 		return SC_JOB_FINISHED;
 	}
 	job->ready_at = now + delay;
@@ -119,7 +133,7 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 	case SC_PHASE_GONE:
 		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: the new sandbox %s is %s%s",
 		                   sc_exec_step_name(job->step), job->new_id,
-		                   sandbox->status ? sandbox->status : "gone", replace_note(job));
+		                   sandbox->status ? sandbox->status : "gone", note_for(job).text);
 		return SC_JOB_FINISHED;
 	case SC_PHASE_STARTING:
 	case SC_PHASE_UNKNOWN:
@@ -134,7 +148,7 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 		sc_exec_job_finish(job, SC_RESULT_FAILED, now,
 		                   "wait for ready: sandbox %s still '%s' after %ld ms%s", job->new_id,
 		                   sandbox->status ? sandbox->status : "unknown",
-		                   job->settings->ready_timeout_ms, replace_note(job));
+		                   job->settings->ready_timeout_ms, note_for(job).text);
 		return SC_JOB_FINISHED;
 	}
 	job->ready_at = now + job->settings->poll_interval_ms;
@@ -144,10 +158,16 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 /* The create's outcome is unknown: look its token up before anything else. */
 static sc_job_outcome recover(sc_exec_job *job, const sc_api_response *response, int64_t now)
 {
+	const sc_exec_settings *s = job->settings;
+	long delay = sc_api_backoff_ms(job->create_attempts, s->base_backoff_ms,
+	                               s->max_backoff_ms, -1, NULL);
+
 	remember(job, describe(response));
 	free(job->recover_page);
 	job->recover_page = NULL;
-	return go(job, SC_STEP_RECOVER, now);
+	/* Wait first: a create that timed out may still be under way on the server. */
+	go(job, SC_STEP_RECOVER, now + delay);
+	return SC_JOB_RETRY;
 }
 
 static sc_job_outcome on_create(sc_exec_job *job, const sc_api_response *response,
