@@ -1,0 +1,151 @@
+#include "agent/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+void sc_agent_report_init(sc_agent_report *report)
+{
+	memset(report, 0, sizeof(*report));
+}
+
+void sc_agent_report_release(sc_agent_report *report)
+{
+	if (!report)
+		return;
+	for (size_t i = 0; i < report->set_count; i++)
+		free(report->sets[i].set);
+	free(report->sets);
+	memset(report, 0, sizeof(*report));
+}
+
+const char *sc_agent_state_name(sc_agent_state state)
+{
+	switch (state) {
+	case SC_AGENT_STATE_RUNNING:
+		return "running";
+	case SC_AGENT_STATE_PAUSED:
+		return "paused";
+	case SC_AGENT_STATE_STARTING:
+		return "starting";
+	default:
+		return "unknown";
+	}
+}
+
+bool sc_agent_state_of_phase(sc_phase phase, sc_agent_state *out)
+{
+	switch (phase) {
+	case SC_PHASE_READY:
+		*out = SC_AGENT_STATE_RUNNING;
+		return true;
+	case SC_PHASE_PAUSED:
+		*out = SC_AGENT_STATE_PAUSED;
+		return true;
+	case SC_PHASE_STARTING:
+		*out = SC_AGENT_STATE_STARTING;
+		return true;
+	case SC_PHASE_GONE:
+		return false;
+	case SC_PHASE_UNKNOWN:
+		break;
+	}
+	*out = SC_AGENT_STATE_UNKNOWN;
+	return true;
+}
+
+const char *sc_agent_result_name(sc_agent_result result)
+{
+	switch (result) {
+	case SC_AGENT_RESULT_DONE:
+		return "done";
+	case SC_AGENT_RESULT_FAILED:
+		return "failed";
+	default:
+		return "skipped";
+	}
+}
+
+sc_agent_set_count *sc_agent_report_set(sc_agent_report *report, const char *set)
+{
+	size_t at = 0;
+
+	while (at < report->set_count) {
+		int cmp = strcmp(report->sets[at].set, set);
+		if (cmp == 0)
+			return &report->sets[at];
+		if (cmp > 0)
+			break;
+		at++;
+	}
+	SC_GROW(report->sets, report->set_count + 1, report->set_alloc);
+	memmove(&report->sets[at + 1], &report->sets[at],
+	        (report->set_count - at) * sizeof(report->sets[0]));
+	memset(&report->sets[at], 0, sizeof(report->sets[0]));
+	report->sets[at].set = sc_strdup(set);
+	report->set_count++;
+	return &report->sets[at];
+}
+
+static bool is_owned(const char *set, const char *const *sets, size_t set_count)
+{
+	for (size_t i = 0; set && i < set_count; i++) {
+		if (!strcmp(sets[i], set))
+			return true;
+	}
+	return false;
+}
+
+void sc_agent_report_count_sandboxes(sc_agent_report *report, const sc_sandbox_list *observed,
+                                     const char *const *sets, size_t set_count)
+{
+	for (size_t i = 0; i < set_count; i++)
+		sc_agent_report_set(report, sets[i]);
+	for (size_t i = 0; observed && i < observed->count; i++) {
+		const sc_sandbox *sandbox = &observed->items[i];
+		const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
+		sc_agent_state state;
+		if (!is_owned(set, sets, set_count) ||
+		    !sc_agent_state_of_phase(sandbox->phase, &state))
+			continue;
+		sc_agent_report_set(report, set)->count[state]++;
+	}
+	report->observed = true;
+}
+
+void sc_agent_report_count_plan(sc_agent_report *report, const sc_plan *plan)
+{
+	report->drift = plan->count;
+	report->planned = true;
+}
+
+static sc_agent_result result_of(sc_result_status status)
+{
+	switch (status) {
+	case SC_RESULT_DONE:
+		return SC_AGENT_RESULT_DONE;
+	case SC_RESULT_FAILED:
+		return SC_AGENT_RESULT_FAILED;
+	default:
+		return SC_AGENT_RESULT_SKIPPED;
+	}
+}
+
+void sc_agent_report_count_results(sc_agent_report *report, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		if ((unsigned)action->kind >= SC_AGENT_ACTION_KINDS)
+			continue;
+		report->actions[action->kind][result_of(action->result.status)]++;
+	}
+}
+
+unsigned long sc_agent_report_total(const sc_agent_report *report, sc_agent_result result)
+{
+	unsigned long total = 0;
+	for (size_t kind = 0; kind < SC_AGENT_ACTION_KINDS; kind++)
+		total += report->actions[kind][result];
+	return total;
+}

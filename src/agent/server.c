@@ -1,0 +1,210 @@
+#include "agent/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/mem.h"
+
+struct sc_agent_server {
+	struct MHD_Daemon *daemon;
+	sc_agent_metrics *metrics;  /* borrowed */
+	char address[80];
+};
+
+/* Splits "host:port" / "[v6]:port" into host (malloc'd, may be "") and port. */
+static int split_listen(const char *text, char **host, const char **port)
+{
+	const char *colon;
+
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (!close || close[1] != ':')
+			return -1;
+		*host = sc_strndup(text + 1, (size_t)(close - text - 1));
+		*port = close + 2;
+		return 0;
+	}
+	colon = strrchr(text, ':');
+	if (!colon || memchr(text, ':', (size_t)(colon - text)))
+		return -1;
+	*host = sc_strndup(text, (size_t)(colon - text));
+	*port = colon + 1;
+	return 0;
+}
+
+static bool valid_port(const char *port)
+{
+	size_t len = strlen(port);
+	if (!len || len > 5 || strspn(port, "0123456789") != len)
+		return false;
+	return atol(port) <= 65535;
+}
+
+int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out, socklen_t *out_len,
+                          sc_diag *diag)
+{
+	char *host = NULL;
+	const char *port = NULL;
+	struct addrinfo hints, *found = NULL;
+	int result = -1;
+
+	if (!text || split_listen(text, &host, &port) || !valid_port(port)) {
+		free(host);
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--listen-metrics: must be ADDR:PORT (e.g. 127.0.0.1:9100, "
+		                     ":9100, [::1]:9100), got \"%s\"",
+		                     text ? text : "");
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = *host ? AF_UNSPEC : AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	int err = getaddrinfo(*host ? host : NULL, port, &hints, &found);
+	if (err || !found) {
+		sc_diag_error(diag, NULL, 0, 0, "--listen-metrics: cannot resolve '%s': %s", host,
+		              err ? gai_strerror(err) : "no address");
+	} else {
+		memcpy(out, found->ai_addr, found->ai_addrlen);
+		*out_len = found->ai_addrlen;
+		result = 0;
+	}
+	if (found)
+		freeaddrinfo(found);
+	free(host);
+	return result;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *connection, unsigned status,
+                               sc_buf *body, const char *type)
+{
+	size_t len = body->len;
+	char *data = sc_buf_detach(body);
+	struct MHD_Response *response =
+		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!response) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result result = MHD_queue_response(connection, status, response);
+	MHD_destroy_response(response);
+	return result;
+}
+
+static enum MHD_Result respond_text(struct MHD_Connection *connection, unsigned status,
+                                    const char *text)
+{
+	sc_buf body = SC_BUF_INIT;
+	sc_buf_puts(&body, text);
+	return respond(connection, status, &body, "text/plain; charset=utf-8");
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, const char *url,
+                              const char *method, const char *version,
+                              const char *upload_data, size_t *upload_data_size,
+                              void **con_cls)
+{
+	sc_agent_server *server = cls;
+	(void)version, (void)upload_data, (void)con_cls;
+
+	if (*upload_data_size) {
+		*upload_data_size = 0;  /* a body is ignored */
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return respond_text(connection, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                    "method not allowed\n");
+	if (!strcmp(url, "/metrics")) {
+		sc_buf body = SC_BUF_INIT;
+		sc_agent_metrics_render(server->metrics, &body);
+		return respond(connection, MHD_HTTP_OK, &body,
+		               "text/plain; version=0.0.4; charset=utf-8");
+	}
+	if (!strcmp(url, "/healthz")) {
+		bool live = sc_agent_metrics_live(server->metrics);
+		return respond_text(connection, live ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+		                    live ? "ok\n" : "stopping\n");
+	}
+	if (!strcmp(url, "/readyz")) {
+		bool ready = sc_agent_metrics_ready(server->metrics);
+		return respond_text(connection, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+		                    ready ? "ready\n" : "no successful cycle yet\n");
+	}
+	return respond_text(connection, MHD_HTTP_NOT_FOUND, "not found\n");
+}
+
+/* Reads the bound address back from the listening socket. */
+static void bound_address(sc_agent_server *server)
+{
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof(addr);
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (!info || getsockname(info->listen_fd, (struct sockaddr *)&addr, &len) < 0)
+		return;
+	if (addr.ss_family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		snprintf(server->address, sizeof(server->address), "[%s]:%u", host,
+		         ntohs(in6->sin6_port));
+	} else {
+		struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
+		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
+		snprintf(server->address, sizeof(server->address), "%s:%u", host,
+		         ntohs(in4->sin_port));
+	}
+}
+
+int sc_agent_server_start(sc_agent_server **out, const char *listen, sc_agent_metrics *metrics,
+                          sc_diag *diag)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+
+	*out = NULL;
+	if (sc_agent_parse_listen(listen, &addr, &len, diag))
+		return -1;
+	sc_agent_server *server = sc_calloc(1, sizeof(*server));
+	server->metrics = metrics;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	server->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, server,
+	                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+	                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	                                  MHD_OPTION_END);
+	if (!server->daemon) {
+		free(server);
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--listen-metrics: cannot listen on '%s' (in use, or not "
+		                     "an address of this host)",
+		                     listen);
+	}
+	snprintf(server->address, sizeof(server->address), "%s", listen);
+	bound_address(server);
+	*out = server;
+	return 0;
+}
+
+const char *sc_agent_server_address(const sc_agent_server *server)
+{
+	return server->address;
+}
+
+void sc_agent_server_free(sc_agent_server *server)
+{
+	if (!server)
+		return;
+	MHD_stop_daemon(server->daemon);
+	free(server);
+}
