@@ -207,6 +207,8 @@ static void on_container_start(sc_yaml_reader *reader, builder *b,
 		sc_diag_error(diag, reader->file, line, column,
 		              "nesting too deep: more than %d levels", SC_YAML_MAX_DEPTH);
 		builder_abandon(b);
+		/* libyaml's scanner is quadratic in flow depth: stop the file here. */
+		reader->done = true;
 		return;
 	}
 	if (!count_node(reader, b, &event->start_mark, diag))
@@ -290,6 +292,8 @@ int sc_yaml_reader_next(sc_yaml_reader *reader, sc_yaml_node **out, sc_diag *dia
 		builder_release(&b);
 		return bad ? -1 : 1;
 	}
+	/* The stream ended inside a document only when an error stopped it. */
+	bool bad = b.bad;
 	builder_release(&b);
-	return 0;
+	return bad ? -1 : 0;
 }
