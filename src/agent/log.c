@@ -112,6 +112,8 @@ static void format_json(sc_buf *out, const char *ts, sc_agent_level level, const
 	sc_buf_printf(out, ",\"level\":\"%s\",\"msg\":", sc_agent_level_name(level));
 	sc_agent_json_string(out, msg);
 	for (; fields && fields->type != SC_AGENT_FIELD_END; fields++) {
+		if (fields->type == SC_AGENT_FIELD_STR && !fields->str)
+			continue;
 		sc_buf_putc(out, ',');
 		sc_agent_json_string(out, fields->key);
 		sc_buf_putc(out, ':');
@@ -132,6 +134,8 @@ static void format_text(sc_buf *out, const char *ts, sc_agent_level level, const
 			sc_buf_putc(out, (char)*p);
 	}
 	for (; fields && fields->type != SC_AGENT_FIELD_END; fields++) {
+		if (fields->type == SC_AGENT_FIELD_STR && !fields->str)
+			continue;
 		sc_buf_printf(out, " %s=", fields->key);
 		put_value(out, SC_AGENT_LOG_TEXT, fields);
 	}

@@ -38,7 +38,7 @@ typedef enum {
 typedef struct sc_agent_field {
 	sc_agent_field_type type;
 	const char *key;
-	const char *str;   /* STR; NULL is written as null (json) or - (text) */
+	const char *str;   /* STR; NULL leaves the field out */
 	long long num;     /* INT, BOOL */
 	double real;       /* NUM */
 } sc_agent_field;

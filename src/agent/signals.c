@@ -31,15 +31,16 @@ static void on_stop(sc_agent_signals *signals, int sig, int64_t *deadline)
 	int stops = atomic_fetch_add(&signals->stops, 1) + 1;
 
 	atomic_store(&signals->last_stop, sig);
-	wake(signals);
 	if (stops == 1) {
-		*deadline = sc_time_monotonic_ms() + signals->grace_ms;
+		/* Logged before the loop wakes, so that it comes before "agent stopped". */
 		sc_agent_log_event(signals->log, SC_AGENT_INFO, "stop requested",
 		                   SC_AGENT_STR("signal", sig == SIGINT ? "SIGINT" : "SIGTERM"),
 		                   SC_AGENT_INT("grace_ms", signals->grace_ms), SC_AGENT_END);
+		*deadline = sc_time_monotonic_ms() + signals->grace_ms;
 	} else {
 		*deadline = sc_time_monotonic_ms();  /* a second stop: do not wait */
 	}
+	wake(signals);
 }
 
 static void *signal_thread(void *arg)
