@@ -66,9 +66,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/example/sc-apply")
+# The extended description; CPack puts the summary above it.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-sc-apply reads YAML specs of SeaCloud sandboxes (template, TTL, environment,
+    "sc-apply reads YAML specs of SeaCloud sandboxes (template, TTL, environment,
 network rules, volume mounts, replicas, running or paused) and creates,
 resumes, pauses, renews, replaces or deletes sandboxes until the service
 matches them. It keeps no state file: its only memory is the labels it puts

@@ -5,6 +5,7 @@
 # default branch), the key only from the CI's secret store, and their
 # shell scripts pass shellcheck.
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 ci=$SC_SOURCE_DIR/deploy/ci
 make_work_dir

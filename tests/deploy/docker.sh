@@ -5,6 +5,7 @@
 # the README does, the runtime stage installs exactly the .deb's runtime
 # libraries and runs as a non-root numeric user.
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 dockerfile=$SC_SOURCE_DIR/deploy/docker/Dockerfile
 make_work_dir

@@ -8,6 +8,7 @@
 # `man --warnings` renders both pages without a warning.
 #   tests/deploy/docs.sh [SC_APPLY_BIN [SC_SANDBOXD_BIN]]
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 sc_apply=${1:-${SC_APPLY_BIN:-}}
 sc_sandboxd=${2:-${SC_SANDBOXD_BIN:-}}

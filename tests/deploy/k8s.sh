@@ -6,6 +6,7 @@
 # the specs in the ConfigMap validate with sc-apply (when it is built).
 #   tests/deploy/k8s.sh [SC_APPLY_BIN]
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 sc_apply=${1:-${SC_APPLY_BIN:-}}
 k8s=$SC_SOURCE_DIR/deploy/k8s

@@ -6,6 +6,7 @@
 # exits 0 even on unknown keys, so any line it prints is a failure.
 #   tests/deploy/systemd.sh [SC_APPLY_BIN]
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 sc_apply=${1:-${SC_APPLY_BIN:-}}
 units=$SC_SOURCE_DIR/deploy/systemd
