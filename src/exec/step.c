@@ -93,24 +93,13 @@ static sc_job_outcome go(sc_exec_job *job, sc_exec_step step, int64_t at)
 /* The stage is complete: on to the next, or the action is done. */
 static sc_job_outcome advance(sc_exec_job *job, int64_t now)
 {
-	sc_exec_step step;
-
 	if (++job->stage >= job->stage_count) {
 		sc_exec_job_finish(job, SC_RESULT_DONE, now, NULL);
 		return SC_JOB_FINISHED;
 	}
-	job->attempt = 0;
-	switch (job->stages[job->stage]) {
-	case SC_STAGE_DELETE_OLD:
-		step = SC_STEP_DELETE;
-		break;
-	default:
-		/* Only a delete-first replace reaches a create here. */
-		sc_exec_job_enter_stage(job);
-		job->ready_at = now;
-		return SC_JOB_NEXT;
-	}
-	return go(job, step, now);
+	sc_exec_job_enter_stage(job);
+	job->ready_at = now;
+	return SC_JOB_NEXT;
 }
 
 /* The new sandbox is ready: pause it when the spec says so, else the stage is done. */

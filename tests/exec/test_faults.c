@@ -43,11 +43,13 @@ TEST(retries_through_5xx_and_429)
 		return;
 	for (int i = 0; i < 12; i++)
 		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
-	char *id = fixture_make_sandbox(&fx, "other");
-	if (strcmp(id, "missing")) {
-		fixture_add(&fx, SC_ACTION_RENEW, &fx.spec, fixture_observe(&fx, id));
-		fixture_add(&fx, SC_ACTION_PAUSE, &fx.spec, fixture_observe(&fx, id));
-	}
+	/* Two more to renew and to pause (made with faults off). */
+	fixture_config(&fx, "{\"faultRate\":0}");
+	char *renew_id = fixture_make_sandbox(&fx, "other");
+	char *pause_id = fixture_make_sandbox(&fx, "other");
+	fixture_config(&fx, "{\"faultRate\":0.3}");
+	fixture_add(&fx, SC_ACTION_RENEW, &fx.spec, fixture_observe(&fx, renew_id));
+	fixture_add(&fx, SC_ACTION_PAUSE, &fx.spec, fixture_observe(&fx, pause_id));
 	CHECK_INT(fixture_run(&fx, &options), 0);
 	CHECK_INT(count_status(&fx, SC_RESULT_DONE), fx.plan.count);
 	CHECK(total_attempts(&fx) > fx.plan.count);
@@ -55,12 +57,13 @@ TEST(retries_through_5xx_and_429)
 	CHECK_CONTAINS(sc_buf_cstr(&fx.trace), "-> 5");
 	fixture_config(&fx, "{\"faultRate\":0}");
 	sc_sandbox_list list = {0};
-	/* 12 creates and the one made directly: a 5xx on a create never made a duplicate. */
-	CHECK_INT(fixture_count(&fx, &list), 13);
+	/* 12 creates and the two made directly: a 5xx on a create never made a duplicate. */
+	CHECK_INT(fixture_count(&fx, &list), 14);
 	check_no_duplicates(&list);
 	sc_sandbox_list_release(&list);
 	fixture_dump(&fx);
-	free(id);
+	free(renew_id);
+	free(pause_id);
 	fixture_stop(&fx);
 }
 
@@ -196,6 +199,39 @@ TEST(unreachable_server_fails_after_attempts)
 	fixture_stop(&fx);
 }
 
+TEST(retry_after_is_honoured)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 1, .max_attempts = 3, .base_backoff_ms = 1,
+	                           .max_backoff_ms = 5};
+	if (fixture_start(&fx, NULL))
+		return;
+	/* One sandbox at most: the second create gets 429 with Retry-After: 1. */
+	fixture_config(&fx, "{\"maxSandboxes\":1}");
+	fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	CHECK_INT(fixture_run(&fx, &options), -1);
+	const sc_action_result *r = &fx.plan.actions[1].result;
+	CHECK_INT(fx.plan.actions[0].result.status, SC_RESULT_DONE);
+	CHECK_INT(r->status, SC_RESULT_FAILED);
+	CHECK_INT(r->http_status, 429);
+	CHECK_INT(r->attempts, 3);
+	CHECK(r->duration_ms >= 2000);
+	CHECK_CONTAINS(r->message, "after 3 attempts");
+	fixture_plan_clear(&fx);
+
+	/* A Retry-After past the run's end fails at once instead of waiting. */
+	options.total_timeout_ms = 500;
+	fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	int64_t t0 = sc_time_monotonic_ms();
+	CHECK_INT(fixture_run(&fx, &options), -1);
+	CHECK(sc_time_monotonic_ms() - t0 < 400);
+	CHECK_CONTAINS(fx.plan.actions[0].result.message, "no time left");
+	CHECK_INT(fixture_count(&fx, NULL), 1);
+	fixture_dump(&fx);
+	fixture_stop(&fx);
+}
+
 int main(void)
 {
 	RUN(retries_through_5xx_and_429);
@@ -204,5 +240,6 @@ int main(void)
 	RUN(total_time_bound);
 	RUN(slow_responses_time_out_and_are_retried);
 	RUN(unreachable_server_fails_after_attempts);
+	RUN(retry_after_is_honoured);
 	return test_summary();
 }
