@@ -178,11 +178,14 @@ bool sc_spec_read_uint(sc_vctx *c, const char *path, const sc_yaml_node *node,
 		got_error(c, path, node, what, " (a quoted string: write the number without quotes)");
 	} else if (type != PLAIN_INT) {
 		got_error(c, path, node, what, NULL);
+	} else if (node->text[0] == '+' || (node->text[0] == '0' && node->text[1])) {
+		/* 010 is 10 in YAML 1.2 and 8 in YAML 1.1: say it plainly instead. */
+		got_error(c, path, node, what, " (write it without a sign or leading zeros)");
 	} else {
 		const char *s = node->text;
 		bool negative = *s == '-';
 		unsigned long long value = 0;
-		if (*s == '-' || *s == '+')
+		if (negative)
 			s++;
 		for (; *s && value <= max; s++)
 			value = value * 10 + (unsigned)(*s - '0');

@@ -19,6 +19,7 @@
 	"at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending "   \
 	"with a letter or digit"
 
+#define SC_SPEC_DEFAULT_TIMEOUT 300
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One document being validated; the target of every field reader. */
@@ -28,6 +29,7 @@ typedef struct doc {
 	sc_source *name_at;
 	bool name_seen;
 	bool set_seen;
+	unsigned timeout;               /* spec.timeout, or its default */
 	bool timeout_bad;               /* spec.timeout written and wrong */
 	const sc_yaml_node *renew_value;
 	unsigned renew_before;
@@ -191,72 +193,60 @@ static void read_template(sc_vctx *c, const char *path, const sc_yaml_node *valu
 	}
 }
 
-static void read_replicas(sc_vctx *c, const char *path, const sc_yaml_node *value,
+/*
+ * The typed scalars of the skeleton are only checked here, with their
+ * places; libcyaml loads their values afterwards (skeleton.h).
+ */
+static void check_bool(sc_vctx *c, const char *path, const sc_yaml_node *value,
+                       void *target)
+{
+	bool ignored;
+
+	(void)target;
+	sc_spec_read_bool(c, path, value, &ignored);
+}
+
+static void check_replicas(sc_vctx *c, const char *path, const sc_yaml_node *value,
+                           void *target)
+{
+	unsigned ignored;
+
+	(void)target;
+	sc_spec_read_uint(c, path, value, 0, 1000, &ignored);
+}
+
+static void check_state(sc_vctx *c, const char *path, const sc_yaml_node *value,
+                        void *target)
+{
+	static const char *const words[] = {"running", "paused"};
+
+	(void)target;
+	sc_spec_read_enum(c, path, value, words, COUNT(words));
+}
+
+static void check_replace(sc_vctx *c, const char *path, const sc_yaml_node *value,
+                          void *target)
+{
+	static const char *const words[] = {"create-first", "delete-first"};
+
+	(void)target;
+	sc_spec_read_enum(c, path, value, words, COUNT(words));
+}
+
+/* timeout and renewBefore are kept: renewBefore must be less than timeout. */
+static void check_timeout(sc_vctx *c, const char *path, const sc_yaml_node *value,
                           void *target)
 {
 	doc *d = target;
-	sc_spec_read_uint(c, path, value, 0, 1000, &d->spec->replicas);
+	d->timeout_bad = !sc_spec_read_uint(c, path, value, 1, 86400, &d->timeout);
 }
 
-static void read_state(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                       void *target)
-{
-	static const char *const words[] = {"running", "paused"};
-	doc *d = target;
-	int at = sc_spec_read_enum(c, path, value, words, COUNT(words));
-
-	if (at >= 0)
-		d->spec->state = at == 0 ? SC_SPEC_RUNNING : SC_SPEC_PAUSED;
-}
-
-static void read_timeout(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                         void *target)
-{
-	doc *d = target;
-	d->timeout_bad = !sc_spec_read_uint(c, path, value, 1, 86400, &d->spec->timeout);
-}
-
-static void read_renew_before(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                              void *target)
+static void check_renew_before(sc_vctx *c, const char *path, const sc_yaml_node *value,
+                               void *target)
 {
 	doc *d = target;
 	if (sc_spec_read_uint(c, path, value, 0, 86399, &d->renew_before))
 		d->renew_value = value;
-}
-
-static void read_wait_ready(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                            void *target)
-{
-	sc_spec_read_bool(c, path, value, &((doc *)target)->spec->wait_ready);
-}
-
-static void read_auto_pause(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                            void *target)
-{
-	sc_spec_read_bool(c, path, value, &((doc *)target)->spec->auto_pause);
-}
-
-static void read_auto_resume(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                             void *target)
-{
-	sc_spec_read_bool(c, path, value, &((doc *)target)->spec->auto_resume);
-}
-
-static void read_protect(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                         void *target)
-{
-	sc_spec_read_bool(c, path, value, &((doc *)target)->spec->protect);
-}
-
-static void read_replace(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                         void *target)
-{
-	static const char *const words[] = {"create-first", "delete-first"};
-	doc *d = target;
-	int at = sc_spec_read_enum(c, path, value, words, COUNT(words));
-
-	if (at >= 0)
-		d->spec->replace = at == 0 ? SC_REPLACE_CREATE_FIRST : SC_REPLACE_DELETE_FIRST;
 }
 
 /* ---- spec.envVars ---- */
@@ -296,20 +286,6 @@ static void read_env(sc_vctx *c, const char *path, const sc_yaml_node *value,
 }
 
 /* ---- spec.network ---- */
-
-static void read_allow_public(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                              void *target)
-{
-	sc_spec_read_bool(c, path, value,
-	                  &((doc *)target)->spec->network.allow_public_traffic);
-}
-
-static void read_allow_internet(sc_vctx *c, const char *path,
-                                const sc_yaml_node *value, void *target)
-{
-	sc_spec_read_bool(c, path, value,
-	                  &((doc *)target)->spec->network.allow_internet_access);
-}
 
 /* A list of IPv4 addresses or CIDRs into list. */
 static void read_cidrs(sc_vctx *c, const char *path, const sc_yaml_node *value,
@@ -352,8 +328,8 @@ static void read_deny_out(sc_vctx *c, const char *path, const sc_yaml_node *valu
 }
 
 static const sc_field network_fields[] = {
-	{"allowPublicTraffic", read_allow_public},
-	{"allowInternetAccess", read_allow_internet},
+	{"allowPublicTraffic", check_bool},
+	{"allowInternetAccess", check_bool},
 	{"allowOut", read_allow_out},
 	{"denyOut", read_deny_out},
 };
@@ -481,15 +457,15 @@ static void read_mounts(sc_vctx *c, const char *path, const sc_yaml_node *value,
 
 static const sc_field spec_fields[] = {
 	{"template", read_template},
-	{"replicas", read_replicas},
-	{"state", read_state},
-	{"timeout", read_timeout},
-	{"renewBefore", read_renew_before},
-	{"waitReady", read_wait_ready},
-	{"autoPause", read_auto_pause},
-	{"autoResume", read_auto_resume},
-	{"protect", read_protect},
-	{"replace", read_replace},
+	{"replicas", check_replicas},
+	{"state", check_state},
+	{"timeout", check_timeout},
+	{"renewBefore", check_renew_before},
+	{"waitReady", check_bool},
+	{"autoPause", check_bool},
+	{"autoResume", check_bool},
+	{"protect", check_bool},
+	{"replace", check_replace},
 	{"envVars", read_env},
 	{"network", read_network},
 	{"volumeMounts", read_mounts},
@@ -519,7 +495,7 @@ static void set_defaults(sc_spec *spec)
 {
 	spec->replicas = 1;
 	spec->state = SC_SPEC_RUNNING;
-	spec->timeout = 300;
+	spec->timeout = SC_SPEC_DEFAULT_TIMEOUT;
 	spec->wait_ready = true;
 	spec->replace = SC_REPLACE_CREATE_FIRST;
 	spec->network.allow_public_traffic = true;
@@ -553,15 +529,11 @@ static void finish(doc *d, const sc_yaml_node *root, const sc_yaml_node **seen)
 	}
 	if (!spec->template_id)
 		spec->template_id = sc_strdup("base");
-	if (!d->renew_value) {
-		spec->renew_before = spec->timeout / 2;
-	} else if (!d->timeout_bad) {
-		if (d->renew_before >= spec->timeout)
-			sc_vctx_error(c, d->renew_value, "spec.renewBefore: must be less than "
-			              "spec.timeout (%u), got \"%s\"", spec->timeout,
-			              d->renew_value->text);
-		spec->renew_before = d->renew_before;
-	}
+	if (!d->renew_value)
+		spec->renew_before = d->timeout / 2;
+	else if (!d->timeout_bad && d->renew_before >= d->timeout)
+		sc_vctx_error(c, d->renew_value, "spec.renewBefore: must be less than "
+		              "spec.timeout (%u), got \"%s\"", d->timeout, d->renew_value->text);
 }
 
 int sc_spec_validate(sc_spec *out, sc_source *name_at, const sc_yaml_node *root,
@@ -579,6 +551,7 @@ int sc_spec_validate(sc_spec *out, sc_source *name_at, const sc_yaml_node *root,
 	d.c.diag = diag;
 	d.spec = out;
 	d.name_at = name_at;
+	d.timeout = SC_SPEC_DEFAULT_TIMEOUT;
 	set_defaults(out);
 	out->where.file = sc_strdup(file);
 	out->where.line = root->line;

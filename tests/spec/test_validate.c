@@ -41,6 +41,13 @@ static const error_case cases[] = {
 	 "t.yaml:6:11: error: spec.timeout: must be an integer from 1 to 86400, got null\n"},
 	{HEAD "  replicas: 1001\n",
 	 "t.yaml:6:13: error: spec.replicas: must be an integer from 0 to 1000, got \"1001\"\n"},
+	{HEAD "  replicas: 010\n",
+	 "t.yaml:6:13: error: spec.replicas: must be an integer from 0 to 1000, got \"010\" "
+	 "(write it without a sign or leading zeros)\n"},
+	{HEAD "  replicas: +5\n",
+	 "t.yaml:6:13: error: spec.replicas: must be an integer from 0 to 1000, got \"+5\" "
+	 "(write it without a sign or leading zeros)\n"},
+	{HEAD "  replicas: 0\n", ""},
 	{HEAD "  replicas: -1\n",
 	 "t.yaml:6:13: error: spec.replicas: must be an integer from 0 to 1000, got \"-1\"\n"},
 	{HEAD "  renewBefore: 300\n",
