@@ -73,6 +73,9 @@ def check_pod(obj):
         report(len(keys) == 1 and "secretKeyRef" in keys[0].get("valueFrom", {})
                and "value" not in keys[0],
                name + ": SEACLOUD_API_KEY comes from a secretKeyRef")
+        literal = [e["name"] for e in c.get("env", []) if "value" in e
+                   and any(w in e["name"].upper() for w in ("KEY", "TOKEN", "SECRET", "PASSWORD"))]
+        report(not literal, name + ": no secret-looking env var with a literal value " + str(literal))
         args = " ".join(c.get("args", []) + c.get("command", []))
         report("key" not in args.lower(), name + ": no key option in args")
         mounts = {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
