@@ -76,7 +76,11 @@ typedef struct agent {
 	char address[128];  /* metrics ADDR:PORT from the "agent started" event */
 } agent;
 
-static int agent_start(agent *a, const test_sandboxd *sd, const char *const *args)
+/*
+ * Starts sc-apply agent -f a->spec with args, under SC_TEST_WRAP when wrap
+ * (not for a forced exit: valgrind reports the threads it cuts short).
+ */
+static int agent_launch(agent *a, const test_sandboxd *sd, const char *const *args, bool wrap)
 {
 	char url_env[256];
 	const char *argv[32] = {SC_APPLY_BIN, "agent", "-f", a->spec};
@@ -89,7 +93,14 @@ static int agent_start(agent *a, const test_sandboxd *sd, const char *const *arg
 	argv[argc] = NULL;
 	snprintf(a->err, sizeof(a->err), "%s/agent.err", sd->dir);
 	a->address[0] = '\0';
-	return test_process_start(&a->process, argv, env, NULL, NULL, a->err);
+	if (!wrap)
+		return test_process_start(&a->process, argv, env, NULL, NULL, a->err);
+	return test_process_start_wrapped(&a->process, argv, env, NULL, NULL, a->err);
+}
+
+static int agent_start(agent *a, const test_sandboxd *sd, const char *const *args)
+{
+	return agent_launch(a, sd, args, true);
 }
 
 /* Waits up to timeout_ms for the agent's stderr to contain text. */
@@ -151,6 +162,13 @@ static double metric(const agent *a, const char *series)
 	}
 	free(text);
 	return value;
+}
+
+/* Stops the server: a clean exit (0) is part of every test (valgrind's 99 is not). */
+static void finish(test_sandboxd *sd)
+{
+	CHECK_INT(test_sandboxd_stop(sd), 0);
+	test_sandboxd_release(sd);
 }
 
 static int count(const test_sandboxd *sd, const char *name, const char *state)
@@ -364,7 +382,7 @@ TEST(agent_converges_corrects_drift_follows_edits_and_stops_cleanly)
 	CHECK(wait_log(&a, "\"msg\":\"agent stopped\"", 0));
 done:
 	test_process_stop(&a.process, SIGKILL, 5000);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(sighup_reconciles_at_once_with_text_logs)
@@ -392,7 +410,7 @@ TEST(sighup_reconciles_at_once_with_text_logs)
 	CHECK_NOT_CONTAINS(log, SECRET_VALUE);
 	CHECK_NOT_CONTAINS(log, TEST_API_KEY);
 	free(log);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 static int set_latency(const test_sandboxd *sd, long ms)
@@ -425,7 +443,7 @@ TEST(sigterm_during_a_cycle_finishes_the_actions_in_flight)
 	CHECK_NOT_CONTAINS(log, "cycle=2");
 	free(log);
 	test_process_stop(&a.process, SIGKILL, 5000);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
@@ -436,8 +454,9 @@ TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
 	snprintf(a.spec, sizeof(a.spec), "%s/pool.yaml", sd.dir);
 	write_spec(a.spec, spec_text(1, NULL));
 	CHECK_INT(set_latency(&sd, 4000), 0);
-	CHECK_INT(agent_start(&a, &sd, (const char *[]){"--interval", "1h", "--grace", "500ms",
-	                                                NULL}),
+	CHECK_INT(agent_launch(&a, &sd,
+	                       (const char *[]){"--interval", "1h", "--grace", "500ms", NULL},
+	                       false),
 	          0);
 	CHECK(wait_log(&a, "agent started", 10000));
 	sleep_ms(300);
@@ -447,7 +466,7 @@ TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
 	CHECK(wait_log(&a, "grace period over", 0));
 	test_process_stop(&a.process, SIGKILL, 5000);
 	CHECK_INT(set_latency(&sd, 0), 0);
-	test_sandboxd_release(&sd);
+	finish(&sd);
 }
 
 TEST(usage_errors_exit_64)
