@@ -6,6 +6,8 @@
 #ifndef SD_JSON_H
 #define SD_JSON_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/buf.h"
@@ -19,6 +21,8 @@ void sd_json_key(sc_buf *out, const char *key);
 void sd_json_time(sc_buf *out, int64_t ms);
 /* Appends a string map as a JSON object. */
 void sd_json_kv(sc_buf *out, const sc_kv *kv);
+/* Whether len bytes of text are well-formed UTF-8 (no overlongs, no surrogates). */
+bool sd_utf8_valid(const char *text, size_t len);
 /* Appends "true" or "false". */
 void sd_json_bool(sc_buf *out, int value);
 

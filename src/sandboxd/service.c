@@ -9,6 +9,7 @@
 #include "common/mem.h"
 #include "common/random.h"
 #include "common/timeutil.h"
+#include "sandboxd/json.h"
 
 int sd_service_init(sd_service *service, const sd_settings *settings,
                     const char *const *keys, bool no_auth, const char *data_path,
@@ -89,6 +90,10 @@ cJSON *sd_call_body_object(sd_call *call, bool required)
 		return cJSON_CreateObject();
 	if (empty) {
 		sd_response_error(call->response, 400, "body: a JSON object is required");
+		return NULL;
+	}
+	if (!sd_utf8_valid(request->body, request->body_len)) {
+		sd_response_error(call->response, 400, "body: not valid UTF-8");
 		return NULL;
 	}
 	cJSON *body = cJSON_ParseWithLength(request->body, request->body_len);
@@ -216,8 +221,12 @@ static void run_api(sd_call *call)
 	if (gate(call, &fault) == 0) {
 		sd_store_lock(store);
 		call->now = sd_store_now(store);
+		store->write_failed = false;
 		sd_store_expire(store, call->now);
 		dispatch(call);
+		if (store->write_failed)
+			sd_response_error(call->response, 500,
+			                  "the change could not be persisted (journal write failed)");
 		sd_store_unlock(store);
 		after(call, &fault);
 	}

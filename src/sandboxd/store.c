@@ -127,8 +127,10 @@ static void maybe_compact(sd_store *store)
 	if (store->journal.records < 4 * store->count + 10000)
 		return;
 	snapshot(store, &contents);
-	if (sd_journal_rewrite(&store->journal, store->journal.path, &contents, &diag))
+	if (sd_journal_rewrite(&store->journal, store->journal.path, &contents, &diag)) {
+		store->write_failed = true;
 		store->persistent = store->journal.fd >= 0;
+	}
 	sc_buf_release(&contents);
 	sc_diag_release(&diag);
 }
@@ -138,7 +140,7 @@ static void journal_line(sd_store *store, const sc_buf *line)
 	if (!store->persistent)
 		return;
 	if (sd_journal_append(&store->journal, sc_buf_cstr(line), line->len))
-		store->persistent = store->journal.fd >= 0;
+		store->write_failed = true;
 	else
 		maybe_compact(store);
 }

@@ -35,6 +35,7 @@ typedef struct sd_store {
 	_Atomic int64_t clock_offset_ms;  /* read without the lock for Date headers */
 	int64_t next_expiry_ms; /* earliest endAt of a running sandbox; INT64_MAX when none */
 	bool persistent;
+	bool write_failed;      /* a journal write failed since the caller cleared it */
 	sd_journal journal;
 } sd_store;
 
