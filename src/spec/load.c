@@ -268,7 +268,9 @@ static void load_directory(loader *l, const char *dir)
 	for (struct dirent *e; (e = readdir(d));) {
 		if (!is_spec_file_name(e->d_name))
 			continue;
-		char *path = sc_asprintf("%s/%s", dir, e->d_name);
+		size_t dir_len = strlen(dir);
+		bool slash = dir_len && dir[dir_len - 1] == '/';
+		char *path = sc_asprintf("%s%s%s", dir, slash ? "" : "/", e->d_name);
 		struct stat st;
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
 			free(path);
@@ -280,7 +282,8 @@ static void load_directory(loader *l, const char *dir)
 	closedir(d);
 	if (!count)
 		sc_diag_warning(l->diag, dir, 0, 0, "no *.yaml or *.yml files in directory");
-	qsort(files, count, sizeof(*files), compare_strings);
+	if (count > 1)
+		qsort(files, count, sizeof(*files), compare_strings);
 	for (size_t i = 0; i < count; i++) {
 		load_file(l, files[i]);
 		free(files[i]);
@@ -323,7 +326,7 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text,
 	loader l;
 
 	loader_init(&l, out, options, diag);
-	load_one_text(&l, file ? file : STDIN_NAME, text, len);
+	load_one_text(&l, file ? file : STDIN_NAME, text ? text : "", text ? len : 0);
 	check_duplicate_names(&l);
 	loader_release(&l);
 	return l.result;

@@ -1,5 +1,6 @@
 /* Loading: defaults, every field, documents, directories, stdin, names. */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "harness.h"
 #include "spec_test.h"
+#include "support/process.h"
 
 #define DATA SC_TEST_DATA "/spec/"
 
@@ -390,6 +392,56 @@ TEST(good_documents_load_beside_bad_ones)
 	sc_spec_list_release(&list);
 }
 
+TEST(empty_directory_is_a_warning)
+{
+	char *dir = test_make_temp_dir("spec-empty");
+	char *sub = malloc(strlen(dir) + 32);
+	sc_spec_list list = {0};
+	sc_diag diag = SC_DIAG_INIT;
+
+	/* A directory named like a spec file is not read. */
+	sprintf(sub, "%s/dir.yaml", dir);
+	CHECK_INT(mkdir(sub, 0700), 0);
+	sprintf(sub, "%s/", dir);
+	const char *paths[] = {sub};
+	CHECK_INT(sc_spec_load_paths(&list, paths, 1, &test_options, &diag), 0);
+	CHECK_INT(diag.count, 1);
+	if (diag.count == 1) {
+		char *line = sc_diag_format(&diag.entries[0]);
+		CHECK_CONTAINS(line, "/: warning: no *.yaml or *.yml files in directory");
+		free(line);
+	}
+	sc_diag_release(&diag);
+	test_rmtree(dir);
+	free(sub);
+	free(dir);
+}
+
+TEST(bom_crlf_and_utf8_columns)
+{
+	sc_spec_list list = {0};
+	int r;
+	char *errors = test_load(&list, "\xEF\xBB\xBF" "apiVersion: sc-apply/v1\r\nkind: Sandbox\r\n"
+	                                "metadata:\r\n  name: web\r\n", 1, &r);
+
+	CHECK_INT(r, 0);
+	CHECK_STR(errors, "");
+	free(errors);
+	sc_spec_list_release(&list);
+	/* Columns count characters, not bytes. */
+	errors = test_load(&list, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"
+	                          "  labels: {\xC3\xA9t\xC3\xA9: x, k: \xC3\xA9}\n", 1, &r);
+	CHECK_STR(errors, "t.yaml:5:12: error: metadata.labels: invalid label key \"\xC3\xA9t\xC3\xA9\": "
+	                  "must be [prefix/]name, the prefix a DNS subdomain of at most 253 "
+	                  "characters, the name at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', "
+	                  "starting and ending with a letter or digit\n"
+	                  "t.yaml:5:23: error: metadata.labels.k: must be a label value: empty, or "
+	                  "at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending "
+	                  "with a letter or digit, got \"\xC3\xA9\"\n");
+	free(errors);
+	sc_spec_list_release(&list);
+}
+
 int main(void)
 {
 	RUN(defaults);
@@ -409,5 +461,7 @@ int main(void)
 	RUN(find);
 	RUN(missing_paths);
 	RUN(good_documents_load_beside_bad_ones);
+	RUN(empty_directory_is_a_warning);
+	RUN(bom_crlf_and_utf8_columns);
 	return test_summary();
 }
