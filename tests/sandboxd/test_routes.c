@@ -3,6 +3,8 @@
 
 #include "support/process.h"
 
+#include <signal.h>
+
 static test_sandboxd sd;
 
 TEST(auth_is_required)
@@ -77,6 +79,93 @@ TEST(no_auth_and_env_key)
 	CHECK_STR(r.body, "[]");
 	test_response_release(&r);
 	test_sandboxd_release(&open);
+
+	/* The key from SC_SANDBOXD_API_KEY, and a clean stop on SIGINT. */
+	test_process p;
+	char *dir = test_make_temp_dir("sd-envkey"), port_file[4200], log[4200];
+	snprintf(port_file, sizeof(port_file), "%s/port", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	const char *argv[] = {SC_SANDBOXD_BIN, "--listen", "127.0.0.1:0", "--port-file",
+	                      port_file, "--log-requests", NULL};
+	const char *env[] = {"SC_SANDBOXD_API_KEY=env-key-42", NULL};
+	CHECK_INT(test_process_start(&p, argv, env, NULL, log, log), 0);
+	char *port = NULL;
+	for (int i = 0; i < 500 && !(port = test_read_file(port_file)); i++)
+		sdt_sleep_ms(10);
+	CHECK(port != NULL);
+	test_sandboxd fake;
+	memset(&fake, 0, sizeof(fake));
+	snprintf(fake.base_url, sizeof(fake.base_url), "http://127.0.0.1:%d/api/v1/sandbox",
+	         port ? atoi(port) : 1);
+	free(port);
+	test_http(&fake, "GET", "/sandboxes", "env-key-42", NULL, &r);
+	CHECK_INT(r.status, 200);
+	test_response_release(&r);
+	test_http(&fake, "GET", "/sandboxes", TEST_API_KEY, NULL, &r);
+	CHECK_INT(r.status, 401);
+	test_response_release(&r);
+	test_process_stop(&p, SIGINT, 10000);
+	CHECK_INT(p.exit_status, 0);
+	char *text = test_read_file(log);
+	CHECK_NOT_CONTAINS(text, "env-key-42");
+	CHECK_CONTAINS(text, "GET /api/v1/sandbox/sandboxes 200");
+	free(text);
+
+	const char *version[] = {SC_SANDBOXD_BIN, "--version", NULL};
+	CHECK_INT(test_process_start(&p, version, NULL, NULL, log, NULL), 0);
+	CHECK_INT(test_process_wait(&p, 10000), 0);
+	CHECK_INT(p.exit_status, 0);
+	text = test_read_file(log);
+	CHECK_CONTAINS(text, "sc-sandboxd ");
+	free(text);
+	const char *bad[] = {SC_SANDBOXD_BIN, "--no-auth", "--frobnicate", NULL};
+	CHECK_INT(test_process_start(&p, bad, NULL, NULL, NULL, NULL), 0);
+	CHECK_INT(test_process_wait(&p, 10000), 0);
+	CHECK_INT(p.exit_status, 64);
+	test_rmtree(dir);
+	free(dir);
+}
+
+TEST(hostile_input)
+{
+	test_response r;
+	long status;
+
+	/* Deep nesting, invalid UTF-8, control bytes: 400, never a crash. */
+	size_t depth = 200000;
+	char *deep = malloc(depth * 2 + 1);
+	memset(deep, '[', depth);
+	memset(deep + depth, ']', depth);
+	deep[depth * 2] = '\0';
+	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes", deep), 400);
+	free(deep);
+	char *message = sdt_error(&sd, "POST", "/sandboxes",
+	                          "{\"metadata\":{\"a\":\"\xff\xfe\"}}", &status);
+	CHECK_INT(status, 400);
+	CHECK_CONTAINS(message, "UTF-8");
+	free(message);
+	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes", "{\"metadata\":{\"a\":\"\\u0001\"}}"),
+	          201);
+	/* Odd bytes in a query come back as valid JSON. */
+	cJSON *json = sdt_call(&sd, "GET", "/sandboxes?state=%ff%fe", NULL, &status);
+	CHECK_INT(status, 400);
+	CHECK(json != NULL);
+	cJSON_Delete(json);
+	test_http(&sd, "BREW", "/sandboxes", TEST_API_KEY, NULL, &r);
+	CHECK_INT(r.status, 405);
+	test_response_release(&r);
+	test_http(&sd, "GET", "/sandboxes/x/y/z", TEST_API_KEY, NULL, &r);
+	CHECK_INT(r.status, 404);
+	test_response_release(&r);
+	test_http(&sd, "GET", "/sandboxes/", TEST_API_KEY, NULL, &r);
+	CHECK_INT(r.status, 404);
+	test_response_release(&r);
+	char url[6000] = "/sandboxes/";
+	memset(url + 11, 'a', 5000);
+	url[5011] = '\0';
+	CHECK_INT(sdt_status(&sd, "GET", url, NULL), 404);
+	/* Still serving. */
+	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes?limit=1", NULL), 200);
 }
 
 TEST(create_returns_every_field)
@@ -410,6 +499,7 @@ int main(void)
 	RUN(create_rejections_name_the_field);
 	RUN(bad_paths_methods_and_sizes);
 	RUN(date_header_is_the_server_clock);
+	RUN(hostile_input);
 	RUN(logs_and_metrics);
 	test_sandboxd_release(&sd);
 	return test_summary();
