@@ -9,8 +9,8 @@
 
 #define DEFAULT_REQUEST_TIMEOUT_MS 30000L
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000L
-#define DEFAULT_LIST_ATTEMPTS 8
-#define DEFAULT_LIST_BACKOFF_MS 200L
+#define DEFAULT_LIST_ATTEMPTS      8
+#define DEFAULT_LIST_BACKOFF_MS    200L
 
 static bool header_safe(const char *value)
 {
@@ -31,29 +31,35 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	if (!config->api_key || !config->api_key[0])
 		return sc_diag_error(diag, NULL, 0, 0, "api: no API key");
 	if (!header_safe(config->api_key))
-		return sc_diag_error(diag, NULL, 0, 0, "api: the API key holds a line break");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "api: the API key holds a line break");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl failed to initialise");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "api: libcurl failed to initialise");
 	client = sc_calloc(1, sizeof(*client));
 	client->multi = curl_multi_init();
 	if (!client->multi) {
 		free(client);
 		curl_global_cleanup();
-		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl failed to initialise");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "api: libcurl failed to initialise");
 	}
 	client->base_url = sc_api_base_trim(config->base_url);
 	client->key_header = sc_asprintf("X-API-Key: %s", config->api_key);
 	client->insecure = config->insecure;
-	client->request_timeout_ms =
-		config->request_timeout_ms > 0 ? config->request_timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
-	client->connect_timeout_ms =
-		config->connect_timeout_ms > 0 ? config->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
+	client->request_timeout_ms = config->request_timeout_ms > 0
+	                                 ? config->request_timeout_ms
+	                                 : DEFAULT_REQUEST_TIMEOUT_MS;
+	client->connect_timeout_ms = config->connect_timeout_ms > 0
+	                                 ? config->connect_timeout_ms
+	                                 : DEFAULT_CONNECT_TIMEOUT_MS;
 	client->filter_style = config->filter_style;
 	client->trace = config->trace;
 	client->trace_ctx = config->trace_ctx;
-	client->list_attempts = config->list_attempts ? config->list_attempts : DEFAULT_LIST_ATTEMPTS;
-	client->list_backoff_ms =
-		config->list_backoff_ms > 0 ? config->list_backoff_ms : DEFAULT_LIST_BACKOFF_MS;
+	client->list_attempts =
+	    config->list_attempts ? config->list_attempts : DEFAULT_LIST_ATTEMPTS;
+	client->list_backoff_ms = config->list_backoff_ms > 0 ? config->list_backoff_ms
+	                                                      : DEFAULT_LIST_BACKOFF_MS;
 	*out = client;
 	return 0;
 }
@@ -125,14 +131,16 @@ int sc_api_client_drive(sc_api_client *client, long timeout_ms,
 		drain_finished(client);
 		bool idle = watch ? !watch->finished : !client->done_count;
 		if (idle)
-			mc = curl_multi_poll(client->multi, NULL, 0, (int)timeout_ms, NULL);
+			mc = curl_multi_poll(client->multi, NULL, 0, (int)timeout_ms,
+			                     NULL);
 	}
 	if (mc == CURLM_OK) {
 		mc = curl_multi_perform(client->multi, &still_running);
 		drain_finished(client);
 	}
 	if (mc != CURLM_OK)
-		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl: %s", curl_multi_strerror(mc));
+		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl: %s",
+		                     curl_multi_strerror(mc));
 	return 0;
 }
 
@@ -148,7 +156,8 @@ void sc_api_client_sleep(sc_api_client *client, long ms)
 	int still_running;
 
 	while ((now = sc_time_monotonic_ms()) < wake) {
-		if (curl_multi_poll(client->multi, NULL, 0, (int)(wake - now), NULL) != CURLM_OK)
+		if (curl_multi_poll(client->multi, NULL, 0, (int)(wake - now), NULL) !=
+		    CURLM_OK)
 			break;
 		curl_multi_perform(client->multi, &still_running);
 		drain_finished(client);
@@ -162,7 +171,8 @@ sc_api_transfer *sc_api_client_next_done(sc_api_client *client)
 	if (!client->done_count)
 		return NULL;
 	transfer = client->done[0];
-	memmove(client->done, client->done + 1, (client->done_count - 1) * sizeof(*client->done));
+	memmove(client->done, client->done + 1,
+	        (client->done_count - 1) * sizeof(*client->done));
 	client->done_count--;
 	transfer->queued = false;
 	return transfer;

@@ -23,16 +23,18 @@
 typedef void (*sc_api_trace_fn)(void *ctx, const char *line);
 
 typedef struct sc_api_config {
-	const char *base_url;       /* e.g. http://127.0.0.1:8080/api/v1/sandbox; trailing '/' tolerated */
-	const char *api_key;        /* SECRET: sent as X-API-Key, never logged or put in a message */
-	bool insecure;              /* turn TLS verification off (default on) */
-	long request_timeout_ms;    /* per request; 0: 30000 */
-	long connect_timeout_ms;    /* 0: 10000 */
+	const char *base_url; /* e.g. http://127.0.0.1:8080/api/v1/sandbox; trailing '/'
+	                         tolerated */
+	const char
+	    *api_key;  /* SECRET: sent as X-API-Key, never logged or put in a message */
+	bool insecure; /* turn TLS verification off (default on) */
+	long request_timeout_ms; /* per request; 0: 30000 */
+	long connect_timeout_ms; /* 0: 10000 */
 	sc_filter_style filter_style;
 	sc_api_trace_fn trace;
 	void *trace_ctx;
-	unsigned list_attempts;     /* per list page, retries included; 0: 8 */
-	long list_backoff_ms;       /* first list retry wait, doubling; 0: 200 */
+	unsigned list_attempts; /* per list page, retries included; 0: 8 */
+	long list_backoff_ms;   /* first list retry wait, doubling; 0: 200 */
 } sc_api_config;
 
 int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag);

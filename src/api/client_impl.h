@@ -11,8 +11,8 @@
 
 struct sc_api_client {
 	CURLM *multi;
-	char *base_url;                 /* trimmed */
-	char *key_header;               /* "X-API-Key: ..." SECRET */
+	char *base_url;   /* trimmed */
+	char *key_header; /* "X-API-Key: ..." SECRET */
 	bool insecure;
 	long request_timeout_ms;
 	long connect_timeout_ms;
@@ -22,7 +22,7 @@ struct sc_api_client {
 	unsigned list_attempts;
 	long list_backoff_ms;
 	size_t running;
-	sc_api_transfer **done;         /* finished, not yet taken; oldest first */
+	sc_api_transfer **done; /* finished, not yet taken; oldest first */
 	size_t done_count;
 	size_t done_alloc;
 };
@@ -33,14 +33,14 @@ struct sc_api_transfer {
 	struct curl_slist *headers;
 	char *method;
 	char *url;
-	char *body;                     /* may hold secrets: wiped on free */
+	char *body; /* may hold secrets: wiped on free */
 	void *user;
 	bool fresh_connect;
 	bool running;
-	bool queued;                    /* in client->done */
+	bool queued; /* in client->done */
 	bool finished;
-	bool sync;                      /* run by sc_api_transfer_run: not queued */
-	int64_t started_ms;             /* monotonic */
+	bool sync;          /* run by sc_api_transfer_run: not queued */
+	int64_t started_ms; /* monotonic */
 	char error_buffer[CURL_ERROR_SIZE];
 	sc_api_response response;
 };

@@ -36,7 +36,8 @@ static int optional_string(const cJSON *object, const char *name, char **out,
 	if (!item)
 		return 0;
 	if (!cJSON_IsString(item))
-		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string", name);
+		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string",
+		                     name);
 	free(*out);
 	*out = sc_strdup(item->valuestring);
 	return 0;
@@ -50,13 +51,14 @@ static int optional_time(const cJSON *object, const char *name, int64_t *out,
 	if (!item)
 		return 0;
 	if (!cJSON_IsString(item))
-		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string", name);
+		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string",
+		                     name);
 	if (!item->valuestring[0])
 		return 0;
 	if (sc_time_parse_rfc3339(item->valuestring, out))
 		return sc_diag_error(diag, NULL, 0, 0,
-		                     "response: '%s' is not an RFC 3339 time: \"%.40s\"", name,
-		                     item->valuestring);
+		                     "response: '%s' is not an RFC 3339 time: \"%.40s\"",
+		                     name, item->valuestring);
 	return 0;
 }
 
@@ -68,13 +70,14 @@ static int decode_metadata(const cJSON *object, sc_kv *out, sc_diag *diag)
 	if (!metadata)
 		return 0;
 	if (!cJSON_IsObject(metadata))
-		return sc_diag_error(diag, NULL, 0, 0, "response: 'metadata' must be an object");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "response: 'metadata' must be an object");
 	cJSON_ArrayForEach(pair, metadata)
 	{
 		if (!cJSON_IsString(pair))
-			return sc_diag_error(diag, NULL, 0, 0,
-			                     "response: metadata '%.63s' must be a string",
-			                     pair->string);
+			return sc_diag_error(
+			    diag, NULL, 0, 0,
+			    "response: metadata '%.63s' must be a string", pair->string);
 		sc_kv_set(out, pair->string, pair->valuestring);
 	}
 	return 0;
@@ -93,13 +96,16 @@ static int decode_status(const cJSON *object, sc_sandbox *out, sc_diag *diag)
 static int decode_object(const cJSON *object, sc_sandbox *out, sc_diag *diag)
 {
 	if (!cJSON_IsObject(object))
-		return sc_diag_error(diag, NULL, 0, 0, "response: a sandbox must be an object");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "response: a sandbox must be an object");
 	if (optional_string(object, "sandboxID", &out->id, diag))
 		return -1;
 	if (!out->id || !out->id[0])
-		return sc_diag_error(diag, NULL, 0, 0, "response: a sandbox has no 'sandboxID'");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "response: a sandbox has no 'sandboxID'");
 	if (optional_string(object, "templateID", &out->template_id, diag) ||
-	    decode_status(object, out, diag) || decode_metadata(object, &out->metadata, diag) ||
+	    decode_status(object, out, diag) ||
+	    decode_metadata(object, &out->metadata, diag) ||
 	    optional_time(object, "startedAt", &out->started_at, diag) ||
 	    optional_time(object, "endAt", &out->end_at, diag))
 		return -1;
@@ -129,15 +135,17 @@ static const cJSON *list_items(const cJSON *root, char **next_token, sc_diag *di
 	if (cJSON_IsArray(root))
 		return root;
 	if (!cJSON_IsObject(root)) {
-		sc_diag_error(diag, NULL, 0, 0, "response: a list must be an array or an object");
+		sc_diag_error(diag, NULL, 0, 0,
+		              "response: a list must be an array or an object");
 		return NULL;
 	}
 	items = member(root, "sandboxes");
 	if (!items)
 		items = member(root, "items");
 	if (!items || !cJSON_IsArray(items)) {
-		sc_diag_error(diag, NULL, 0, 0,
-		              "response: a list object needs a 'sandboxes' or 'items' array");
+		sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "response: a list object needs a 'sandboxes' or 'items' array");
 		return NULL;
 	}
 	if (optional_string(root, "nextToken", next_token, diag))

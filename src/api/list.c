@@ -8,8 +8,8 @@
 #include "common/mem.h"
 
 /* A server that hands out more pages than this is looping. */
-#define MAX_PAGES 100000
-#define PAGE_LIMIT 100
+#define MAX_PAGES           100000
+#define PAGE_LIMIT          100
 #define LIST_BACKOFF_CAP_MS 10000L
 
 typedef struct page {
@@ -43,18 +43,20 @@ static int fetch_once(sc_api_client *client, const char *url, page *out, char **
 		rc = -1;
 	} else if (response->transport_failed || response->status != 200) {
 		*why = response->transport_failed
-		               ? sc_strdup(response->error)
-		               : sc_api_error_message(response->status, response->body.data,
-		                                      response->body.len);
-		*retry_after_ms = sc_api_retry_after_ms(response->retry_after, response->date_ms);
+		           ? sc_strdup(response->error)
+		           : sc_api_error_message(response->status, response->body.data,
+		                                  response->body.len);
+		*retry_after_ms =
+		    sc_api_retry_after_ms(response->retry_after, response->date_ms);
 		if (!sc_api_response_retryable(response))
 			rc = -1;
 	} else if (sc_api_decode_list(&out->items, &body_token, response->body.data,
 	                              response->body.len, &decode_diag)) {
-		*why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message : "bad body");
+		*why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message
+		                                   : "bad body");
 	} else {
-		out->next_token = response->next_token ? sc_strdup(response->next_token)
-		                                       : body_token;
+		out->next_token =
+		    response->next_token ? sc_strdup(response->next_token) : body_token;
 		if (response->next_token)
 			free(body_token);
 		out->date_ms = response->date_ms;
@@ -76,15 +78,16 @@ static int fetch_page(sc_api_client *client, const char *url, page *out, sc_diag
 			return 0;
 		if (rc < 0 || attempt >= client->list_attempts) {
 			if (why)
-				sc_diag_error(diag, NULL, 0, 0, "list sandboxes: %s%s", why,
+				sc_diag_error(diag, NULL, 0, 0, "list sandboxes: %s%s",
+				              why,
 				              rc < 0 ? "" : " (giving up after retries)");
 			free(why);
 			return -1;
 		}
 		free(why);
-		sc_api_client_sleep(client, sc_api_backoff_ms(attempt, client->list_backoff_ms,
-		                                              LIST_BACKOFF_CAP_MS,
-		                                              retry_after_ms, NULL));
+		sc_api_client_sleep(
+		    client, sc_api_backoff_ms(attempt, client->list_backoff_ms,
+		                              LIST_BACKOFF_CAP_MS, retry_after_ms, NULL));
 	}
 }
 
@@ -107,8 +110,8 @@ int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out
 
 	for (unsigned pages = 0; pages < MAX_PAGES; pages++) {
 		page p = {0};
-		char *url = sc_api_list_url(client->base_url, filter, client->filter_style,
-		                            PAGE_LIMIT, token);
+		char *url = sc_api_list_url(client->base_url, filter,
+		                            client->filter_style, PAGE_LIMIT, token);
 		int fetched = fetch_page(client, url, &p, diag);
 		free(url);
 		if (fetched)

@@ -8,8 +8,8 @@
 
 static int is_unreserved(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '.' || c == '_' || c == '~';
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 void sc_api_escape(sc_buf *out, const char *text)
@@ -124,8 +124,10 @@ static cJSON *network_object(const sc_network *network)
 {
 	cJSON *object = cJSON_CreateObject();
 
-	cJSON_AddBoolToObject(object, "allowPublicTraffic", network->allow_public_traffic);
-	cJSON_AddBoolToObject(object, "allowInternetAccess", network->allow_internet_access);
+	cJSON_AddBoolToObject(object, "allowPublicTraffic",
+	                      network->allow_public_traffic);
+	cJSON_AddBoolToObject(object, "allowInternetAccess",
+	                      network->allow_internet_access);
 	cJSON_AddItemToObject(object, "allowOut", string_array(&network->allow_out));
 	cJSON_AddItemToObject(object, "denyOut", string_array(&network->deny_out));
 	return object;

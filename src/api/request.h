@@ -17,8 +17,8 @@
 
 /* How a list request encodes its metadata filter. */
 typedef enum {
-	SC_FILTER_PAGE,  /* metadata[k]=v (the service page's) */
-	SC_FILTER_E2B,   /* metadata=<urlencoded k=v&...> (the SDKs') */
+	SC_FILTER_PAGE, /* metadata[k]=v (the service page's) */
+	SC_FILTER_E2B,  /* metadata=<urlencoded k=v&...> (the SDKs') */
 } sc_filter_style;
 
 /* Appends text percent-encoded: everything but A-Z a-z 0-9 - . _ ~ escaped. */

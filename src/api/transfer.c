@@ -147,7 +147,8 @@ static void set_method(sc_api_transfer *transfer)
 
 	if (transfer->body) {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body);
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)strlen(transfer->body));
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE,
+		                 (long)strlen(transfer->body));
 	} else if (!strcmp(transfer->method, "POST")) {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, 0L);
@@ -193,7 +194,8 @@ int sc_api_transfer_start(sc_api_transfer *transfer, long timeout_ms, sc_diag *d
 	transfer->error_buffer[0] = '\0';
 	transfer->easy = curl_easy_init();
 	if (!transfer->easy)
-		return sc_diag_error(diag, NULL, 0, 0, "api: libcurl failed to make a handle");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "api: libcurl failed to make a handle");
 	transfer->headers = request_headers(transfer);
 	if (timeout_ms <= 0 || timeout_ms > client->request_timeout_ms)
 		timeout_ms = client->request_timeout_ms;
@@ -218,11 +220,13 @@ static void trace(const sc_api_transfer *transfer)
 	if (!client->trace)
 		return;
 	if (response->transport_failed)
-		line = sc_asprintf("%s %s -> error: %s (%lld ms)", transfer->method, transfer->url,
-		                   response->error, (long long)response->duration_ms);
+		line = sc_asprintf("%s %s -> error: %s (%lld ms)", transfer->method,
+		                   transfer->url, response->error,
+		                   (long long)response->duration_ms);
 	else
-		line = sc_asprintf("%s %s -> %ld (%lld ms)", transfer->method, transfer->url,
-		                   response->status, (long long)response->duration_ms);
+		line =
+		    sc_asprintf("%s %s -> %ld (%lld ms)", transfer->method, transfer->url,
+		                response->status, (long long)response->duration_ms);
 	client->trace(client->trace_ctx, line);
 	free(line);
 }

@@ -24,18 +24,19 @@ typedef struct sc_api_client sc_api_client;
 typedef struct sc_api_transfer sc_api_transfer;
 
 typedef struct sc_api_response {
-	long status;            /* HTTP status; 0 when none came */
-	bool transport_failed;  /* no complete response (connect, reset, timeout...) */
-	bool maybe_sent;        /* transport failed after the request went out */
-	char *error;            /* owned; the transport error, NULL when none */
+	long status;           /* HTTP status; 0 when none came */
+	bool transport_failed; /* no complete response (connect, reset, timeout...) */
+	bool maybe_sent;       /* transport failed after the request went out */
+	char *error;           /* owned; the transport error, NULL when none */
 	sc_buf body;
-	int64_t date_ms;        /* the Date header as Unix ms; 0 when absent */
-	char *retry_after;      /* owned; the Retry-After header, NULL when absent */
-	char *next_token;       /* owned; X-Next-Token, NULL when absent */
+	int64_t date_ms;   /* the Date header as Unix ms; 0 when absent */
+	char *retry_after; /* owned; the Retry-After header, NULL when absent */
+	char *next_token;  /* owned; X-Next-Token, NULL when absent */
 	int64_t duration_ms;
 } sc_api_response;
 
-/* method "GET", "POST" or "DELETE"; url absolute; body NULL or JSON; user: the caller's. */
+/* method "GET", "POST" or "DELETE"; url absolute; body NULL or JSON; user: the caller's.
+ */
 sc_api_transfer *sc_api_transfer_new(sc_api_client *client, const char *method,
                                      const char *url, const char *body, void *user);
 /* Removes it from the client (running or queued) and frees it. NULL: no-op. */
@@ -50,7 +51,8 @@ void sc_api_transfer_set_fresh_connect(sc_api_transfer *transfer);
 /* Starts it; timeout_ms caps it (0: the client's request timeout). */
 int sc_api_transfer_start(sc_api_transfer *transfer, long timeout_ms, sc_diag *diag);
 
-/* Starts it and drives the client until it finishes; others finishing meanwhile stay queued. */
+/* Starts it and drives the client until it finishes; others finishing meanwhile stay
+ * queued. */
 int sc_api_transfer_run(sc_api_transfer *transfer, long timeout_ms, sc_diag *diag);
 
 const sc_api_response *sc_api_transfer_response(const sc_api_transfer *transfer);
@@ -62,7 +64,8 @@ const char *sc_api_transfer_method(const sc_api_transfer *transfer);
  * Finished transfers go to the queue that sc_api_client_next_done() reads.
  */
 int sc_api_client_wait(sc_api_client *client, long timeout_ms, sc_diag *diag);
-/* The oldest finished transfer, taken off the queue (the caller still owns it), or NULL. */
+/* The oldest finished transfer, taken off the queue (the caller still owns it), or NULL.
+ */
 sc_api_transfer *sc_api_client_next_done(sc_api_client *client);
 /* How many transfers are started and not yet finished. */
 size_t sc_api_client_running(const sc_api_client *client);

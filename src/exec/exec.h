@@ -19,23 +19,24 @@
 #include "plan/plan.h"
 
 typedef enum {
-	SC_EXEC_EVENT_STARTED,   /* the action's first request goes out */
-	SC_EXEC_EVENT_RETRYING,  /* a request failed and will be tried again */
-	SC_EXEC_EVENT_FINISHED,  /* the result is final (done counts it) */
+	SC_EXEC_EVENT_STARTED,  /* the action's first request goes out */
+	SC_EXEC_EVENT_RETRYING, /* a request failed and will be tried again */
+	SC_EXEC_EVENT_FINISHED, /* the result is final (done counts it) */
 } sc_exec_event;
 
-typedef void (*sc_exec_progress_fn)(void *ctx, const sc_action *action, sc_exec_event event,
-                                    size_t done, size_t total);
+typedef void (*sc_exec_progress_fn)(void *ctx, const sc_action *action,
+                                    sc_exec_event event, size_t done, size_t total);
 
 typedef struct sc_exec_options {
-	unsigned parallel;       /* transfers in flight; 0: 16 */
-	unsigned max_attempts;   /* per request, retries included; 0: 8 */
-	long base_backoff_ms;    /* 0: 200; exponential with full jitter, capped at max_backoff_ms */
-	long max_backoff_ms;     /* 0: 10000 */
-	long total_timeout_ms;   /* bound for the whole run; 0: 600000 */
-	long ready_timeout_ms;   /* polling a 'starting' sandbox until ready; 0: 180000 */
-	long poll_interval_ms;   /* 0: 500 */
-	double max_rate;         /* client-side requests per second cap; 0: none */
+	unsigned parallel;     /* transfers in flight; 0: 16 */
+	unsigned max_attempts; /* per request, retries included; 0: 8 */
+	long base_backoff_ms;  /* 0: 200; exponential with full jitter, capped at
+	                          max_backoff_ms */
+	long max_backoff_ms;   /* 0: 10000 */
+	long total_timeout_ms; /* bound for the whole run; 0: 600000 */
+	long ready_timeout_ms; /* polling a 'starting' sandbox until ready; 0: 180000 */
+	long poll_interval_ms; /* 0: 500 */
+	double max_rate;       /* client-side requests per second cap; 0: none */
 	sc_exec_progress_fn progress;
 	void *progress_ctx;
 } sc_exec_options;

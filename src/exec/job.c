@@ -82,7 +82,8 @@ void sc_exec_job_enter_stage(sc_exec_job *job)
 static void plan_stages(sc_exec_job *job)
 {
 	const sc_action *action = job->action;
-	bool delete_first = action->spec && action->spec->replace == SC_REPLACE_DELETE_FIRST;
+	bool delete_first =
+	    action->spec && action->spec->replace == SC_REPLACE_DELETE_FIRST;
 
 	switch (action->kind) {
 	case SC_ACTION_CREATE:
@@ -92,8 +93,10 @@ static void plan_stages(sc_exec_job *job)
 		job->stages[job->stage_count++] = SC_STAGE_DELETE_OLD;
 		break;
 	case SC_ACTION_REPLACE:
-		job->stages[job->stage_count++] = delete_first ? SC_STAGE_DELETE_OLD : SC_STAGE_CREATE;
-		job->stages[job->stage_count++] = delete_first ? SC_STAGE_CREATE : SC_STAGE_DELETE_OLD;
+		job->stages[job->stage_count++] =
+		    delete_first ? SC_STAGE_DELETE_OLD : SC_STAGE_CREATE;
+		job->stages[job->stage_count++] =
+		    delete_first ? SC_STAGE_CREATE : SC_STAGE_DELETE_OLD;
 		break;
 	case SC_ACTION_RESUME:
 	case SC_ACTION_PAUSE:
@@ -103,7 +106,8 @@ static void plan_stages(sc_exec_job *job)
 	}
 }
 
-/* What an action needs that a plan could leave out: a spec to create, a sandbox to act on. */
+/* What an action needs that a plan could leave out: a spec to create, a sandbox to act
+ * on. */
 static const char *missing_input(const sc_exec_job *job)
 {
 	bool creates = false, touches_old = false;
@@ -210,10 +214,11 @@ static sc_api_transfer *old_sandbox_call(sc_exec_job *job, const char *method,
 {
 	const char *base = sc_api_client_base(job->client);
 	const char *id = job->step == SC_STEP_PAUSE_NEW || job->step == SC_STEP_POLL
-	                         ? job->new_id
-	                         : job->action->sandbox->id;
+	                     ? job->new_id
+	                     : job->action->sandbox->id;
 	char *url = sc_api_sandbox_url(base, id, suffix);
-	sc_api_transfer *transfer = sc_api_transfer_new(job->client, method, url, body, job);
+	sc_api_transfer *transfer =
+	    sc_api_transfer_new(job->client, method, url, body, job);
 
 	free(url);
 	return transfer;
@@ -234,13 +239,15 @@ sc_api_transfer *sc_exec_job_request(sc_exec_job *job)
 	switch (job->step) {
 	case SC_STEP_CREATE:
 		url = sc_api_sandbox_url(base, NULL, NULL);
-		transfer = sc_api_transfer_new(job->client, "POST", url, job->create_body, job);
+		transfer =
+		    sc_api_transfer_new(job->client, "POST", url, job->create_body, job);
 		sc_api_transfer_set_fresh_connect(transfer);
 		free(url);
 		break;
 	case SC_STEP_RECOVER:
 		token_filter(job, &filter);
-		url = sc_api_list_url(base, &filter, sc_api_client_filter_style(job->client), 100,
+		url = sc_api_list_url(base, &filter,
+		                      sc_api_client_filter_style(job->client), 100,
 		                      job->recover_page);
 		transfer = sc_api_transfer_new(job->client, "GET", url, NULL, job);
 		sc_kv_release(&filter);
@@ -259,9 +266,9 @@ sc_api_transfer *sc_exec_job_request(sc_exec_job *job)
 	case SC_STEP_CONNECT:
 	case SC_STEP_RENEW:
 		body = sc_api_timeout_body(spec_timeout(job));
-		transfer = old_sandbox_call(job, "POST",
-		                            job->step == SC_STEP_CONNECT ? "/connect" : "/timeout",
-		                            body);
+		transfer = old_sandbox_call(
+		    job, "POST", job->step == SC_STEP_CONNECT ? "/connect" : "/timeout",
+		    body);
 		free(body);
 		break;
 	}

@@ -23,27 +23,27 @@
 #include "plan/plan.h"
 
 typedef enum {
-	SC_STAGE_CREATE,      /* make the new sandbox, ready (and paused if wanted) */
-	SC_STAGE_DELETE_OLD,  /* DELETE action->sandbox; 404/410 are done */
-	SC_STAGE_CALL,        /* the one call of resume, pause or renew */
+	SC_STAGE_CREATE,     /* make the new sandbox, ready (and paused if wanted) */
+	SC_STAGE_DELETE_OLD, /* DELETE action->sandbox; 404/410 are done */
+	SC_STAGE_CALL,       /* the one call of resume, pause or renew */
 } sc_exec_stage;
 
 typedef enum {
-	SC_STEP_CREATE,       /* POST /sandboxes */
-	SC_STEP_RECOVER,      /* GET /sandboxes filtered by set and create token */
-	SC_STEP_POLL,         /* GET /sandboxes/:new until ready */
-	SC_STEP_PAUSE_NEW,    /* POST /sandboxes/:new/pause */
-	SC_STEP_DELETE,       /* DELETE /sandboxes/:old */
-	SC_STEP_CONNECT,      /* POST /sandboxes/:old/connect {timeout} */
-	SC_STEP_PAUSE,        /* POST /sandboxes/:old/pause */
-	SC_STEP_RENEW,        /* POST /sandboxes/:old/timeout {timeout} */
+	SC_STEP_CREATE,    /* POST /sandboxes */
+	SC_STEP_RECOVER,   /* GET /sandboxes filtered by set and create token */
+	SC_STEP_POLL,      /* GET /sandboxes/:new until ready */
+	SC_STEP_PAUSE_NEW, /* POST /sandboxes/:new/pause */
+	SC_STEP_DELETE,    /* DELETE /sandboxes/:old */
+	SC_STEP_CONNECT,   /* POST /sandboxes/:old/connect {timeout} */
+	SC_STEP_PAUSE,     /* POST /sandboxes/:old/pause */
+	SC_STEP_RENEW,     /* POST /sandboxes/:old/timeout {timeout} */
 } sc_exec_step;
 
 /* What the run loop should do with a job after a response. */
 typedef enum {
-	SC_JOB_NEXT,          /* issue the next request at ready_at */
-	SC_JOB_RETRY,         /* a failed request will be retried at ready_at */
-	SC_JOB_FINISHED,      /* the result is final */
+	SC_JOB_NEXT,     /* issue the next request at ready_at */
+	SC_JOB_RETRY,    /* a failed request will be retried at ready_at */
+	SC_JOB_FINISHED, /* the result is final */
 } sc_job_outcome;
 
 /* The run's settings, defaults applied. */
@@ -56,7 +56,7 @@ typedef struct sc_exec_settings {
 	long ready_timeout_ms;
 	long poll_interval_ms;
 	double max_rate;
-	int64_t deadline;         /* monotonic ms when the run must end */
+	int64_t deadline; /* monotonic ms when the run must end */
 } sc_exec_settings;
 
 typedef struct sc_exec_job {
@@ -65,11 +65,11 @@ typedef struct sc_exec_job {
 	const sc_exec_settings *settings;
 	sc_exec_stage stages[2];
 	unsigned stage_count;
-	unsigned stage;           /* index into stages */
+	unsigned stage; /* index into stages */
 	sc_exec_step step;
-	char token[33];           /* sc-apply/create-token, one per create stage */
-	char *create_body;        /* SECRET; kept so a re-create sends the same token */
-	char *recover_page;       /* next page token while looking the create up */
+	char token[33];     /* sc-apply/create-token, one per create stage */
+	char *create_body;  /* SECRET; kept so a re-create sends the same token */
+	char *recover_page; /* next page token while looking the create up */
 	char *new_id;
 	unsigned attempt;         /* requests of the current step, retries included */
 	unsigned create_attempts; /* create requests sent for this create stage */

@@ -1,6 +1,5 @@
 #include "exec/pace.h"
 
-
 void sc_exec_pace_init(sc_exec_pace *pace, double max_rate)
 {
 	pace->interval_ms = max_rate > 0 ? 1000.0 / max_rate : 0;

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 typedef struct sc_exec_pace {
-	double interval_ms;   /* 0: no cap */
-	double next_ms;       /* monotonic ms when the next request may go */
+	double interval_ms; /* 0: no cap */
+	double next_ms;     /* monotonic ms when the next request may go */
 } sc_exec_pace;
 
 void sc_exec_pace_init(sc_exec_pace *pace, double max_rate);

@@ -43,8 +43,8 @@ static void apply_defaults(sc_exec_settings *s, const sc_exec_options *o)
 static void report(sc_exec_run_state *run, const sc_exec_job *job, sc_exec_event event)
 {
 	if (run->options->progress)
-		run->options->progress(run->options->progress_ctx, job->action, event, run->done,
-		                       run->plan->count);
+		run->options->progress(run->options->progress_ctx, job->action, event,
+		                       run->done, run->plan->count);
 }
 
 static void result_reset(sc_action_result *result)
@@ -68,9 +68,9 @@ static void start(sc_exec_run_state *run, sc_exec_job *job, int64_t now, sc_diag
 	job->transfer = sc_exec_job_request(job);
 	if (sc_api_transfer_start(job->transfer, (long)(run->settings.deadline - now),
 	                          &start_diag)) {
-		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s",
-		                   sc_exec_step_name(job->step),
-		                   start_diag.count ? start_diag.entries[0].message : "not started");
+		sc_exec_job_finish(
+		    job, SC_RESULT_FAILED, now, "%s: %s", sc_exec_step_name(job->step),
+		    start_diag.count ? start_diag.entries[0].message : "not started");
 		sc_diag_take(diag, &start_diag);
 		on_finished(run, job);
 		return;
@@ -162,13 +162,15 @@ static void end_unfinished(sc_exec_run_state *run, int64_t now, const char *why)
 		if (job->finished)
 			continue;
 		if (!job->started_at)
-			sc_exec_job_finish(job, SC_RESULT_SKIPPED, now, "not started: %s", why);
+			sc_exec_job_finish(job, SC_RESULT_SKIPPED, now, "not started: %s",
+			                   why);
 		else if (job->step == SC_STEP_RECOVER ||
 		         (job->transfer && job->step == SC_STEP_CREATE))
-			sc_exec_job_finish(job, SC_RESULT_FAILED, now,
-			                   "create: %s before its outcome was known (a sandbox "
-			                   "may exist; the next run will see it)",
-			                   why);
+			sc_exec_job_finish(
+			    job, SC_RESULT_FAILED, now,
+			    "create: %s before its outcome was known (a sandbox "
+			    "may exist; the next run will see it)",
+			    why);
 		else
 			sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s",
 			                   sc_exec_step_name(job->step), why);
@@ -183,14 +185,17 @@ static void run_loop(sc_exec_run_state *run, sc_diag *diag)
 	while (run->done < run->plan->count) {
 		int64_t now = sc_time_monotonic_ms();
 		if (now >= run->settings.deadline) {
-			snprintf(why, sizeof(why), "the run's time limit (%ld ms) ran out",
+			snprintf(why, sizeof(why),
+			         "the run's time limit (%ld ms) ran out",
 			         run->settings.total_timeout_ms);
 			end_unfinished(run, now, why);
 			return;
 		}
 		start_due(run, now, diag);
-		if (sc_api_client_wait(run->client, next_wait(run, sc_time_monotonic_ms()), diag)) {
-			end_unfinished(run, sc_time_monotonic_ms(), "the HTTP engine failed");
+		if (sc_api_client_wait(run->client,
+		                       next_wait(run, sc_time_monotonic_ms()), diag)) {
+			end_unfinished(run, sc_time_monotonic_ms(),
+			               "the HTTP engine failed");
 			return;
 		}
 		take_finished(run);

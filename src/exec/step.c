@@ -8,12 +8,14 @@
 #include "common/mem.h"
 #include "exec/job.h"
 
-/* The failure of the current request, in one line: "HTTP 409: ..." or the transport error. */
+/* The failure of the current request, in one line: "HTTP 409: ..." or the transport
+ * error. */
 static char *describe(const sc_api_response *response)
 {
 	if (response->transport_failed)
 		return sc_strdup(response->error ? response->error : "transport error");
-	return sc_api_error_message(response->status, response->body.data, response->body.len);
+	return sc_api_error_message(response->status, response->body.data,
+	                            response->body.len);
 }
 
 static void remember(sc_exec_job *job, char *why)
@@ -37,37 +39,41 @@ static replace_note note_for(const sc_exec_job *job)
 	if (creating && job->stage == 0)
 		snprintf(note.text, sizeof(note.text), "; the old sandbox was kept");
 	else if (creating)
-		snprintf(note.text, sizeof(note.text), "; the old sandbox was already deleted");
+		snprintf(note.text, sizeof(note.text),
+		         "; the old sandbox was already deleted");
 	else if (job->new_id)
-		snprintf(note.text, sizeof(note.text), "; the new sandbox %.40s is up beside the old",
-		         job->new_id);
+		snprintf(note.text, sizeof(note.text),
+		         "; the new sandbox %.40s is up beside the old", job->new_id);
 	return note;
 }
 
 static sc_job_outcome fail(sc_exec_job *job, int64_t now, const char *why)
 {
-	sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s%s", sc_exec_step_name(job->step),
-	                   why, note_for(job).text);
+	sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s%s",
+	                   sc_exec_step_name(job->step), why, note_for(job).text);
 	return SC_JOB_FINISHED;
 }
 
-/* Schedules the current step again after a backoff, or fails when out of attempts or time. */
+/* Schedules the current step again after a backoff, or fails when out of attempts or
+ * time. */
 static sc_job_outcome retry_later(sc_exec_job *job, int64_t now, long retry_after_ms)
 {
 	const sc_exec_settings *s = job->settings;
 	long delay;
 
 	if (job->attempt >= s->max_attempts) {
-		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s (after %u attempts)%s",
-		                   sc_exec_step_name(job->step), job->last_error, job->attempt,
-		                   note_for(job).text);
+		sc_exec_job_finish(job, SC_RESULT_FAILED, now,
+		                   "%s: %s (after %u attempts)%s",
+		                   sc_exec_step_name(job->step), job->last_error,
+		                   job->attempt, note_for(job).text);
 		return SC_JOB_FINISHED;
 	}
 	delay = sc_api_backoff_ms(job->attempt, s->base_backoff_ms, s->max_backoff_ms,
 	                          retry_after_ms, NULL);
 	if (now + delay >= s->deadline) {
-		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: %s (no time left to retry)%s",
-		                   sc_exec_step_name(job->step), job->last_error, note_for(job).text);
+		sc_exec_job_finish(
+		    job, SC_RESULT_FAILED, now, "%s: %s (no time left to retry)%s",
+		    sc_exec_step_name(job->step), job->last_error, note_for(job).text);
 		return SC_JOB_FINISHED;
 	}
 	job->ready_at = now + delay;
@@ -78,8 +84,8 @@ static sc_job_outcome retry_response(sc_exec_job *job, const sc_api_response *re
                                      int64_t now)
 {
 	remember(job, describe(response));
-	return retry_later(job, now,
-	                   sc_api_retry_after_ms(response->retry_after, response->date_ms));
+	return retry_later(
+	    job, now, sc_api_retry_after_ms(response->retry_after, response->date_ms));
 }
 
 static sc_job_outcome go(sc_exec_job *job, sc_exec_step step, int64_t at)
@@ -110,7 +116,8 @@ static sc_job_outcome after_ready(sc_exec_job *job, sc_phase phase, int64_t now)
 	return advance(job, now);
 }
 
-/* A sandbox of ours exists (made, adopted or polled): where it stands decides what next. */
+/* A sandbox of ours exists (made, adopted or polled): where it stands decides what next.
+ */
 static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, int64_t now)
 {
 	if (!job->new_id)
@@ -120,9 +127,10 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 	case SC_PHASE_PAUSED:
 		return after_ready(job, sandbox->phase, now);
 	case SC_PHASE_GONE:
-		sc_exec_job_finish(job, SC_RESULT_FAILED, now, "%s: the new sandbox %s is %s%s",
-		                   sc_exec_step_name(job->step), job->new_id,
-		                   sandbox->status ? sandbox->status : "gone", note_for(job).text);
+		sc_exec_job_finish(
+		    job, SC_RESULT_FAILED, now, "%s: the new sandbox %s is %s%s",
+		    sc_exec_step_name(job->step), job->new_id,
+		    sandbox->status ? sandbox->status : "gone", note_for(job).text);
 		return SC_JOB_FINISHED;
 	case SC_PHASE_STARTING:
 	case SC_PHASE_UNKNOWN:
@@ -135,7 +143,8 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 	job->attempt = 0;
 	if (now + job->settings->poll_interval_ms > job->poll_deadline) {
 		sc_exec_job_finish(job, SC_RESULT_FAILED, now,
-		                   "wait for ready: sandbox %s still '%s' after %ld ms%s", job->new_id,
+		                   "wait for ready: sandbox %s still '%s' after %ld ms%s",
+		                   job->new_id,
 		                   sandbox->status ? sandbox->status : "unknown",
 		                   job->settings->ready_timeout_ms, note_for(job).text);
 		return SC_JOB_FINISHED;
@@ -145,7 +154,8 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 }
 
 /* The create's outcome is unknown: look its token up before anything else. */
-static sc_job_outcome recover(sc_exec_job *job, const sc_api_response *response, int64_t now)
+static sc_job_outcome recover(sc_exec_job *job, const sc_api_response *response,
+                              int64_t now)
 {
 	const sc_exec_settings *s = job->settings;
 	long delay = sc_api_backoff_ms(job->create_attempts, s->base_backoff_ms,
@@ -167,9 +177,10 @@ static sc_job_outcome on_create(sc_exec_job *job, const sc_api_response *respons
 	bool body_ok = false;
 	sc_job_outcome outcome;
 
-	if (!response->transport_failed && response->status >= 200 && response->status <= 299)
-		body_ok = !sc_api_decode_sandbox(&sandbox, response->body.data, response->body.len,
-		                                 &diag);
+	if (!response->transport_failed && response->status >= 200 &&
+	    response->status <= 299)
+		body_ok = !sc_api_decode_sandbox(&sandbox, response->body.data,
+		                                 response->body.len, &diag);
 	sc_diag_release(&diag);
 	if (body_ok) {
 		outcome = on_sandbox(job, &sandbox, now);
@@ -191,7 +202,8 @@ static const sc_sandbox *find_ours(const sc_exec_job *job, const sc_sandbox_list
 
 	for (size_t i = 0; i < list->count; i++) {
 		const sc_kv *md = &list->items[i].metadata;
-		const char *s = sc_kv_get(md, SC_LABEL_SET), *t = sc_kv_get(md, SC_LABEL_CREATE_TOKEN);
+		const char *s = sc_kv_get(md, SC_LABEL_SET),
+		           *t = sc_kv_get(md, SC_LABEL_CREATE_TOKEN);
 		if (s && t && !strcmp(s, set) && !strcmp(t, job->token) &&
 		    list->items[i].phase != SC_PHASE_GONE)
 			return &list->items[i];
@@ -222,15 +234,16 @@ static sc_job_outcome on_recover(sc_exec_job *job, const sc_api_response *respon
 		remember(job, describe(response));
 		return fail(job, now, job->last_error);
 	}
-	if (sc_api_decode_list(&list, &body_token, response->body.data, response->body.len,
-	                       &diag)) {
+	if (sc_api_decode_list(&list, &body_token, response->body.data,
+	                       response->body.len, &diag)) {
 		remember(job, sc_strdup(diag.entries[0].message));
 		sc_diag_release(&diag);
 		return retry_later(job, now, -1);
 	}
 	ours = find_ours(job, &list);
 	free(job->recover_page);
-	job->recover_page = response->next_token ? sc_strdup(response->next_token) : body_token;
+	job->recover_page =
+	    response->next_token ? sc_strdup(response->next_token) : body_token;
 	if (response->next_token)
 		free(body_token);
 	if (ours) {
@@ -246,13 +259,15 @@ static sc_job_outcome on_recover(sc_exec_job *job, const sc_api_response *respon
 	return outcome;
 }
 
-static sc_job_outcome on_poll(sc_exec_job *job, const sc_api_response *response, int64_t now)
+static sc_job_outcome on_poll(sc_exec_job *job, const sc_api_response *response,
+                              int64_t now)
 {
 	sc_sandbox sandbox;
 	sc_diag diag = SC_DIAG_INIT;
 	sc_job_outcome outcome;
 
-	if (!response->transport_failed && (response->status == 404 || response->status == 410))
+	if (!response->transport_failed &&
+	    (response->status == 404 || response->status == 410))
 		return fail(job, now, "the new sandbox disappeared while starting");
 	if (response->transport_failed || response->status != 200) {
 		if (sc_api_response_retryable(response))
@@ -260,7 +275,8 @@ static sc_job_outcome on_poll(sc_exec_job *job, const sc_api_response *response,
 		remember(job, describe(response));
 		return fail(job, now, job->last_error);
 	}
-	if (sc_api_decode_sandbox(&sandbox, response->body.data, response->body.len, &diag)) {
+	if (sc_api_decode_sandbox(&sandbox, response->body.data, response->body.len,
+	                          &diag)) {
 		remember(job, sc_strdup(diag.entries[0].message));
 		sc_diag_release(&diag);
 		return retry_later(job, now, -1);
@@ -281,7 +297,8 @@ static bool also_done(sc_exec_step step, long status)
 }
 
 /* Connect, pause, timeout, delete: the status is all that counts. */
-static sc_job_outcome on_call(sc_exec_job *job, const sc_api_response *response, int64_t now)
+static sc_job_outcome on_call(sc_exec_job *job, const sc_api_response *response,
+                              int64_t now)
 {
 	long status = response->status;
 

@@ -40,7 +40,8 @@ static inline int test_launch_sandboxd(test_sandboxd *sd, const char *const *ext
 	for (; extra && *extra && argc < 62; extra++)
 		argv[argc++] = *extra;
 	argv[argc] = NULL;
-	if (test_process_start_wrapped(&sd->process, argv, NULL, NULL, log_file, log_file))
+	if (test_process_start_wrapped(&sd->process, argv, NULL, NULL, log_file,
+	                               log_file))
 		return -1;
 	for (int waited = 0; waited < 20000; waited += 10) {
 		char *text = test_read_file(port_file);
@@ -48,7 +49,8 @@ static inline int test_launch_sandboxd(test_sandboxd *sd, const char *const *ext
 		free(text);
 		if (port > 0) {
 			sd->port = port;
-			snprintf(sd->root_url, sizeof(sd->root_url), "http://127.0.0.1:%d", port);
+			snprintf(sd->root_url, sizeof(sd->root_url),
+			         "http://127.0.0.1:%d", port);
 			snprintf(sd->base_url, sizeof(sd->base_url),
 			         "http://127.0.0.1:%d/api/v1/sandbox", port);
 			return 0;

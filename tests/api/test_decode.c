@@ -28,14 +28,15 @@ static int decode_page(sc_sandbox_list *out, char **token, const char *text)
 TEST(sandbox_from_the_page_example)
 {
 	sc_sandbox sb;
-	const char *text = "{\"templateID\":\"tpl-base-1\",\"sandboxID\":\"sandbox_1\","
-	                   "\"envdAccessToken\":\"<opaque-token>\",\"envdUrl\":\"https://r\","
-	                   "\"status\":\"running\",\"state\":\"running\","
-	                   "\"startedAt\":\"2026-06-10T08:55:50Z\","
-	                   "\"activatedAt\":\"2026-06-10T08:55:50Z\","
-	                   "\"endAt\":\"2026-06-10T09:25:50Z\",\"timeline\":[],"
-	                   "\"metadata\":{\"app\":\"agent\",\"sc-apply/set\":\"s\"},"
-	                   "\"cpuCount\":2,\"lifecycle\":{\"onTimeout\":\"kill\"}}";
+	const char *text =
+	    "{\"templateID\":\"tpl-base-1\",\"sandboxID\":\"sandbox_1\","
+	    "\"envdAccessToken\":\"<opaque-token>\",\"envdUrl\":\"https://r\","
+	    "\"status\":\"running\",\"state\":\"running\","
+	    "\"startedAt\":\"2026-06-10T08:55:50Z\","
+	    "\"activatedAt\":\"2026-06-10T08:55:50Z\","
+	    "\"endAt\":\"2026-06-10T09:25:50Z\",\"timeline\":[],"
+	    "\"metadata\":{\"app\":\"agent\",\"sc-apply/set\":\"s\"},"
+	    "\"cpuCount\":2,\"lifecycle\":{\"onTimeout\":\"kill\"}}";
 	CHECK_INT(decode_one(&sb, text), 0);
 	CHECK_STR(sb.id, "sandbox_1");
 	CHECK_STR(sb.template_id, "tpl-base-1");
@@ -50,7 +51,11 @@ TEST(sandbox_from_the_page_example)
 TEST(status_preferred_to_state_and_odd_words)
 {
 	sc_sandbox sb;
-	CHECK_INT(decode_one(&sb, "{\"sandboxID\":\"a\",\"state\":\"running\",\"status\":\"Pausing\"}"), 0);
+	CHECK_INT(
+	    decode_one(
+	        &sb,
+	        "{\"sandboxID\":\"a\",\"state\":\"running\",\"status\":\"Pausing\"}"),
+	    0);
 	CHECK_STR(sb.status, "Pausing");
 	CHECK_INT(sb.phase, SC_PHASE_PAUSED);
 	sc_sandbox_release(&sb);
@@ -61,7 +66,8 @@ TEST(status_preferred_to_state_and_odd_words)
 	CHECK_INT(sb.phase, SC_PHASE_UNKNOWN);
 	CHECK_STR(sb.status, "hibernating");
 	sc_sandbox_release(&sb);
-	CHECK_INT(decode_one(&sb, "{\"sandboxID\":\"a\",\"status\":null,\"endAt\":null}"), 0);
+	CHECK_INT(decode_one(&sb, "{\"sandboxID\":\"a\",\"status\":null,\"endAt\":null}"),
+	          0);
 	CHECK(sb.status == NULL);
 	CHECK_INT(sb.phase, SC_PHASE_UNKNOWN);
 	CHECK_INT(sb.end_at, 0);
@@ -74,21 +80,21 @@ TEST(status_preferred_to_state_and_odd_words)
 TEST(sandbox_wrong_types_are_errors)
 {
 	static const char *const bad[] = {
-		"{\"sandboxID\":7}",
-		"{\"status\":\"running\"}",
-		"{\"sandboxID\":\"\"}",
-		"{\"sandboxID\":\"a\",\"metadata\":[]}",
-		"{\"sandboxID\":\"a\",\"metadata\":{\"k\":1}}",
-		"{\"sandboxID\":\"a\",\"status\":true}",
-		"{\"sandboxID\":\"a\",\"endAt\":1781081750}",
-		"{\"sandboxID\":\"a\",\"endAt\":\"yesterday\"}",
-		"{\"sandboxID\":\"a\",\"templateID\":{}}",
-		"[]",
-		"\"sandbox\"",
-		"{\"sandboxID\":\"a\",\"status\":\"runn",
-		"",
-		"not json at all",
-		NULL,
+	    "{\"sandboxID\":7}",
+	    "{\"status\":\"running\"}",
+	    "{\"sandboxID\":\"\"}",
+	    "{\"sandboxID\":\"a\",\"metadata\":[]}",
+	    "{\"sandboxID\":\"a\",\"metadata\":{\"k\":1}}",
+	    "{\"sandboxID\":\"a\",\"status\":true}",
+	    "{\"sandboxID\":\"a\",\"endAt\":1781081750}",
+	    "{\"sandboxID\":\"a\",\"endAt\":\"yesterday\"}",
+	    "{\"sandboxID\":\"a\",\"templateID\":{}}",
+	    "[]",
+	    "\"sandbox\"",
+	    "{\"sandboxID\":\"a\",\"status\":\"runn",
+	    "",
+	    "not json at all",
+	    NULL,
 	};
 	for (int i = 0; bad[i]; i++) {
 		sc_sandbox sb;
@@ -102,9 +108,10 @@ TEST(list_bare_array)
 {
 	sc_sandbox_list list = {0};
 	char *token = (char *)"junk";
-	CHECK_INT(decode_page(&list, &token, "[{\"sandboxID\":\"a\",\"state\":\"paused\"},"
-	                                     "{\"sandboxID\":\"b\",\"status\":\"running\","
-	                                     "\"unknown\":{\"deep\":[1,2]}}]"),
+	CHECK_INT(decode_page(&list, &token,
+	                      "[{\"sandboxID\":\"a\",\"state\":\"paused\"},"
+	                      "{\"sandboxID\":\"b\",\"status\":\"running\","
+	                      "\"unknown\":{\"deep\":[1,2]}}]"),
 	          0);
 	CHECK(token == NULL);
 	CHECK_INT(list.count, 2);
@@ -118,12 +125,14 @@ TEST(list_wrapped_bodies)
 {
 	sc_sandbox_list list = {0};
 	char *token = NULL;
-	CHECK_INT(decode_page(&list, &token,
-	                      "{\"sandboxes\":[{\"sandboxID\":\"a\"}],\"nextToken\":\"n1\"}"),
-	          0);
+	CHECK_INT(
+	    decode_page(&list, &token,
+	                "{\"sandboxes\":[{\"sandboxID\":\"a\"}],\"nextToken\":\"n1\"}"),
+	    0);
 	CHECK_STR(token, "n1");
 	free(token);
-	CHECK_INT(decode_page(&list, &token, "{\"items\":[{\"sandboxID\":\"b\"}],\"nextToken\":null}"),
+	CHECK_INT(decode_page(&list, &token,
+	                      "{\"items\":[{\"sandboxID\":\"b\"}],\"nextToken\":null}"),
 	          0);
 	CHECK(token == NULL);
 	CHECK_INT(decode_page(&list, &token, "{\"items\":[],\"nextToken\":\"\"}"), 0);
@@ -136,16 +145,16 @@ TEST(list_wrapped_bodies)
 TEST(list_errors_append_nothing)
 {
 	static const char *const bad[] = {
-		"[{\"sandboxID\":\"a\"},{\"sandboxID\":\"b\",\"metadata\":{\"k\":false}}]",
-		"[{\"sandboxID\":\"a\"},3]",
-		"{\"sandboxes\":{}}",
-		"{\"data\":[]}",
-		"{\"items\":[],\"nextToken\":5}",
-		"[{\"sandboxID\":\"a\"},{\"sandboxID\":\"b\"",
-		"42",
-		"null",
-		"",
-		NULL,
+	    "[{\"sandboxID\":\"a\"},{\"sandboxID\":\"b\",\"metadata\":{\"k\":false}}]",
+	    "[{\"sandboxID\":\"a\"},3]",
+	    "{\"sandboxes\":{}}",
+	    "{\"data\":[]}",
+	    "{\"items\":[],\"nextToken\":5}",
+	    "[{\"sandboxID\":\"a\"},{\"sandboxID\":\"b\"",
+	    "42",
+	    "null",
+	    "",
+	    NULL,
 	};
 	sc_sandbox_list list = {0};
 	sc_sandbox *kept = sc_sandbox_list_push(&list);
@@ -181,7 +190,8 @@ TEST(error_shapes)
 	            "\"error\":{\"code\":\"CONFLICT\",\"details\":\"x\"}}",
 	            "HTTP 409: CONFLICT: already paused");
 	check_error(404, "{\"error\":\"not found\"}", "HTTP 404: not found");
-	check_error(502, "<html>Bad gateway</html>\nmore", "HTTP 502: <html>Bad gateway</html>");
+	check_error(502, "<html>Bad gateway</html>\nmore",
+	            "HTTP 502: <html>Bad gateway</html>");
 	check_error(503, "", "HTTP 503");
 	check_error(503, NULL, "HTTP 503");
 	check_error(500, "{\"code\":500}", "HTTP 500");

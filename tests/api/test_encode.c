@@ -85,8 +85,9 @@ TEST(list_url_e2b_filter)
 	sc_kv_set(&filter, "team", "ml");
 	char *url = sc_api_list_url("http://h/b", &filter, SC_FILTER_E2B, 50, NULL);
 	/* inner: sc-apply%2Fset=a%26b&team=ml, then escaped once more */
-	CHECK_STR(url, "http://h/b/sandboxes?metadata=sc-apply%252Fset%3Da%2526b%26team%3Dml"
-	               "&limit=50");
+	CHECK_STR(url,
+	          "http://h/b/sandboxes?metadata=sc-apply%252Fset%3Da%2526b%26team%3Dml"
+	          "&limit=50");
 	free(url);
 	sc_kv_release(&filter);
 }
@@ -117,7 +118,8 @@ TEST(create_body_has_exactly_the_right_fields)
 	cJSON *root = cJSON_Parse(body);
 	CHECK(root != NULL);
 	CHECK_INT(count_members(root), 10);
-	CHECK_STR(cJSON_GetObjectItem(root, "templateID")->valuestring, "code-interpreter");
+	CHECK_STR(cJSON_GetObjectItem(root, "templateID")->valuestring,
+	          "code-interpreter");
 	CHECK_INT(cJSON_GetObjectItem(root, "timeout")->valueint, 1800);
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(root, "waitReady")));
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(root, "autoPause")));
@@ -127,7 +129,8 @@ TEST(create_body_has_exactly_the_right_fields)
 	CHECK_INT(count_members(md), 2);
 	CHECK_STR(cJSON_GetObjectItem(md, "sc-apply/set")->valuestring, "team-ml");
 	cJSON *env = cJSON_GetObjectItem(root, "envVars");
-	CHECK_STR(cJSON_GetObjectItem(env, "OPENAI_API_KEY")->valuestring, "sk-secret-value");
+	CHECK_STR(cJSON_GetObjectItem(env, "OPENAI_API_KEY")->valuestring,
+	          "sk-secret-value");
 	cJSON *net = cJSON_GetObjectItem(root, "network");
 	CHECK_INT(count_members(net), 4);
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(net, "allowPublicTraffic")));
@@ -137,7 +140,8 @@ TEST(create_body_has_exactly_the_right_fields)
 	          "192.168.1.1");
 	cJSON *vm = cJSON_GetObjectItem(root, "volumeMounts");
 	CHECK_INT(cJSON_GetArraySize(vm), 1);
-	CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(vm, 0), "path")->valuestring, "/data");
+	CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(vm, 0), "path")->valuestring,
+	          "/data");
 	CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(vm, 0), "name")->valuestring,
 	          "datasets");
 	CHECK_NOT_CONTAINS(body, "timeoutMs");
@@ -161,7 +165,8 @@ TEST(create_body_defaults_template_and_escapes_strings)
 	cJSON *root = cJSON_Parse(body);
 	CHECK(root != NULL);
 	CHECK_STR(cJSON_GetObjectItem(root, "templateID")->valuestring, "base");
-	CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "metadata"), "note")->valuestring,
+	CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "metadata"), "note")
+	              ->valuestring,
 	          "quote \" and \\ and\nnewline");
 	cJSON_Delete(root);
 	sc_api_secret_free(body);

@@ -30,8 +30,11 @@ static int server_start(server *s, const char *const *args, sc_filter_style styl
 		test_sandboxd_release(&s->sd);
 		return -1;
 	}
-	sc_api_config config = {.base_url = s->sd.base_url, .api_key = TEST_API_KEY,
-	                        .filter_style = style, .trace = on_trace, .trace_ctx = s,
+	sc_api_config config = {.base_url = s->sd.base_url,
+	                        .api_key = TEST_API_KEY,
+	                        .filter_style = style,
+	                        .trace = on_trace,
+	                        .trace_ctx = s,
 	                        .list_backoff_ms = 5};
 	CHECK_INT(sc_api_client_new(&s->client, &config, &diag), 0);
 	sc_diag_release(&diag);
@@ -60,13 +63,15 @@ static void make(server *s, const char *set, int count)
 	char body[512];
 	for (int i = 0; i < count; i++) {
 		snprintf(body, sizeof(body),
-		         "{\"timeout\":600,\"metadata\":{\"sc-apply/set\":\"%s\",\"n\":\"%d\"%s}}",
+		         "{\"timeout\":600,\"metadata\":{\"sc-apply/"
+		         "set\":\"%s\",\"n\":\"%d\"%s}}",
 		         set, i, i % 2 ? ",\"odd\":\"yes\"" : "");
 		post(s, "/sandboxes", body);
 	}
 }
 
-static size_t list_count(server *s, const char *set, const char *odd, sc_sandbox_list *keep)
+static size_t list_count(server *s, const char *set, const char *odd,
+                         sc_sandbox_list *keep)
 {
 	sc_kv filter = SC_KV_INIT;
 	sc_sandbox_list list = {0};
@@ -153,8 +158,9 @@ TEST(list_survives_faults)
 	if (server_start(&s, args, SC_FILTER_PAGE))
 		return;
 	make(&s, "alpha", 120);
-	post(&s, "/_admin/config",
-	     "{\"faultRate\":0.4,\"faultKinds\":[\"5xx\",\"429\",\"drop\",\"truncate\"]}");
+	post(
+	    &s, "/_admin/config",
+	    "{\"faultRate\":0.4,\"faultKinds\":[\"5xx\",\"429\",\"drop\",\"truncate\"]}");
 	for (int i = 0; i < 6; i++)
 		CHECK_INT(list_count(&s, "alpha", NULL, NULL), 120);
 	/* 6 lists of 2 pages: every faulted page was asked for again */
@@ -225,7 +231,9 @@ TEST(unreachable_server_gives_up)
 	sc_api_client *client;
 	sc_sandbox_list list = {0};
 	sc_api_config config = {.base_url = "http://127.0.0.1:1/api/v1/sandbox/",
-	                        .api_key = "k", .list_attempts = 2, .list_backoff_ms = 1};
+	                        .api_key = "k",
+	                        .list_attempts = 2,
+	                        .list_backoff_ms = 1};
 	CHECK_INT(sc_api_client_new(&client, &config, &diag), 0);
 	CHECK_INT(sc_api_list(client, NULL, &list, &diag), -1);
 	CHECK(diag.count == 1);

@@ -39,7 +39,8 @@ TEST(create_outcome_unknown)
 	r.maybe_sent = false;
 	CHECK(!sc_api_create_outcome_unknown(&r, false)); /* never connected */
 	r.maybe_sent = true;
-	CHECK(sc_api_create_outcome_unknown(&r, false)); /* reset, timeout after sending */
+	CHECK(
+	    sc_api_create_outcome_unknown(&r, false)); /* reset, timeout after sending */
 	r = (sc_api_response){0};
 	r.status = 503;
 	CHECK(sc_api_create_outcome_unknown(&r, false));

@@ -12,14 +12,14 @@
 
 #include "api/client.h"
 #include "api/decode.h"
+#include "api/launch.h"
 #include "common/buf.h"
 #include "common/mem.h"
 #include "exec/exec.h"
 #include "harness.h"
-#include "api/launch.h"
 #include "support/sandboxd.h"
 
-#define FIX_SET "exec-test"
+#define FIX_SET    "exec-test"
 #define FIX_SECRET "s3cr3t-value-xyz"
 
 typedef struct fixture {
@@ -27,8 +27,8 @@ typedef struct fixture {
 	sc_api_client *client;
 	sc_spec spec;
 	sc_plan plan;
-	sc_sandbox_list observed;   /* sandboxes that actions point at */
-	sc_buf trace;               /* every -v line, one per line */
+	sc_sandbox_list observed; /* sandboxes that actions point at */
+	sc_buf trace;             /* every -v line, one per line */
 	int progress_started, progress_retrying, progress_finished;
 	bool up;
 } fixture;
@@ -40,8 +40,8 @@ static inline void fixture_trace(void *ctx, const char *line)
 	sc_buf_putc(&fx->trace, '\n');
 }
 
-static inline void fixture_progress(void *ctx, const sc_action *action, sc_exec_event event,
-                             size_t done, size_t total)
+static inline void fixture_progress(void *ctx, const sc_action *action,
+                                    sc_exec_event event, size_t done, size_t total)
 {
 	fixture *fx = ctx;
 	(void)action;
@@ -95,11 +95,11 @@ static inline int fixture_start(fixture *fx, const char *const *args)
 		return -1;
 	}
 	sc_api_config config = {
-		.base_url = fx->sd.base_url,
-		.api_key = TEST_API_KEY,
-		.request_timeout_ms = 5000,
-		.trace = fixture_trace,
-		.trace_ctx = fx,
+	    .base_url = fx->sd.base_url,
+	    .api_key = TEST_API_KEY,
+	    .request_timeout_ms = 5000,
+	    .trace = fixture_trace,
+	    .trace_ctx = fx,
 	};
 	if (sc_api_client_new(&fx->client, &config, &diag)) {
 		TEST_FAILURE("client: %s", diag.count ? diag.entries[0].message : "?");
@@ -140,8 +140,8 @@ static inline void fixture_stop(fixture *fx)
 }
 
 /* Appends an action; sandbox_index < 0 for none (a create). */
-static inline sc_action *fixture_add(fixture *fx, sc_action_kind kind, const sc_spec *spec,
-                              long sandbox_index)
+static inline sc_action *fixture_add(fixture *fx, sc_action_kind kind,
+                                     const sc_spec *spec, long sandbox_index)
 {
 	SC_GROW(fx->plan.actions, fx->plan.count + 1, fx->plan.alloc);
 	sc_action *action = &fx->plan.actions[fx->plan.count++];
@@ -170,7 +170,8 @@ static inline void fixture_config(fixture *fx, const char *json)
 	test_response response;
 	if (test_http(&fx->sd, "POST", "/_admin/config", TEST_API_KEY, json, &response) ||
 	    response.status != 200)
-		TEST_FAILURE("admin config %s: %ld %s", json, response.status, response.body);
+		TEST_FAILURE("admin config %s: %ld %s", json, response.status,
+		             response.body);
 	test_response_release(&response);
 }
 
@@ -191,7 +192,8 @@ static inline char *fixture_make_sandbox(fixture *fx, const char *name)
 		test_response_release(&response);
 		return sc_strdup("missing");
 	}
-	if (sc_api_decode_sandbox(&sandbox, response.body, strlen(response.body), &diag)) {
+	if (sc_api_decode_sandbox(&sandbox, response.body, strlen(response.body),
+	                          &diag)) {
 		TEST_FAILURE("direct create body: %s", response.body);
 		sc_diag_release(&diag);
 		test_response_release(&response);
@@ -257,10 +259,11 @@ static inline void fixture_dump(const fixture *fx)
 {
 	for (size_t i = 0; i < fx->plan.count; i++) {
 		const sc_action_result *r = &fx->plan.actions[i].result;
-		printf("  #%zu %s: status %d, attempts %u, http %d, %lld ms, new %s, %s\n", i,
-		       sc_action_kind_name(fx->plan.actions[i].kind), (int)r->status, r->attempts,
-		       r->http_status, (long long)r->duration_ms, r->new_id ? r->new_id : "-",
-		       r->message ? r->message : "-");
+		printf(
+		    "  #%zu %s: status %d, attempts %u, http %d, %lld ms, new %s, %s\n",
+		    i, sc_action_kind_name(fx->plan.actions[i].kind), (int)r->status,
+		    r->attempts, r->http_status, (long long)r->duration_ms,
+		    r->new_id ? r->new_id : "-", r->message ? r->message : "-");
 	}
 }
 

@@ -1,4 +1,5 @@
-/* The executor against a real sc-sandboxd without faults: each action kind, order, results. */
+/* The executor against a real sc-sandboxd without faults: each action kind, order,
+ * results. */
 #include "fixture.h"
 
 #include "common/timeutil.h"
@@ -51,8 +52,9 @@ TEST(parallel_creates_carry_the_labels)
 			CHECK_STR(sc_kv_get(md, "sc-apply/hash"), hash);
 		}
 		for (size_t j = 0; j < i; j++)
-			CHECK(strcmp(sc_kv_get(md, "sc-apply/create-token"),
-			             sc_kv_get(&list.items[j].metadata, "sc-apply/create-token")));
+			CHECK(strcmp(
+			    sc_kv_get(md, "sc-apply/create-token"),
+			    sc_kv_get(&list.items[j].metadata, "sc-apply/create-token")));
 		CHECK_INT(list.items[i].phase, SC_PHASE_READY);
 	}
 	sc_sandbox_list_release(&list);
@@ -128,8 +130,10 @@ TEST(delete_of_a_missing_sandbox_is_done)
 		return;
 	char *id = fixture_make_sandbox(&fx, "web");
 	fixture_add(&fx, SC_ACTION_DELETE, NULL, fixture_observe(&fx, id));
-	fixture_add(&fx, SC_ACTION_DELETE, NULL, fixture_observe(&fx, "sandbox_never_was"));
-	fixture_add(&fx, SC_ACTION_DELETE, NULL, fixture_observe(&fx, "odd/id with spaces"));
+	fixture_add(&fx, SC_ACTION_DELETE, NULL,
+	            fixture_observe(&fx, "sandbox_never_was"));
+	fixture_add(&fx, SC_ACTION_DELETE, NULL,
+	            fixture_observe(&fx, "odd/id with spaces"));
 	CHECK_INT(fixture_run(&fx, &options), 0);
 	CHECK(all_done(&fx));
 	CHECK_INT(fx.plan.actions[0].result.http_status, 204);
@@ -237,9 +241,11 @@ TEST(failures_are_per_action)
 	free(bad.template_id);
 	bad.template_id = sc_strdup("no-such-template");
 	fixture_add(&fx, SC_ACTION_CREATE, &bad, -1);
-	fixture_add(&fx, SC_ACTION_RENEW, &fx.spec, fixture_observe(&fx, "sandbox_never_was"));
+	fixture_add(&fx, SC_ACTION_RENEW, &fx.spec,
+	            fixture_observe(&fx, "sandbox_never_was"));
 	fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
-	fixture_add(&fx, SC_ACTION_RESUME, &fx.spec, fixture_observe(&fx, "sandbox_nope"));
+	fixture_add(&fx, SC_ACTION_RESUME, &fx.spec,
+	            fixture_observe(&fx, "sandbox_nope"));
 	CHECK_INT(fixture_run(&fx, &options), -1);
 	CHECK_INT(fx.plan.actions[0].result.status, SC_RESULT_FAILED);
 	CHECK_INT(fx.plan.actions[1].result.status, SC_RESULT_FAILED);
@@ -322,7 +328,8 @@ TEST(rate_cap_spaces_requests)
 	if (fixture_start(&fx, no_args))
 		return;
 	for (int i = 0; i < 6; i++)
-		fixture_add(&fx, SC_ACTION_DELETE, NULL, fixture_observe(&fx, "sandbox_none"));
+		fixture_add(&fx, SC_ACTION_DELETE, NULL,
+		            fixture_observe(&fx, "sandbox_none"));
 	int64_t t0 = sc_time_monotonic_ms();
 	CHECK_INT(fixture_run(&fx, &options), 0);
 	int64_t took = sc_time_monotonic_ms() - t0;

@@ -1,4 +1,5 @@
-/* The executor against sc-sandboxd's injected faults: retries, lost creates, time bounds. */
+/* The executor against sc-sandboxd's injected faults: retries, lost creates, time bounds.
+ */
 #include "fixture.h"
 
 #include "common/timeutil.h"
@@ -23,9 +24,11 @@ static unsigned total_attempts(const fixture *fx)
 static void check_no_duplicates(const sc_sandbox_list *list)
 {
 	for (size_t i = 0; i < list->count; i++) {
-		const char *a = sc_kv_get(&list->items[i].metadata, "sc-apply/create-token");
+		const char *a =
+		    sc_kv_get(&list->items[i].metadata, "sc-apply/create-token");
 		for (size_t j = 0; a && j < i; j++) {
-			const char *b = sc_kv_get(&list->items[j].metadata, "sc-apply/create-token");
+			const char *b =
+			    sc_kv_get(&list->items[j].metadata, "sc-apply/create-token");
 			if (b && !strcmp(a, b))
 				TEST_FAILURE("two sandboxes with create token %s", a);
 		}
@@ -35,10 +38,12 @@ static void check_no_duplicates(const sc_sandbox_list *list)
 TEST(retries_through_5xx_and_429)
 {
 	fixture fx;
-	sc_exec_options options = {.parallel = 4, .max_attempts = 12, .base_backoff_ms = 10,
+	sc_exec_options options = {.parallel = 4,
+	                           .max_attempts = 12,
+	                           .base_backoff_ms = 10,
 	                           .max_backoff_ms = 200};
-	const char *const args[] = {"--fault-rate", "0.3", "--seed", "7", "--fault-kinds", "5xx,429",
-	                            NULL};
+	const char *const args[] = {"--fault-rate",  "0.3",     "--seed", "7",
+	                            "--fault-kinds", "5xx,429", NULL};
 	if (fixture_start(&fx, args))
 		return;
 	for (int i = 0; i < 12; i++)
@@ -57,7 +62,8 @@ TEST(retries_through_5xx_and_429)
 	CHECK_CONTAINS(sc_buf_cstr(&fx.trace), "-> 5");
 	fixture_config(&fx, "{\"faultRate\":0}");
 	sc_sandbox_list list = {0};
-	/* 12 creates and the two made directly: a 5xx on a create never made a duplicate. */
+	/* 12 creates and the two made directly: a 5xx on a create never made a duplicate.
+	 */
 	CHECK_INT(fixture_count(&fx, &list), 14);
 	check_no_duplicates(&list);
 	sc_sandbox_list_release(&list);
@@ -70,10 +76,12 @@ TEST(retries_through_5xx_and_429)
 static void lost_creates(const char *kinds, bool ignore_filter)
 {
 	fixture fx;
-	sc_exec_options options = {.parallel = 6, .max_attempts = 12, .base_backoff_ms = 10,
+	sc_exec_options options = {.parallel = 6,
+	                           .max_attempts = 12,
+	                           .base_backoff_ms = 10,
 	                           .max_backoff_ms = 200};
-	const char *const args[] = {"--fault-rate", "0.4", "--seed", "11", "--fault-kinds", kinds,
-	                            NULL};
+	const char *const args[] = {"--fault-rate",  "0.4", "--seed", "11",
+	                            "--fault-kinds", kinds, NULL};
 	sc_sandbox_list list = {0};
 	if (fixture_start(&fx, args))
 		return;
@@ -153,16 +161,20 @@ TEST(total_time_bound)
 TEST(slow_responses_time_out_and_are_retried)
 {
 	fixture fx;
-	sc_exec_options options = {.parallel = 4, .max_attempts = 10, .base_backoff_ms = 10,
+	sc_exec_options options = {.parallel = 4,
+	                           .max_attempts = 10,
+	                           .base_backoff_ms = 10,
 	                           .max_backoff_ms = 100};
-	const char *const args[] = {"--fault-rate", "0.3", "--seed", "3", "--fault-kinds", "slow",
-	                            NULL};
+	const char *const args[] = {"--fault-rate",  "0.3",  "--seed", "3",
+	                            "--fault-kinds", "slow", NULL};
 	if (fixture_start(&fx, args))
 		return;
 	fixture_config(&fx, "{\"slowMs\":3000}");
 	sc_api_client_free(fx.client);
-	sc_api_config config = {.base_url = fx.sd.base_url, .api_key = TEST_API_KEY,
-	                        .request_timeout_ms = 500, .trace = fixture_trace,
+	sc_api_config config = {.base_url = fx.sd.base_url,
+	                        .api_key = TEST_API_KEY,
+	                        .request_timeout_ms = 500,
+	                        .trace = fixture_trace,
 	                        .trace_ctx = &fx};
 	sc_diag diag = SC_DIAG_INIT;
 	CHECK_INT(sc_api_client_new(&fx.client, &config, &diag), 0);
@@ -181,7 +193,8 @@ TEST(slow_responses_time_out_and_are_retried)
 TEST(unreachable_server_fails_after_attempts)
 {
 	fixture fx;
-	sc_exec_options options = {.max_attempts = 3, .base_backoff_ms = 5, .max_backoff_ms = 20};
+	sc_exec_options options = {
+	    .max_attempts = 3, .base_backoff_ms = 5, .max_backoff_ms = 20};
 	if (fixture_start(&fx, NULL))
 		return;
 	test_sandboxd_stop(&fx.sd);
@@ -202,8 +215,8 @@ TEST(unreachable_server_fails_after_attempts)
 TEST(retry_after_is_honoured)
 {
 	fixture fx;
-	sc_exec_options options = {.parallel = 1, .max_attempts = 3, .base_backoff_ms = 1,
-	                           .max_backoff_ms = 5};
+	sc_exec_options options = {
+	    .parallel = 1, .max_attempts = 3, .base_backoff_ms = 1, .max_backoff_ms = 5};
 	if (fixture_start(&fx, NULL))
 		return;
 	/* One sandbox at most: the second create gets 429 with Retry-After: 1. */
