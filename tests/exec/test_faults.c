@@ -245,6 +245,98 @@ TEST(retry_after_is_honoured)
 	fixture_stop(&fx);
 }
 
+/* Makes count sandboxes directly (faults off), their ids into ids, observed in fx. */
+static void make_observed(fixture *fx, char **ids, long *at, int count, bool paused)
+{
+	for (int i = 0; i < count; i++) {
+		ids[i] = fixture_make_sandbox(fx, "web");
+		at[i] = fixture_observe(fx, ids[i]);
+		if (paused) {
+			char path[256];
+			test_response r;
+			snprintf(path, sizeof(path), "/sandboxes/%s/pause", ids[i]);
+			test_http(&fx->sd, "POST", path, TEST_API_KEY, NULL, &r);
+			CHECK_INT(r.status, 204);
+			test_response_release(&r);
+		}
+	}
+}
+
+static void check_phase(fixture *fx, char **ids, int count, long status, sc_phase phase)
+{
+	for (int i = 0; i < count; i++) {
+		sc_sandbox sb;
+		long got = fixture_get(fx, ids[i], status == 200 ? &sb : NULL);
+		CHECK_INT(got, status);
+		if (got == 200 && status == 200) {
+			CHECK_INT(sb.phase, phase);
+			sc_sandbox_release(&sb);
+		}
+	}
+}
+
+TEST(every_kind_of_action_through_every_fault)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 8, .max_attempts = 20, .base_backoff_ms = 5,
+	                           .max_backoff_ms = 100, .poll_interval_ms = 20};
+	const char *const args[] = {"--seed", "23", NULL};
+	char *del[5], *renew[5], *pause[5], *resume[5], *replace[3];
+	long del_at[5], renew_at[5], pause_at[5], resume_at[5], replace_at[3];
+	if (fixture_start(&fx, args))
+		return;
+	make_observed(&fx, del, del_at, 5, false);
+	make_observed(&fx, renew, renew_at, 5, false);
+	make_observed(&fx, pause, pause_at, 5, false);
+	make_observed(&fx, resume, resume_at, 5, true);
+	make_observed(&fx, replace, replace_at, 3, false);
+	fx.spec.timeout = 3000;
+	for (int i = 0; i < 5; i++) {
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+		fixture_add(&fx, SC_ACTION_DELETE, NULL, del_at[i]);
+		fixture_add(&fx, SC_ACTION_RENEW, &fx.spec, renew_at[i]);
+		fixture_add(&fx, SC_ACTION_PAUSE, &fx.spec, pause_at[i]);
+		fixture_add(&fx, SC_ACTION_RESUME, &fx.spec, resume_at[i]);
+		if (i < 3)
+			fixture_add(&fx, SC_ACTION_REPLACE, &fx.spec, replace_at[i]);
+	}
+	fixture_config(&fx, "{\"faultRate\":0.4,\"faultKinds\":[\"5xx\",\"429\",\"drop\","
+	                    "\"lost-create\",\"truncate\"],\"startDelayMs\":100}");
+	int rc = fixture_run(&fx, &options);
+	fixture_config(&fx, "{\"faultRate\":0}");
+	CHECK_INT(rc, 0);
+	CHECK_INT(count_status(&fx, SC_RESULT_DONE), fx.plan.count);
+	CHECK(total_attempts(&fx) > fx.plan.count + 3);
+	check_phase(&fx, del, 5, 404, SC_PHASE_GONE);
+	check_phase(&fx, renew, 5, 200, SC_PHASE_READY);
+	check_phase(&fx, pause, 5, 200, SC_PHASE_PAUSED);
+	check_phase(&fx, resume, 5, 200, SC_PHASE_READY);
+	check_phase(&fx, replace, 3, 404, SC_PHASE_GONE);
+	for (int i = 0; i < 5; i++) {
+		sc_sandbox sb;
+		if (fixture_get(&fx, renew[i], &sb) == 200) {
+			CHECK(sb.end_at - sb.started_at > 2000 * 1000LL);
+			sc_sandbox_release(&sb);
+		}
+	}
+	sc_sandbox_list list = {0};
+	/* 10 creates, 3 replacements, and the 15 renewed, paused and resumed ones */
+	CHECK_INT(fixture_count(&fx, &list), 28);
+	check_no_duplicates(&list);
+	sc_sandbox_list_release(&list);
+	for (int i = 0; i < 5; i++) {
+		free(del[i]);
+		free(renew[i]);
+		free(pause[i]);
+		free(resume[i]);
+		if (i < 3)
+			free(replace[i]);
+	}
+	fixture_dump(&fx);
+	fixture_stop(&fx);
+}
+
 int main(void)
 {
 	RUN(retries_through_5xx_and_429);
@@ -254,5 +346,6 @@ int main(void)
 	RUN(slow_responses_time_out_and_are_retried);
 	RUN(unreachable_server_fails_after_attempts);
 	RUN(retry_after_is_honoured);
+	RUN(every_kind_of_action_through_every_fault);
 	return test_summary();
 }
