@@ -1,6 +1,6 @@
 # What `cmake --install` puts beside the two programs, and the .deb:
 #   share/man/man1/sc-apply.1.gz, sc-sandboxd.1.gz   (docs/man/, gzipped)
-#   share/bash-completion/completions/sc-apply       (completion/)
+#   share/bash-completion/completions/sc-apply, sc-sandboxd (completion/)
 #   lib/systemd/system/sc-apply{,-agent}.service, sc-apply.timer
 #                                                    (deploy/systemd/, not enabled)
 #   share/doc/sc-apply/                              (README, examples, env example)
@@ -30,7 +30,7 @@ endforeach()
 add_custom_target(sc_man_pages ALL DEPENDS ${sc_man_outputs})
 install(FILES ${sc_man_outputs} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
-install(FILES ${PROJECT_SOURCE_DIR}/completion/sc-apply
+install(FILES ${PROJECT_SOURCE_DIR}/completion/sc-apply ${PROJECT_SOURCE_DIR}/completion/sc-sandboxd
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 
 # The systemd units name the program by its installed path.

@@ -46,6 +46,7 @@ dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's#^\./#/#' >"$work/contents"
 for path in /usr/bin/sc-apply /usr/bin/sc-sandboxd \
 	/usr/share/man/man1/sc-apply.1.gz /usr/share/man/man1/sc-sandboxd.1.gz \
 	/usr/share/bash-completion/completions/sc-apply \
+	/usr/share/bash-completion/completions/sc-sandboxd \
 	/usr/lib/systemd/system/sc-apply.service /usr/lib/systemd/system/sc-apply.timer \
 	/usr/lib/systemd/system/sc-apply-agent.service /usr/share/doc/sc-apply/README.md; do
 	check "holds $path" grep -qx -- "$path" "$work/contents"

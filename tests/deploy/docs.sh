@@ -3,8 +3,8 @@
 # option of src/cli/options.c's table is in sc-apply.1 and offered by the
 # completion (--api-key only named, since it is always refused); every
 # command of src/cli/cli.c, every -o value and every environment variable
-# the CLI reads is documented; the same for sc-sandboxd's options and
-# sc-sandboxd.1; the binaries' --help mention nothing the pages miss; and
+# the CLI reads is documented; the same for sc-sandboxd's options, its
+# completion and sc-sandboxd.1; the binaries' --help mention nothing the pages miss; and
 # `man --warnings` renders both pages without a warning.
 #   tests/deploy/docs.sh [SC_APPLY_BIN [SC_SANDBOXD_BIN]]
 set -uo pipefail
@@ -16,6 +16,7 @@ src=$SC_SOURCE_DIR/src
 man_apply=$SC_SOURCE_DIR/docs/man/sc-apply.1
 man_sandboxd=$SC_SOURCE_DIR/docs/man/sc-sandboxd.1
 completion=$SC_SOURCE_DIR/completion/sc-apply
+completion_sandboxd=$SC_SOURCE_DIR/completion/sc-sandboxd
 make_work_dir
 
 # in_man PAGE WORD: WORD (an option such as --max-delete) is in the roff
@@ -87,6 +88,8 @@ if [ -r "$src/sandboxd/options.c" ]; then
 	check "src/sandboxd/options.c: the options are found" [ "$(wc -l <"$work/sd-options")" -ge 15 ]
 	while read -r option; do
 		check "sc-sandboxd.1 documents $option" in_man "$man_sandboxd" "$option"
+		check "the sc-sandboxd completion offers $option" \
+			grep -qE -- "(^|[[:space:]\"])$option([[:space:]\"]|$)" "$completion_sandboxd"
 	done <"$work/sd-options"
 	for variable in $(grep -ho 'getenv("[A-Z_]*")' "$src"/sandboxd/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u); do
 		check "sc-sandboxd.1 documents \$$variable" grep -qx -- ".B $variable" "$man_sandboxd"
