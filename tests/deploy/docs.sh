@@ -4,8 +4,8 @@
 # completion (--api-key only named, since it is always refused); every
 # command of src/cli/cli.c, every -o value and every environment variable
 # the CLI reads is documented; the same for sc-sandboxd's options, its
-# completion and sc-sandboxd.1; the binaries' --help mention nothing the pages miss; and
-# `man --warnings` renders both pages without a warning.
+# completion and sc-sandboxd.1; the binaries' --help mention nothing the
+# pages miss; and `man --warnings` renders both pages without a warning.
 #   tests/deploy/docs.sh [SC_APPLY_BIN [SC_SANDBOXD_BIN]]
 set -uo pipefail
 # shellcheck source=lib.sh
