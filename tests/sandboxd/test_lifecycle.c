@@ -288,6 +288,12 @@ TEST(start_delay)
 	test_sandboxd_release(&slow);
 }
 
+/* Last: a clean stop (exit 0; under SC_TEST_WRAP=valgrind, no errors or leaks). */
+TEST(clean_stop)
+{
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+}
+
 int main(void)
 {
 	const char *none[] = {NULL};
@@ -305,7 +311,7 @@ int main(void)
 	RUN(expiry_pauses_with_autopause);
 	RUN(date_follows_the_clock);
 	RUN(start_delay);
-	CHECK_INT(test_sandboxd_stop(&sd), 0);
+	RUN(clean_stop);
 	test_sandboxd_release(&sd);
 	return test_summary();
 }

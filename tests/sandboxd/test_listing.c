@@ -206,6 +206,12 @@ TEST(other_layout_lists_the_same)
 	test_response_release(&r);
 }
 
+/* Last: a clean stop (exit 0; under SC_TEST_WRAP=valgrind, no errors or leaks). */
+TEST(clean_stop)
+{
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+}
+
 int main(void)
 {
 	const char *none[] = {NULL};
@@ -221,6 +227,7 @@ int main(void)
 	RUN(ignore_metadata_filter_at_run_time);
 	RUN(limit_and_token_validation);
 	RUN(other_layout_lists_the_same);
+	RUN(clean_stop);
 	test_sandboxd_release(&sd);
 	return test_summary();
 }

@@ -482,6 +482,12 @@ TEST(logs_and_metrics)
 	free(id);
 }
 
+/* Last: a clean stop (exit 0; under SC_TEST_WRAP=valgrind, no errors or leaks). */
+TEST(clean_stop)
+{
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+}
+
 int main(void)
 {
 	const char *none[] = {NULL};
@@ -501,6 +507,7 @@ int main(void)
 	RUN(date_header_is_the_server_clock);
 	RUN(hostile_input);
 	RUN(logs_and_metrics);
+	RUN(clean_stop);
 	test_sandboxd_release(&sd);
 	return test_summary();
 }
