@@ -148,14 +148,28 @@ size_t sc_spec_edit_distance(const char *a, const char *b, size_t cap)
 	return row[lb] > cap ? cap + 1 : row[lb];
 }
 
+/* A lower-case copy of s in out (at most 64 characters), for comparisons. */
+static void lower(char out[66], const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] && i < 65; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+	out[i] = '\0';
+}
+
 const char *sc_spec_suggest(const char *word, const char *const *candidates,
                             size_t count)
 {
 	const char *best = NULL;
 	size_t best_distance = 3;
+	char low_word[66], low_candidate[66];
 
+	/* Case does not count against a suggestion: TIMEOUT is timeout. */
+	lower(low_word, word);
 	for (size_t i = 0; i < count; i++) {
-		size_t d = sc_spec_edit_distance(word, candidates[i], 2);
+		lower(low_candidate, candidates[i]);
+		size_t d = sc_spec_edit_distance(low_word, low_candidate, 2);
 		if (d < best_distance) {
 			best = candidates[i];
 			best_distance = d;

@@ -471,13 +471,28 @@ static const sc_field spec_fields[] = {
 	{"volumeMounts", read_mounts},
 };
 
+/* Fields written one level too high, or under the wrong parent. */
+static const char *const spec_elsewhere[] = {
+	"metadata.name", "metadata.set", "metadata.labels", "spec.network.allowPublicTraffic",
+	"spec.network.allowInternetAccess", "spec.network.allowOut", "spec.network.denyOut",
+	NULL,
+};
+
+static const char *const document_elsewhere[] = {
+	"metadata.name", "metadata.set", "metadata.labels", "spec.template", "spec.replicas",
+	"spec.state", "spec.timeout", "spec.renewBefore", "spec.waitReady", "spec.autoPause",
+	"spec.autoResume", "spec.protect", "spec.replace", "spec.envVars", "spec.network",
+	"spec.volumeMounts", NULL,
+};
+
 static void read_spec(sc_vctx *c, const char *path, const sc_yaml_node *value,
                       void *target)
 {
 	const sc_yaml_node *seen[COUNT(spec_fields)];
 
 	if (sc_spec_expect_map(c, path, value))
-		sc_spec_walk(c, path, value, spec_fields, COUNT(spec_fields), target, seen);
+		sc_spec_walk_hinted(c, path, value, spec_fields, COUNT(spec_fields), target,
+		                    seen, spec_elsewhere);
 }
 
 /* ---- the document ---- */
@@ -564,8 +579,8 @@ int sc_spec_validate(sc_spec *out, sc_source *name_at, const sc_yaml_node *root,
 		              "metadata and spec, got %s", shown);
 		free(shown);
 	} else {
-		sc_spec_walk(&d.c, "", root, document_fields, COUNT(document_fields), &d,
-		             seen);
+		sc_spec_walk_hinted(&d.c, "", root, document_fields, COUNT(document_fields),
+		                    &d, seen, document_elsewhere);
 		finish(&d, root, seen);
 	}
 	if (!d.c.failed)

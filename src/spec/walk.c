@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/buf.h"
 #include "common/mem.h"
@@ -117,9 +118,21 @@ bool sc_spec_expect_map(sc_vctx *c, const char *path, const sc_yaml_node *node)
 	return false;
 }
 
+/* The entry of elsewhere whose last part is key, or NULL. */
+static const char *find_elsewhere(const char *key, const char *const *elsewhere)
+{
+	for (; elsewhere && *elsewhere; elsewhere++) {
+		const char *last = strrchr(*elsewhere, '.');
+		if (!strcasecmp(last ? last + 1 : *elsewhere, key))
+			return *elsewhere;
+	}
+	return NULL;
+}
+
 /* Reports an unknown key, suggesting the nearest known one. */
 static void unknown_key(sc_vctx *c, const char *path, const sc_yaml_node *key,
-                        const sc_field *fields, size_t count)
+                        const sc_field *fields, size_t count,
+                        const char *const *elsewhere)
 {
 	const char **names = sc_malloc(count * sizeof(*names));
 	char *full = sc_spec_path(path, key->text);
@@ -127,6 +140,8 @@ static void unknown_key(sc_vctx *c, const char *path, const sc_yaml_node *key,
 	for (size_t i = 0; i < count; i++)
 		names[i] = fields[i].key;
 	const char *near = sc_spec_suggest(key->text, names, count);
+	if (!near)
+		near = find_elsewhere(key->text, elsewhere);
 	if (near) {
 		sc_vctx_error(c, key, "%s: unknown field, did you mean \"%s\"?", full, near);
 	} else {
@@ -145,6 +160,13 @@ void sc_spec_walk(sc_vctx *c, const char *path, const sc_yaml_node *map,
                   const sc_field *fields, size_t count, void *target,
                   const sc_yaml_node **seen)
 {
+	sc_spec_walk_hinted(c, path, map, fields, count, target, seen, NULL);
+}
+
+void sc_spec_walk_hinted(sc_vctx *c, const char *path, const sc_yaml_node *map,
+                         const sc_field *fields, size_t count, void *target,
+                         const sc_yaml_node **seen, const char *const *elsewhere)
+{
 	bool *skip = sc_spec_check_keys(c, path, map);
 
 	for (size_t f = 0; f < count; f++)
@@ -157,7 +179,7 @@ void sc_spec_walk(sc_vctx *c, const char *path, const sc_yaml_node *map,
 		while (f < count && strcmp(fields[f].key, key->text))
 			f++;
 		if (f == count) {
-			unknown_key(c, path, key, fields, count);
+			unknown_key(c, path, key, fields, count, elsewhere);
 			continue;
 		}
 		seen[f] = key;

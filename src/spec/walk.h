@@ -45,6 +45,15 @@ void sc_spec_walk(sc_vctx *c, const char *path, const sc_yaml_node *map,
                   const sc_yaml_node **seen);
 
 /*
+ * The same, and an unknown key that is the last part of one of elsewhere
+ * (full paths, NULL-terminated: "spec.replicas") is pointed there: a field
+ * written at the wrong level.
+ */
+void sc_spec_walk_hinted(sc_vctx *c, const char *path, const sc_yaml_node *map,
+                         const sc_field *fields, size_t count, void *target,
+                         const sc_yaml_node **seen, const char *const *elsewhere);
+
+/*
  * Reports every string of items (count, each at nodes[i]) that repeats an
  * earlier one: "what \"x\" is repeated (first at line:column)". paths[i]
  * names each item.

@@ -189,6 +189,15 @@ static const error_case cases[] = {
 	 "t.yaml:8:3: error: spec.env: unknown field (known: template, replicas, state, "
 	 "timeout, renewBefore, waitReady, autoPause, autoResume, protect, replace, envVars, "
 	 "network, volumeMounts)\n"},
+	{"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\nreplicas: 2\n"
+	 "Labels: {}\n",
+	 "t.yaml:4:1: error: replicas: unknown field, did you mean \"spec.replicas\"?\n"
+	 "t.yaml:5:1: error: Labels: unknown field, did you mean \"metadata.labels\"?\n"},
+	{HEAD "  TIMEOUT: 5\n  allowOut: []\n  name: x\n",
+	 "t.yaml:6:3: error: spec.TIMEOUT: unknown field, did you mean \"timeout\"?\n"
+	 "t.yaml:7:3: error: spec.allowOut: unknown field, did you mean "
+	 "\"spec.network.allowOut\"?\n"
+	 "t.yaml:8:3: error: spec.name: unknown field, did you mean \"metadata.name\"?\n"},
 	/* network */
 	{HEAD "  network: [a]\n",
 	 "t.yaml:6:12: error: spec.network: must be a mapping, got a sequence\n"},
