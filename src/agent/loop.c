@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 
 #include "agent/backoff.h"
 #include "agent/metrics.h"
@@ -51,10 +52,13 @@ static bool wait_for_cycle(sc_agent *agent, int64_t due)
 		if (left <= 0)
 			return true;
 		int ready = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (ready > 0)
+		if (ready > 0) {
 			sc_agent_signals_drain(&agent->signals);
-		else if (ready < 0 && errno != EINTR)
-			return !sc_agent_stopping(agent);
+		} else if (ready < 0 && errno != EINTR) {
+			/* Cannot happen on a valid pipe; never spin: wait in small steps. */
+			struct timespec step = {0, 100 * 1000000L};
+			nanosleep(&step, NULL);
+		}
 	}
 }
 
@@ -86,7 +90,9 @@ static long run_cycle(sc_agent *agent)
 	unsigned long number = ++agent->cycles;
 
 	int64_t start = sc_time_monotonic_ms();
+	sc_agent_signals_set_busy(&agent->signals, true);
 	config->cycle(config->cycle_ctx, agent, number, &report);
+	sc_agent_signals_set_busy(&agent->signals, false);
 	report.duration_ms = sc_time_monotonic_ms() - start;
 	sc_agent_metrics_record(&agent->metrics, &report, sc_time_now_ms());
 
@@ -102,8 +108,10 @@ static int start(sc_agent *agent, sc_diag *diag)
 {
 	const sc_agent_config *config = agent->config;
 
-	if (config->interval_ms <= 0 || !config->cycle)
+	if (config->interval_ms <= 0)
 		return sc_diag_error(diag, NULL, 0, 0, "--interval: must be more than 0");
+	if (!config->cycle)
+		return sc_diag_error(diag, NULL, 0, 0, "agent: no cycle to run");
 	/* The signal mask first: every thread started after it inherits it. */
 	if (sc_agent_signals_start(&agent->signals, config->grace_ms, config->grace_expired,
 	                           config->grace_ctx, config->log, diag))
@@ -150,7 +158,7 @@ int sc_agent_run(const sc_agent_config *config, sc_diag *diag)
 	}
 	sc_agent_log_event(config->log, SC_AGENT_INFO, "agent stopped",
 	                   SC_AGENT_INT("cycles", agent.cycles),
-	                   SC_AGENT_BOOL("signal", sc_agent_stopping(&agent)), SC_AGENT_END);
+	                   SC_AGENT_BOOL("by_signal", sc_agent_stopping(&agent)), SC_AGENT_END);
 	stop(&agent);
 	return 0;
 }

@@ -59,7 +59,7 @@ static void *signal_thread(void *arg)
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			on_stop(signals, sig, &deadline);
 		}
-		if (deadline && sc_time_monotonic_ms() >= deadline &&
+		if (deadline && sc_time_monotonic_ms() >= deadline && atomic_load(&signals->busy) &&
 		    !atomic_load(&signals->quit)) {
 			deadline = 0;
 			if (signals->expired)
@@ -156,6 +156,11 @@ void sc_agent_signals_drain(sc_agent_signals *signals)
 bool sc_agent_signals_stopping(const sc_agent_signals *signals)
 {
 	return atomic_load(&signals->stops) > 0;
+}
+
+void sc_agent_signals_set_busy(sc_agent_signals *signals, bool busy)
+{
+	atomic_store(&signals->busy, busy);
 }
 
 bool sc_agent_signals_take_reload(sc_agent_signals *signals)

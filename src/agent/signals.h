@@ -11,6 +11,10 @@
  * Ownership: sc_agent_signals_start() makes the pipe and the thread;
  * sc_agent_signals_stop() ends the thread, closes the pipe and restores
  * the signal mask and SIGPIPE disposition.
+ *
+ * The grace period only cuts a running cycle: the loop marks its cycles
+ * with sc_agent_signals_set_busy(); between cycles a stop needs no timer,
+ * the loop wakes and ends by itself.
  */
 #ifndef SC_AGENT_SIGNALS_H
 #define SC_AGENT_SIGNALS_H
@@ -35,6 +39,7 @@ typedef struct sc_agent_signals {
 	atomic_int stops;           /* SIGTERM and SIGINT received */
 	atomic_bool reload;         /* SIGHUP received and not yet taken */
 	atomic_int last_stop;       /* the last stop signal's number */
+	atomic_bool busy;           /* the loop is running a cycle */
 	long grace_ms;
 	sc_agent_expired_fn expired;
 	void *expired_ctx;
@@ -52,6 +57,9 @@ int sc_agent_signals_fd(const sc_agent_signals *signals);
 void sc_agent_signals_drain(sc_agent_signals *signals);
 
 bool sc_agent_signals_stopping(const sc_agent_signals *signals);
+/* Marks whether the loop is inside a cycle (the grace period only cuts a cycle). */
+void sc_agent_signals_set_busy(sc_agent_signals *signals, bool busy);
+
 /* Whether a SIGHUP came since the last call. */
 bool sc_agent_signals_take_reload(sc_agent_signals *signals);
 
