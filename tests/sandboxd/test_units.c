@@ -2,6 +2,8 @@
 #include "harness.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/mem.h"
 #include "sandboxd/create.h"
@@ -177,6 +179,46 @@ TEST(store_order_and_expiry)
 	sc_diag_release(&diag);
 }
 
+TEST(journal_compacts_while_running)
+{
+	sd_store store;
+	sc_diag diag = SC_DIAG_INIT;
+	char dir[] = "/tmp/sd-units-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = sc_asprintf("%s/journal", dir);
+
+	CHECK_INT(sd_store_init(&store, path, &diag), 0);
+	sd_store_insert(&store, make("keep", 1000, 90000));
+	sd_sandbox *s = make("gone", 1000, 90000);
+	sd_store_insert(&store, s);
+	sd_store_remove(&store, s);
+	for (int i = 0; i < 12000; i++) {
+		sd_sandbox *keep = sd_store_find(&store, "keep");
+		keep->end_at = 90000 + i;
+		sd_store_changed(&store, keep);
+	}
+	CHECK(store.journal.records < 3000);
+	CHECK(!store.write_failed);
+	sd_store_advance_clock(&store, 5000);
+	sd_store_release(&store);
+
+	struct stat st;
+	CHECK_INT(stat(path, &st), 0);
+	CHECK(st.st_size < 3000 * 1000);
+	CHECK_INT(sd_store_init(&store, path, &diag), 0);
+	CHECK_INT(store.count, 1);
+	CHECK_INT(sd_store_find(&store, "keep")->end_at, 90000 + 11999);
+	CHECK_INT(store.clock_offset_ms, 5000);
+	sd_store_release(&store);
+	sc_diag_release(&diag);
+	unlink(path);
+	char *tmp = sc_asprintf("%s.tmp", path);
+	unlink(tmp);
+	free(tmp);
+	rmdir(dir);
+	free(path);
+}
+
 TEST(json_strings)
 {
 	sc_buf out = SC_BUF_INIT;
@@ -197,6 +239,7 @@ int main(void)
 	RUN(limiter);
 	RUN(fault_kinds_and_draws);
 	RUN(store_order_and_expiry);
+	RUN(journal_compacts_while_running);
 	RUN(json_strings);
 	return test_summary();
 }
