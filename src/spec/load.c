@@ -77,7 +77,7 @@ static void load_documents(loader *l, const char *file, const char *text, size_t
 		sc_spec spec;
 		sc_source name_at;
 		if (sc_spec_validate(&spec, &name_at, root, file, l->options, l->diag) == 0 &&
-		    sc_spec_skeleton_load(&spec, root, file, l->options, l->diag) == 0)
+		    sc_spec_skeleton_load(&spec, root, file, l->diag) == 0)
 			push_spec(l, &spec, &name_at);
 		else
 			l->result = -1;

@@ -154,12 +154,11 @@ static void apply(sc_spec *spec, const skel_spec *s)
 }
 
 int sc_spec_skeleton_load(sc_spec *spec, const sc_yaml_node *root, const char *file,
-                          const sc_spec_load_options *options, sc_diag *diag)
+                          sc_diag *diag)
 {
 	sc_buf text = SC_BUF_INIT;
 	skel_spec *skeleton = NULL;
 
-	(void)options;
 	emit_skeleton(&text, root);
 	cyaml_err_t err = cyaml_load_data((const uint8_t *)sc_buf_cstr(&text), text.len,
 	                                  &config, &spec_schema,

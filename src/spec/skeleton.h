@@ -23,6 +23,6 @@
  * when libcyaml disagrees with the validator, which is a bug.
  */
 int sc_spec_skeleton_load(sc_spec *spec, const sc_yaml_node *root, const char *file,
-                          const sc_spec_load_options *options, sc_diag *diag);
+                          sc_diag *diag);
 
 #endif
