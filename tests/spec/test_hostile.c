@@ -20,6 +20,14 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU time of this process: what other programs on the machine do not change. */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Loads len bytes of text (which may hold NULs); returns the diagnostics. */
 static char *load_bytes(sc_spec_list *list, const char *text, size_t len, int *result)
 {
@@ -287,9 +295,9 @@ static double time_documents(int count)
 	sc_diag diag = SC_DIAG_INIT;
 
 	many_documents(&text, count);
-	double start = now_seconds();
+	double start = cpu_seconds();
 	int r = sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options, &diag);
-	double took = now_seconds() - start;
+	double took = cpu_seconds() - start;
 	CHECK_INT(r, -1);
 	CHECK_INT(list.count, count + 1);
 	CHECK_INT(diag.count, 1);
@@ -311,8 +319,13 @@ TEST(ten_thousand_documents)
 {
 	double quarter = time_documents(2500);
 	double full = time_documents(10000);
+	double again = time_documents(2500);
 
-	printf("  2501 documents in %.3f s, 10001 in %.3f s\n", quarter, full);
+	/* The faster of two runs: a cold cache or a page-fault burst is noise. */
+	if (again < quarter)
+		quarter = again;
+
+	printf("  2501 documents in %.3f s, 10001 in %.3f s (CPU)\n", quarter, full);
 	CHECK(full < 10 * quarter + 0.05);
 	CHECK(full < 60.0);
 }
