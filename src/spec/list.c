@@ -39,9 +39,12 @@ void sc_spec_list_release(sc_spec_list *list)
 const sc_spec *sc_spec_list_find(const sc_spec_list *list, const char *set,
                                  const char *name)
 {
+	if (!list || !set || !name)
+		return NULL;
 	for (size_t i = 0; i < list->count; i++) {
 		const sc_spec *spec = &list->items[i];
-		if (!strcmp(spec->name, name) && !strcmp(spec->set, set))
+		if (spec->name && spec->set && !strcmp(spec->name, name) &&
+		    !strcmp(spec->set, set))
 			return spec;
 	}
 	return NULL;
