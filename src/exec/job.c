@@ -19,7 +19,7 @@ const char *sc_exec_step_name(sc_exec_step step)
 	case SC_STEP_CREATE:
 		return "create";
 	case SC_STEP_RECOVER:
-		return "create (looking up its token)";
+		return "create (outcome unknown, looking up its token)";
 	case SC_STEP_POLL:
 		return "wait for ready";
 	case SC_STEP_PAUSE_NEW:
