@@ -79,7 +79,8 @@ static int serve(const sd_options *options, const char *const *keys)
 		sc_diag_release(&diag);
 		return 1;
 	}
-	if (sd_server_start(&server, &service, options->listen, log_line, NULL, &diag)) {
+	if (sd_server_start(&server, &service, options->listen, options->threads, log_line,
+	                    NULL, &diag)) {
 		print_diag(&diag);
 		goto done;
 	}

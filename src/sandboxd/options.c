@@ -29,6 +29,7 @@ static const char usage[] =
 	"  --start-delay-ms MS     new sandboxes stay 'starting' for MS (waitReady waits)\n"
 	"  --ignore-metadata-filter  list every sandbox whatever the metadata filter\n"
 	"  --log-requests          log one line per request to stderr\n"
+	"  --threads N             HTTP worker threads (default: one per CPU)\n"
 	"  --help, --version\n"
 	"\n"
 	"Run-time changes: POST /_admin/config with the same names in camelCase\n"
@@ -112,6 +113,10 @@ static int apply_value(sd_options *o, const char *name, const char *value, sc_di
 		if (parse_long(name, value, 0, 600000, &n, diag))
 			return -1;
 		*delay_field(s, name) = (int)n;
+	} else if (!strcmp(name, "--threads")) {
+		if (parse_long(name, value, 0, 64, &n, diag))
+			return -1;
+		o->threads = (unsigned)n;
 	} else if (!strcmp(name, "--seed")) {
 		char *end;
 		errno = 0;

@@ -20,6 +20,7 @@ typedef struct sd_options {
 	const char **keys;       /* NULL-terminated */
 	size_t key_count;
 	bool no_auth;
+	unsigned threads;        /* HTTP thread pool; 0: one per CPU */
 	bool help, version;
 	sd_settings settings;
 } sd_options;

@@ -20,6 +20,8 @@ typedef struct conn_request {
 	bool has_body;
 	bool too_large;
 	bool answered;
+	bool has_pending;     /* a delayed response waits in pending */
+	sd_response pending;
 } conn_request;
 
 typedef struct param_list {
@@ -44,7 +46,8 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
 	MHD_add_response_header(r, name, value);
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *connection, sd_response *response)
+static enum MHD_Result send_response(sd_server *server, struct MHD_Connection *connection,
+                                     sd_response *response)
 {
 	char date[32], number[32];
 	size_t len = response->body.len;
@@ -61,7 +64,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, sd_respo
 		free(data);
 		return MHD_NO;
 	}
-	sc_time_format_http(date, response->date_ms);
+	/* The server clock when sent: a delayed response is not stale. */
+	sc_time_format_http(date, sd_store_now(&server->service->store));
 	add_header(r, MHD_HTTP_HEADER_DATE, date);
 	if (response->status != 204)
 		add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
@@ -119,10 +123,35 @@ static enum MHD_Result answer(sd_server *server, struct MHD_Connection *connecti
 	sd_response_init(&response);
 	sd_service_handle(server->service, &request, &response);
 	log_request(server, method, url, &response, started);
-	enum MHD_Result rc = send_response(connection, &response);
-	sd_response_release(&response);
 	free(params.items);
 	ctx->answered = true;
+	if (response.delay_ms > 0 && response.mode != SD_SEND_DROP) {
+		ctx->pending = response;
+		ctx->has_pending = true;
+		MHD_suspend_connection(connection);
+		if (!sd_timer_add(&server->timer, sc_time_monotonic_ms() + response.delay_ms,
+		                  connection))
+			MHD_resume_connection(connection);
+		return MHD_YES;
+	}
+	enum MHD_Result rc = send_response(server, connection, &response);
+	sd_response_release(&response);
+	return rc;
+}
+
+/* The timer: a delayed response is due; MHD calls on_request again. */
+static void resume_connection(void *ctx, void *arg)
+{
+	(void)ctx;
+	MHD_resume_connection(arg);
+}
+
+static enum MHD_Result send_pending(sd_server *server, struct MHD_Connection *connection,
+                                    conn_request *ctx)
+{
+	enum MHD_Result rc = send_response(server, connection, &ctx->pending);
+	sd_response_release(&ctx->pending);
+	ctx->has_pending = false;
 	return rc;
 }
 
@@ -146,6 +175,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
 		}
 		return MHD_YES;
 	}
+	if (ctx->has_pending)
+		return send_pending(server, connection, ctx);
 	if (ctx->answered) {
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -171,6 +202,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	(void)cls, (void)connection, (void)code;
 	if (!ctx)
 		return;
+	if (ctx->has_pending)
+		sd_response_release(&ctx->pending);
 	sc_buf_release(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
@@ -223,8 +256,16 @@ static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_d
 	return 0;
 }
 
+static unsigned pool_size(unsigned threads)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads)
+		return threads;
+	return cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+}
+
 int sd_server_start(sd_server *server, sd_service *service, const char *listen_at,
-                    sd_log_fn log, void *log_ctx, sc_diag *diag)
+                    unsigned threads, sd_log_fn log, void *log_ctx, sc_diag *diag)
 {
 	memset(server, 0, sizeof(*server));
 	server->service = service;
@@ -233,15 +274,23 @@ int sd_server_start(sd_server *server, sd_service *service, const char *listen_a
 	server->listen_fd = -1;
 	if (open_listener(listen_at, &server->listen_fd, &server->port, diag))
 		return -1;
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
+	if (sd_timer_start(&server->timer, resume_connection, server)) {
+		close(server->listen_fd);
+		server->listen_fd = -1;
+		return sc_diag_error(diag, NULL, 0, 0, "cannot start the timer thread");
+	}
+	server->timer_running = true;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	server->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_LISTEN_SOCKET,
-		server->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)4000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024), MHD_OPTION_END);
+		server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size(threads),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_END);
 	if (!server->daemon) {
+		sd_timer_stop(&server->timer);
+		server->timer_running = false;
 		close(server->listen_fd);
 		server->listen_fd = -1;
 		return sc_diag_error(diag, NULL, 0, 0, "cannot start the HTTP server on '%s'",
@@ -252,6 +301,10 @@ int sd_server_start(sd_server *server, sd_service *service, const char *listen_a
 
 void sd_server_stop(sd_server *server)
 {
+	/* Every suspended connection is resumed before the daemon stops. */
+	if (server->timer_running)
+		sd_timer_stop(&server->timer);
+	server->timer_running = false;
 	if (server->daemon)
 		MHD_stop_daemon(server->daemon);
 	server->daemon = NULL;

@@ -1,17 +1,21 @@
 /*
- * The HTTP side of sc-sandboxd, on libmicrohttpd: a thread per
- * connection (delays from --latency-ms, slow faults and waitReady sleep
- * in their own connection's thread and never hold up the others), bodies
- * up to 1 MiB, and the sd_response turned into bytes, faults included.
+ * The HTTP side of sc-sandboxd, on libmicrohttpd: a pool of epoll threads;
+ * a delayed response (--latency-ms, slow faults, waitReady) suspends its
+ * connection and a timer resumes it, so a delay never holds a thread.
+ * Bodies up to 1 MiB; the sd_response turned into bytes, faults included.
  *
  * Ownership: the server borrows the service, which must outlive it;
- * sd_server_stop() stops the daemon and closes the socket.
+ * sd_server_stop() resumes what is suspended, stops the daemon and closes
+ * the socket.
  */
 #ifndef SD_SERVER_H
 #define SD_SERVER_H
 
+#include <stdbool.h>
+
 #include "common/diag.h"
 #include "sandboxd/service.h"
+#include "sandboxd/timer.h"
 
 /* Receives one line per request when logRequests is on (no keys, no query). */
 typedef void (*sd_log_fn)(void *ctx, const char *line);
@@ -23,11 +27,16 @@ typedef struct sd_server {
 	int port;             /* the bound port (also when 0 was asked for) */
 	sd_log_fn log;
 	void *log_ctx;
+	sd_timer timer;
+	bool timer_running;
 } sd_server;
 
-/* listen: "ADDR:PORT"; port 0 picks a free one. Accepting once this returns 0. */
+/*
+ * listen: "ADDR:PORT"; port 0 picks a free one. threads: the pool size
+ * (0: one per CPU). Accepting once this returns 0.
+ */
 int sd_server_start(sd_server *server, sd_service *service, const char *listen,
-                    sd_log_fn log, void *log_ctx, sc_diag *diag);
+                    unsigned threads, sd_log_fn log, void *log_ctx, sc_diag *diag);
 void sd_server_stop(sd_server *server);
 
 #endif

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "common/mem.h"
 #include "common/random.h"
@@ -126,15 +125,6 @@ static void dispatch(sd_call *call)
 	}
 }
 
-static void sleep_ms(int ms)
-{
-	if (ms <= 0)
-		return;
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /* The checks before any handler: 401, 404, 413, 405. 0 when the request may go on. */
 static int admit(sd_service *service, const sd_request *request, const sd_route *route,
                  sd_response *response)
@@ -230,7 +220,7 @@ static void run_api(sd_call *call)
 		sd_store_unlock(store);
 		after(call, &fault);
 	}
-	sleep_ms(call->wait_ms + call->settings.latency_ms);
+	call->response->delay_ms = call->wait_ms + call->settings.latency_ms;
 }
 
 void sd_service_handle(sd_service *service, const sd_request *request,

@@ -46,9 +46,9 @@ int sd_service_init(sd_service *service, const sd_settings *settings,
 void sd_service_release(sd_service *service);
 
 /*
- * Answers one request into response (initialised by the caller). Any
- * delay (latency, slow faults, waitReady) is slept here, in the caller's
- * thread, without a lock held.
+ * Answers one request into response (initialised by the caller). A delay
+ * (latency, slow faults, waitReady) is not slept here: it is left in
+ * response->delay_ms for the server to hold the response.
  */
 void sd_service_handle(sd_service *service, const sd_request *request,
                        sd_response *response);
@@ -65,7 +65,7 @@ typedef struct sd_call {
 	sd_settings settings;   /* a snapshot taken at the start */
 	int64_t now;            /* the server clock */
 	int64_t mono_now;
-	int wait_ms;            /* sleep this long after unlocking (waitReady) */
+	int wait_ms;            /* delay the response this long (waitReady, slow) */
 } sd_call;
 
 void sd_api_create(sd_call *call);
