@@ -3,7 +3,8 @@
 #   share/bash-completion/completions/sc-apply, sc-sandboxd (completion/)
 #   lib/systemd/system/sc-apply{,-agent}.service, sc-apply.timer
 #                                                    (deploy/systemd/, not enabled)
-#   share/doc/sc-apply/                              (README, examples, env example)
+#   share/doc/sc-apply/                              (README, examples, env example,
+#                                                     copyright, changelog.gz)
 # `cpack -G DEB` in a build tree configured with -DCMAKE_INSTALL_PREFIX=/usr
 # makes sc-apply_<version>_<arch>.deb.
 include(GNUInstallDirs)
@@ -43,7 +44,18 @@ foreach(unit sc-apply.service sc-apply.timer sc-apply-agent.service)
 endforeach()
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${SC_DEPLOY_DIR}/systemd/sc-apply.env.example
+              ${SC_DEPLOY_DIR}/debian/copyright
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian's changelog.gz (a native package's), gzipped as the man pages are.
+if(SC_GZIP)
+  set(sc_changelog ${CMAKE_BINARY_DIR}/debian/changelog.gz)
+  add_custom_command(OUTPUT ${sc_changelog}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/debian
+    COMMAND ${SC_GZIP} -9 -n -c ${SC_DEPLOY_DIR}/debian/changelog > ${sc_changelog}
+    DEPENDS ${SC_DEPLOY_DIR}/debian/changelog VERBATIM)
+  add_custom_target(sc_changelog ALL DEPENDS ${sc_changelog})
+  install(FILES ${sc_changelog} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         FILES_MATCHING PATTERN "*.yaml")
 

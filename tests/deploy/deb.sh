@@ -48,7 +48,8 @@ for path in /usr/bin/sc-apply /usr/bin/sc-sandboxd \
 	/usr/share/bash-completion/completions/sc-apply \
 	/usr/share/bash-completion/completions/sc-sandboxd \
 	/usr/lib/systemd/system/sc-apply.service /usr/lib/systemd/system/sc-apply.timer \
-	/usr/lib/systemd/system/sc-apply-agent.service /usr/share/doc/sc-apply/README.md; do
+	/usr/lib/systemd/system/sc-apply-agent.service /usr/share/doc/sc-apply/README.md \
+	/usr/share/doc/sc-apply/copyright /usr/share/doc/sc-apply/changelog.gz; do
 	check "holds $path" grep -qx -- "$path" "$work/contents"
 done
 check "holds nothing outside /usr" bash -c "! grep -v '^/usr' '$work/contents' | grep -vx '/'"
@@ -74,6 +75,8 @@ done
 check "the binaries are stripped" bash -c "! file '$work/root/usr/bin/sc-apply' | grep -q 'not stripped'"
 check "the units start /usr/bin/sc-apply" \
 	grep -q '^ExecStart=/usr/bin/sc-apply ' "$work/root/usr/lib/systemd/system/sc-apply.service"
+check "the changelog's version is $version" \
+	bash -c "zcat '$work/root/usr/share/doc/sc-apply/changelog.gz' | head -n1 | grep -qF 'sc-apply ($version)'"
 check "the man page is gzipped roff" bash -c "zcat '$work/root/usr/share/man/man1/sc-apply.1.gz' | grep -q '^\.TH SC-APPLY 1'"
 
 # What the binaries really link, as dpkg-shlibdeps sees it.
@@ -103,7 +106,12 @@ else
 	skip "not root: dpkg --dry-run -i is not tried"
 fi
 if have lintian; then
-	check "lintian finds no error" bash -c "! lintian --no-tag-display-limit '$deb' | grep '^E:'"
+	lint() {
+		lintian --tag-display-limit 0 "$deb" >"$work/lintian.log" 2>/dev/null
+		grep '^[EW]:' "$work/lintian.log"
+		! grep -q '^E:' "$work/lintian.log"
+	}
+	check "lintian finds no error" lint
 else
 	skip "lintian is not installed: the package is not linted"
 fi
