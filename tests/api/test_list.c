@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "api/client.h"
-#include "api/launch.h"
+#include "support/sandboxd.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 #include "harness.h"
@@ -25,7 +25,7 @@ static int server_start(server *s, const char *const *args, sc_filter_style styl
 {
 	sc_diag diag = SC_DIAG_INIT;
 	memset(s, 0, sizeof(*s));
-	if (test_launch_sandboxd(&s->sd, args)) {
+	if (test_sandboxd_start(&s->sd, args)) {
 		TEST_FAILURE("sc-sandboxd did not start");
 		test_sandboxd_release(&s->sd);
 		return -1;

@@ -12,7 +12,6 @@
 
 #include "api/client.h"
 #include "api/decode.h"
-#include "api/launch.h"
 #include "common/buf.h"
 #include "common/mem.h"
 #include "exec/exec.h"
@@ -88,7 +87,7 @@ static inline int fixture_start(fixture *fx, const char *const *args)
 	sc_diag diag = SC_DIAG_INIT;
 	memset(fx, 0, sizeof(*fx));
 	fixture_spec(&fx->spec, "web");
-	if (test_launch_sandboxd(&fx->sd, args)) {
+	if (test_sandboxd_start(&fx->sd, args)) {
 		TEST_FAILURE("sc-sandboxd did not start");
 		test_sandboxd_release(&fx->sd);
 		fixture_spec_release(&fx->spec);
