@@ -50,10 +50,12 @@ static int expand_reference(sc_buf *out, const char *body, size_t len,
 	if (n == 0 || !is_name_start(body[0]) ||
 	    (n < len && (len - n < 2 || body[n] != ':' ||
 	                 (body[n + 1] != '-' && body[n + 1] != '?')))) {
-		sc_spec_strlist_push(errors, sc_asprintf(
-			"malformed ${%.*s}: expected ${NAME}, ${NAME:-default} or "
-			"${NAME:?message}, where NAME matches [A-Za-z_][A-Za-z0-9_]*",
-			(int)(len > 64 ? 64 : len), body));
+		sc_spec_strlist_push(
+		    errors,
+		    sc_asprintf(
+		        "malformed ${%.*s}: expected ${NAME}, ${NAME:-default} or "
+		        "${NAME:?message}, where NAME matches [A-Za-z_][A-Za-z0-9_]*",
+		        (int)(len > 64 ? 64 : len), body));
 		return -1;
 	}
 	char *name = sc_strndup(body, n);
@@ -64,25 +66,28 @@ static int expand_reference(sc_buf *out, const char *body, size_t len,
 		if (value)
 			sc_buf_puts(out, value);
 		else
-			result = -1, sc_spec_strlist_push(errors, sc_asprintf(
-				"variable %s is not set (write ${%s:-default} for a default)",
-				name, name));
+			result = -1,
+			sc_spec_strlist_push(errors,
+			                     sc_asprintf("variable %s is not set (write "
+			                                 "${%s:-default} for a default)",
+			                                 name, name));
 	} else if (value && *value) {
 		sc_buf_puts(out, value);
 	} else if (body[n + 1] == '-') {
 		sc_buf_put(out, body + n + 2, len - n - 2);
 	} else {
 		result = -1;
-		sc_spec_strlist_push(errors, sc_asprintf(
-			"variable %s is %s: %.*s", name, value ? "empty" : "not set",
-			(int)(len - n - 2), body + n + 2));
+		sc_spec_strlist_push(errors,
+		                     sc_asprintf("variable %s is %s: %.*s", name,
+		                                 value ? "empty" : "not set",
+		                                 (int)(len - n - 2), body + n + 2));
 	}
 	free(name);
 	return result;
 }
 
-int sc_spec_expand(sc_buf *out, const char *text, size_t len,
-                   sc_spec_lookup_fn lookup, void *lookup_ctx, sc_strlist *errors)
+int sc_spec_expand(sc_buf *out, const char *text, size_t len, sc_spec_lookup_fn lookup,
+                   void *lookup_ctx, sc_strlist *errors)
 {
 	int result = 0;
 	size_t i = 0;
@@ -107,8 +112,10 @@ int sc_spec_expand(sc_buf *out, const char *text, size_t len,
 		}
 		const char *close = memchr(text + at + 2, '}', len - at - 2);
 		if (!close) {
-			sc_spec_strlist_push(errors, sc_asprintf(
-				"malformed ${ at character %zu: no closing }", at + 1));
+			sc_spec_strlist_push(
+			    errors,
+			    sc_asprintf("malformed ${ at character %zu: no closing }",
+			                at + 1));
 			return -1;
 		}
 		size_t body = at + 2;

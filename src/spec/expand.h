@@ -19,8 +19,8 @@
  * Returns 0, or -1 with one message per problem appended to errors
  * (owned by the list; free with sc_spec_strlist_release()).
  */
-int sc_spec_expand(sc_buf *out, const char *text, size_t len,
-                   sc_spec_lookup_fn lookup, void *lookup_ctx, sc_strlist *errors);
+int sc_spec_expand(sc_buf *out, const char *text, size_t len, sc_spec_lookup_fn lookup,
+                   void *lookup_ctx, sc_strlist *errors);
 
 void sc_spec_strlist_push(sc_strlist *list, char *item);
 void sc_spec_strlist_release(sc_strlist *list);

@@ -49,8 +49,7 @@ static void put_list(sc_sha256 *ctx, const sc_strlist *list)
 		put_string(ctx, list->items[i]);
 }
 
-void sc_spec_hash(char out[SC_SPEC_HASH_HEX + 1], const sc_spec *spec,
-                  const char *salt)
+void sc_spec_hash(char out[SC_SPEC_HASH_HEX + 1], const sc_spec *spec, const char *salt)
 {
 	sc_sha256 ctx;
 	uint8_t digest[32];

@@ -16,13 +16,13 @@
 
 /* Larger than any real spec file; a bound on what a mistake can cost. */
 #define MAX_FILE_BYTES (64u << 20)
-#define STDIN_NAME "<stdin>"
+#define STDIN_NAME     "<stdin>"
 
 /* One load call: where specs go, and the places of the names it added. */
 typedef struct loader {
 	sc_spec_list *out;
-	size_t first;                 /* out->items[first..] came from this call */
-	sc_source *names;             /* place of metadata.name of each of those */
+	size_t first;     /* out->items[first..] came from this call */
+	sc_source *names; /* place of metadata.name of each of those */
 	size_t names_alloc;
 	const sc_spec_load_options *options;
 	sc_diag *diag;
@@ -76,7 +76,8 @@ static void load_documents(loader *l, const char *file, const char *text, size_t
 			continue;
 		sc_spec spec;
 		sc_source name_at;
-		if (sc_spec_validate(&spec, &name_at, root, file, l->options, l->diag) == 0 &&
+		if (sc_spec_validate(&spec, &name_at, root, file, l->options, l->diag) ==
+		        0 &&
 		    sc_spec_skeleton_load(&spec, root, file, l->diag) == 0)
 			push_spec(l, &spec, &name_at);
 		else
@@ -171,7 +172,8 @@ static void check_duplicate_names(loader *l)
 	}
 	qsort(sorted, n, sizeof(*sorted), compare_named);
 	for (size_t i = 1, first = 0; i < n; i++) {
-		if (compare_named(&(named){sorted[first].spec, 0}, &(named){sorted[i].spec, 0})) {
+		if (compare_named(&(named){sorted[first].spec, 0},
+		                  &(named){sorted[i].spec, 0})) {
 			first = i;
 			continue;
 		}
@@ -179,10 +181,12 @@ static void check_duplicate_names(loader *l)
 			continue;
 		sc_source was = name_place(l, sorted[first].index);
 		sc_source again = name_place(l, sorted[i].index);
-		sc_diag_error(l->diag, again.file, again.line, again.column,
-		              "metadata.name: duplicate name \"%s\" in set \"%s\" (first at "
-		              "%s:%u:%u)", sorted[i].spec->name, sorted[i].spec->set,
-		              was.file, was.line, was.column);
+		sc_diag_error(
+		    l->diag, again.file, again.line, again.column,
+		    "metadata.name: duplicate name \"%s\" in set \"%s\" (first at "
+		    "%s:%u:%u)",
+		    sorted[i].spec->name, sorted[i].spec->set, was.file, was.line,
+		    was.column);
 		l->result = -1;
 	}
 	free(sorted);
@@ -198,7 +202,8 @@ static int read_fd(int fd, const char *file, sc_buf *out, sc_diag *diag)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			return sc_diag_error(diag, file, 0, 0, "cannot read: %s", strerror(errno));
+			return sc_diag_error(diag, file, 0, 0, "cannot read: %s",
+			                     strerror(errno));
 		if (got == 0)
 			return 0;
 		if (out->len + (size_t)got > MAX_FILE_BYTES)
@@ -281,7 +286,8 @@ static void load_directory(loader *l, const char *dir)
 	}
 	closedir(d);
 	if (!count)
-		sc_diag_warning(l->diag, dir, 0, 0, "no *.yaml or *.yml files in directory");
+		sc_diag_warning(l->diag, dir, 0, 0,
+		                "no *.yaml or *.yml files in directory");
 	if (count > 1)
 		qsort(files, count, sizeof(*files), compare_strings);
 	for (size_t i = 0; i < count; i++) {
@@ -305,9 +311,8 @@ static void load_path(loader *l, const char *path)
 		load_file(l, path);
 }
 
-int sc_spec_load_paths(sc_spec_list *out, const char *const *paths,
-                       size_t path_count, const sc_spec_load_options *options,
-                       sc_diag *diag)
+int sc_spec_load_paths(sc_spec_list *out, const char *const *paths, size_t path_count,
+                       const sc_spec_load_options *options, sc_diag *diag)
 {
 	loader l;
 
@@ -319,9 +324,8 @@ int sc_spec_load_paths(sc_spec_list *out, const char *const *paths,
 	return l.result;
 }
 
-int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text,
-                      size_t len, const sc_spec_load_options *options,
-                      sc_diag *diag)
+int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text, size_t len,
+                      const sc_spec_load_options *options, sc_diag *diag)
 {
 	loader l;
 

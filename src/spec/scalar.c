@@ -56,8 +56,8 @@ static bool is_int_text(const char *s)
 /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? and .inf, .nan. */
 static bool is_float_text(const char *s)
 {
-	static const char *const special[] = {".inf", ".Inf", ".INF", ".nan", ".NaN",
-	                                      ".NAN", NULL};
+	static const char *const special[] = {".inf", ".Inf", ".INF", ".nan",
+	                                      ".NaN", ".NAN", NULL};
 	size_t digits = 0;
 
 	if (*s == '-' || *s == '+')
@@ -175,12 +175,14 @@ bool sc_spec_read_uint(sc_vctx *c, const char *path, const sc_yaml_node *node,
 	bool ok = false;
 
 	if (node->kind == SC_YAML_SCALAR && !node->plain && is_int_text(node->text)) {
-		got_error(c, path, node, what, " (a quoted string: write the number without quotes)");
+		got_error(c, path, node, what,
+		          " (a quoted string: write the number without quotes)");
 	} else if (type != PLAIN_INT) {
 		got_error(c, path, node, what, NULL);
 	} else if (node->text[0] == '+' || (node->text[0] == '0' && node->text[1])) {
 		/* 010 is 10 in YAML 1.2 and 8 in YAML 1.1: say it plainly instead. */
-		got_error(c, path, node, what, " (write it without a sign or leading zeros)");
+		got_error(c, path, node, what,
+		          " (write it without a sign or leading zeros)");
 	} else {
 		const char *s = node->text;
 		bool negative = *s == '-';
@@ -202,10 +204,9 @@ bool sc_spec_read_uint(sc_vctx *c, const char *path, const sc_yaml_node *node,
 
 bool sc_spec_read_bool(sc_vctx *c, const char *path, const sc_yaml_node *node, bool *out)
 {
-	static const char *const yaml11[] = {"y", "Y", "yes", "Yes", "YES", "n", "N",
-	                                     "no", "No", "NO", "on", "On", "ON", "off",
-	                                     "Off", "OFF", "True", "TRUE", "False",
-	                                     "FALSE", NULL};
+	static const char *const yaml11[] = {
+	    "y",  "Y",  "yes", "Yes", "YES", "n",    "N",    "no",    "No",    "NO", "on",
+	    "On", "ON", "off", "Off", "OFF", "True", "TRUE", "False", "FALSE", NULL};
 
 	if (type_of(node) == PLAIN_BOOL) {
 		*out = !strcmp(node->text, "true");
@@ -249,7 +250,8 @@ static bool check_string(sc_vctx *c, const char *path, const sc_yaml_node *node,
 	switch (type_of(node)) {
 	case PLAIN_NULL:
 		sc_vctx_error(c, node, "%s: must be a string, got null%s", path,
-		              flags & SC_STR_LOOSE ? " (write \"\" for an empty value)" : "");
+		              flags & SC_STR_LOOSE ? " (write \"\" for an empty value)"
+		                                   : "");
 		return false;
 	case PLAIN_BOOL:
 	case PLAIN_INT:
@@ -281,7 +283,8 @@ char *sc_spec_read_string(sc_vctx *c, const char *path, const sc_yaml_node *node
 	if (sc_spec_expand(&out, node->text, node->len, c->options->lookup,
 	                   c->options->lookup_ctx, &errors) == 0) {
 		if (memchr(sc_buf_cstr(&out), '\0', out.len)) {
-			sc_vctx_error(c, node, "%s: must not contain a NUL character", path);
+			sc_vctx_error(c, node, "%s: must not contain a NUL character",
+			              path);
 			sc_buf_release(&out);
 			return NULL;
 		}

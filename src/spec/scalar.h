@@ -29,7 +29,7 @@ typedef struct sc_vctx {
 
 /* Reports an error at node's place; always returns -1. */
 int sc_vctx_error(sc_vctx *c, const sc_yaml_node *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* How a node reads in "got X": "\"30m\"", null, "a mapping"; malloc'd. */
 char *sc_spec_show(const sc_yaml_node *node);
@@ -42,16 +42,15 @@ const char *sc_spec_kind_name(const sc_yaml_node *node);
 
 bool sc_spec_read_uint(sc_vctx *c, const char *path, const sc_yaml_node *node,
                        unsigned min, unsigned max, unsigned *out);
-bool sc_spec_read_bool(sc_vctx *c, const char *path, const sc_yaml_node *node,
-                       bool *out);
+bool sc_spec_read_bool(sc_vctx *c, const char *path, const sc_yaml_node *node, bool *out);
 /* The index of the word node holds, or -1 (and an error). */
 int sc_spec_read_enum(sc_vctx *c, const char *path, const sc_yaml_node *node,
                       const char *const *words, size_t count);
 
 /* How sc_spec_read_string() treats a value. */
 enum {
-	SC_STR_LOOSE = 1,   /* plain numbers and booleans are taken as their text */
-	SC_STR_SECRET = 2,  /* never show the value in a message */
+	SC_STR_LOOSE = 1,  /* plain numbers and booleans are taken as their text */
+	SC_STR_SECRET = 2, /* never show the value in a message */
 };
 
 /*

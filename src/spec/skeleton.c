@@ -28,42 +28,41 @@ typedef struct skel_spec {
 } skel_spec;
 
 static const cyaml_strval_t state_words[] = {
-	{"running", SC_SPEC_RUNNING},
-	{"paused", SC_SPEC_PAUSED},
+    {"running", SC_SPEC_RUNNING},
+    {"paused", SC_SPEC_PAUSED},
 };
 
 static const cyaml_strval_t replace_words[] = {
-	{"create-first", SC_REPLACE_CREATE_FIRST},
-	{"delete-first", SC_REPLACE_DELETE_FIRST},
+    {"create-first", SC_REPLACE_CREATE_FIRST},
+    {"delete-first", SC_REPLACE_DELETE_FIRST},
 };
 
 #define OPT (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER)
 
 static const cyaml_schema_field_t network_fields[] = {
-	CYAML_FIELD_BOOL_PTR("allowPublicTraffic", OPT, skel_network, allow_public_traffic),
-	CYAML_FIELD_BOOL_PTR("allowInternetAccess", OPT, skel_network,
-	                     allow_internet_access),
-	CYAML_FIELD_END,
+    CYAML_FIELD_BOOL_PTR("allowPublicTraffic", OPT, skel_network, allow_public_traffic),
+    CYAML_FIELD_BOOL_PTR("allowInternetAccess", OPT, skel_network, allow_internet_access),
+    CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t spec_fields[] = {
-	CYAML_FIELD_UINT_PTR("replicas", OPT, skel_spec, replicas),
-	CYAML_FIELD_ENUM_PTR("state", OPT | CYAML_FLAG_STRICT, skel_spec, state,
-	                     state_words, CYAML_ARRAY_LEN(state_words)),
-	CYAML_FIELD_UINT_PTR("timeout", OPT, skel_spec, timeout),
-	CYAML_FIELD_UINT_PTR("renewBefore", OPT, skel_spec, renew_before),
-	CYAML_FIELD_BOOL_PTR("waitReady", OPT, skel_spec, wait_ready),
-	CYAML_FIELD_BOOL_PTR("autoPause", OPT, skel_spec, auto_pause),
-	CYAML_FIELD_BOOL_PTR("autoResume", OPT, skel_spec, auto_resume),
-	CYAML_FIELD_BOOL_PTR("protect", OPT, skel_spec, protect),
-	CYAML_FIELD_ENUM_PTR("replace", OPT | CYAML_FLAG_STRICT, skel_spec, replace,
-	                     replace_words, CYAML_ARRAY_LEN(replace_words)),
-	CYAML_FIELD_MAPPING_PTR("network", OPT, skel_spec, network, network_fields),
-	CYAML_FIELD_END,
+    CYAML_FIELD_UINT_PTR("replicas", OPT, skel_spec, replicas),
+    CYAML_FIELD_ENUM_PTR("state", OPT | CYAML_FLAG_STRICT, skel_spec, state, state_words,
+                         CYAML_ARRAY_LEN(state_words)),
+    CYAML_FIELD_UINT_PTR("timeout", OPT, skel_spec, timeout),
+    CYAML_FIELD_UINT_PTR("renewBefore", OPT, skel_spec, renew_before),
+    CYAML_FIELD_BOOL_PTR("waitReady", OPT, skel_spec, wait_ready),
+    CYAML_FIELD_BOOL_PTR("autoPause", OPT, skel_spec, auto_pause),
+    CYAML_FIELD_BOOL_PTR("autoResume", OPT, skel_spec, auto_resume),
+    CYAML_FIELD_BOOL_PTR("protect", OPT, skel_spec, protect),
+    CYAML_FIELD_ENUM_PTR("replace", OPT | CYAML_FLAG_STRICT, skel_spec, replace,
+                         replace_words, CYAML_ARRAY_LEN(replace_words)),
+    CYAML_FIELD_MAPPING_PTR("network", OPT, skel_spec, network, network_fields),
+    CYAML_FIELD_END,
 };
 
 static const cyaml_schema_value_t spec_schema = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, skel_spec, spec_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, skel_spec, spec_fields),
 };
 
 /* libcyaml's messages have no place; the libyaml pass already said it all. */
@@ -76,10 +75,10 @@ static void drop_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args
 }
 
 static const cyaml_config_t config = {
-	.log_fn = drop_log,
-	.mem_fn = cyaml_mem,
-	.log_level = CYAML_LOG_ERROR,
-	.flags = CYAML_CFG_NO_ALIAS,
+    .log_fn = drop_log,
+    .mem_fn = cyaml_mem,
+    .log_level = CYAML_LOG_ERROR,
+    .flags = CYAML_CFG_NO_ALIAS,
 };
 
 /* The value of key in map, or NULL. */
@@ -160,14 +159,16 @@ int sc_spec_skeleton_load(sc_spec *spec, const sc_yaml_node *root, const char *f
 	skel_spec *skeleton = NULL;
 
 	emit_skeleton(&text, root);
-	cyaml_err_t err = cyaml_load_data((const uint8_t *)sc_buf_cstr(&text), text.len,
-	                                  &config, &spec_schema,
-	                                  (cyaml_data_t **)&skeleton, NULL);
+	cyaml_err_t err =
+	    cyaml_load_data((const uint8_t *)sc_buf_cstr(&text), text.len, &config,
+	                    &spec_schema, (cyaml_data_t **)&skeleton, NULL);
 	sc_buf_release(&text);
 	if (err != CYAML_OK) {
-		sc_diag_error(diag, file, spec->where.line, spec->where.column,
-		              "internal error: the typed loader rejected a validated spec "
-		              "(%s)", cyaml_strerror(err));
+		sc_diag_error(
+		    diag, file, spec->where.line, spec->where.column,
+		    "internal error: the typed loader rejected a validated spec "
+		    "(%s)",
+		    cyaml_strerror(err));
 		sc_spec_release(spec);
 		return -1;
 	}

@@ -77,7 +77,8 @@ bool sc_spec_is_label_value(const char *s)
 
 bool sc_spec_is_env_name(const char *s)
 {
-	if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+	if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') ||
+	      s[0] == '_'))
 		return false;
 	for (size_t i = 1; s[i]; i++) {
 		if (!is_alnum(s[i]) && s[i] != '_')
@@ -158,8 +159,7 @@ static void lower(char out[66], const char *s)
 	out[i] = '\0';
 }
 
-const char *sc_spec_suggest(const char *word, const char *const *candidates,
-                            size_t count)
+const char *sc_spec_suggest(const char *word, const char *const *candidates, size_t count)
 {
 	const char *best = NULL;
 	size_t best_distance = 3;

@@ -9,28 +9,28 @@
 #include "spec/syntax.h"
 #include "spec/walk.h"
 
-#define API_VERSION "sc-apply/v1"
-#define KIND "Sandbox"
+#define API_VERSION     "sc-apply/v1"
+#define KIND            "Sandbox"
 #define RESERVED_PREFIX "sc-apply/"
-#define DNS_LABEL_RULE                                                         \
-	"must be a DNS-1123 label (1 to 63 of a-z, 0-9 and '-', starting and "  \
+#define DNS_LABEL_RULE                                                                   \
+	"must be a DNS-1123 label (1 to 63 of a-z, 0-9 and '-', starting and "           \
 	"ending with a letter or digit)"
-#define LABEL_RULE                                                             \
-	"at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending "   \
+#define LABEL_RULE                                                                       \
+	"at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending "            \
 	"with a letter or digit"
 
 #define SC_SPEC_DEFAULT_TIMEOUT 300
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define COUNT(a)                (sizeof(a) / sizeof((a)[0]))
 
 /* One document being validated; the target of every field reader. */
 typedef struct doc {
-	sc_vctx c;                      /* first: a doc is its context */
+	sc_vctx c; /* first: a doc is its context */
 	sc_spec *spec;
 	sc_source *name_at;
 	bool name_seen;
 	bool set_seen;
-	unsigned timeout;               /* spec.timeout, or its default */
-	bool timeout_bad;               /* spec.timeout written and wrong */
+	unsigned timeout; /* spec.timeout, or its default */
+	bool timeout_bad; /* spec.timeout written and wrong */
 	const sc_yaml_node *renew_value;
 	unsigned renew_before;
 } doc;
@@ -125,18 +125,22 @@ static void read_label(doc *d, const char *path, const sc_yaml_node *key,
 	char *full = sc_spec_path(path, key->text);
 
 	if (!strncmp(key->text, RESERVED_PREFIX, strlen(RESERVED_PREFIX))) {
-		sc_vctx_error(c, key, "%s: the prefix %s is reserved for sc-apply's own labels",
+		sc_vctx_error(c, key,
+		              "%s: the prefix %s is reserved for sc-apply's own labels",
 		              full, RESERVED_PREFIX);
 	} else if (!sc_spec_is_label_key(key->text)) {
 		char *shown = sc_spec_show(key);
-		sc_vctx_error(c, key, "%s: invalid label key %s: must be [prefix/]name, the "
-		              "prefix a DNS subdomain of at most 253 characters, the name "
-		              LABEL_RULE, path, shown);
+		sc_vctx_error(c, key,
+		              "%s: invalid label key %s: must be [prefix/]name, the "
+		              "prefix a DNS subdomain of at most 253 characters, the "
+		              "name " LABEL_RULE,
+		              path, shown);
 		free(shown);
 	} else {
 		char *s = sc_spec_read_string(c, full, value, SC_STR_LOOSE);
 		if (s && !sc_spec_is_label_value(s))
-			rule_error(c, full, value, s, "must be a label value: empty, or " LABEL_RULE);
+			rule_error(c, full, value, s,
+			           "must be a label value: empty, or " LABEL_RULE);
 		else if (s)
 			sc_kv_set(&d->spec->labels, key->text, s);
 		free(s);
@@ -159,9 +163,9 @@ static void read_labels(sc_vctx *c, const char *path, const sc_yaml_node *value,
 }
 
 static const sc_field metadata_fields[] = {
-	{"name", read_name},
-	{"set", read_set},
-	{"labels", read_labels},
+    {"name", read_name},
+    {"set", read_set},
+    {"labels", read_labels},
 };
 
 static void read_metadata(sc_vctx *c, const char *path, const sc_yaml_node *value,
@@ -183,7 +187,8 @@ static void read_template(sc_vctx *c, const char *path, const sc_yaml_node *valu
 	char *s = sc_spec_read_string(c, path, value, 0);
 
 	if (s && !*s) {
-		sc_vctx_error(c, value, "%s: must not be empty (leave it out for base)", path);
+		sc_vctx_error(c, value, "%s: must not be empty (leave it out for base)",
+		              path);
 		free(s);
 		return;
 	}
@@ -258,7 +263,8 @@ static void read_env_var(doc *d, const char *path, const sc_yaml_node *key,
 
 	if (!sc_spec_is_env_name(key->text)) {
 		char *shown = sc_spec_show(key);
-		sc_vctx_error(c, key, "%s: invalid name %s: must match [A-Za-z_][A-Za-z0-9_]*",
+		sc_vctx_error(c, key,
+		              "%s: invalid name %s: must match [A-Za-z_][A-Za-z0-9_]*",
 		              path, shown);
 		free(shown);
 		return;
@@ -295,8 +301,10 @@ static void read_cidrs(sc_vctx *c, const char *path, const sc_yaml_node *value,
 		return;
 	if (value->kind != SC_YAML_SEQ) {
 		char *shown = sc_spec_show(value);
-		sc_vctx_error(c, value, "%s: must be a sequence of IPv4 addresses or CIDRs, "
-		              "got %s", path, shown);
+		sc_vctx_error(c, value,
+		              "%s: must be a sequence of IPv4 addresses or CIDRs, "
+		              "got %s",
+		              path, shown);
 		free(shown);
 		return;
 	}
@@ -305,8 +313,9 @@ static void read_cidrs(sc_vctx *c, const char *path, const sc_yaml_node *value,
 		const sc_yaml_node *item = value->children[i];
 		char *s = sc_spec_read_string(c, item_path, item, 0);
 		if (s && !sc_spec_is_ipv4_or_cidr(s)) {
-			rule_error(c, item_path, item, s,
-			           "must be an IPv4 address or CIDR (a.b.c.d or a.b.c.d/0-32)");
+			rule_error(
+			    c, item_path, item, s,
+			    "must be an IPv4 address or CIDR (a.b.c.d or a.b.c.d/0-32)");
 			free(s);
 		} else if (s) {
 			sc_spec_strlist_push(list, s);
@@ -328,10 +337,10 @@ static void read_deny_out(sc_vctx *c, const char *path, const sc_yaml_node *valu
 }
 
 static const sc_field network_fields[] = {
-	{"allowPublicTraffic", check_bool},
-	{"allowInternetAccess", check_bool},
-	{"allowOut", read_allow_out},
-	{"denyOut", read_deny_out},
+    {"allowPublicTraffic", check_bool},
+    {"allowInternetAccess", check_bool},
+    {"allowOut", read_allow_out},
+    {"denyOut", read_deny_out},
 };
 
 static void read_network(sc_vctx *c, const char *path, const sc_yaml_node *value,
@@ -340,8 +349,8 @@ static void read_network(sc_vctx *c, const char *path, const sc_yaml_node *value
 	const sc_yaml_node *seen[COUNT(network_fields)];
 
 	if (sc_spec_expect_map(c, path, value))
-		sc_spec_walk(c, path, value, network_fields, COUNT(network_fields), target,
-		             seen);
+		sc_spec_walk(c, path, value, network_fields, COUNT(network_fields),
+		             target, seen);
 }
 
 /* ---- spec.volumeMounts ---- */
@@ -377,8 +386,8 @@ static void read_mount_path(sc_vctx *c, const char *path, const sc_yaml_node *va
 }
 
 static const sc_field mount_fields[] = {
-	{"name", read_mount_name},
-	{"path", read_mount_path},
+    {"name", read_mount_name},
+    {"path", read_mount_path},
 };
 
 /* One item of volumeMounts; the place of its path in *path_node. */
@@ -397,7 +406,8 @@ static bool read_mount(sc_vctx *c, const char *path, const sc_yaml_node *item,
 	sc_spec_walk(c, path, item, mount_fields, COUNT(mount_fields), mount, seen);
 	for (size_t f = 0; f < COUNT(mount_fields); f++) {
 		if (!seen[f])
-			sc_vctx_error(c, item, "%s.%s: required", path, mount_fields[f].key);
+			sc_vctx_error(c, item, "%s.%s: required", path,
+			              mount_fields[f].key);
 	}
 	*path_node = NULL;
 	for (size_t i = 0; i < sc_yaml_map_size(item); i++) {
@@ -456,33 +466,51 @@ static void read_mounts(sc_vctx *c, const char *path, const sc_yaml_node *value,
 }
 
 static const sc_field spec_fields[] = {
-	{"template", read_template},
-	{"replicas", check_replicas},
-	{"state", check_state},
-	{"timeout", check_timeout},
-	{"renewBefore", check_renew_before},
-	{"waitReady", check_bool},
-	{"autoPause", check_bool},
-	{"autoResume", check_bool},
-	{"protect", check_bool},
-	{"replace", check_replace},
-	{"envVars", read_env},
-	{"network", read_network},
-	{"volumeMounts", read_mounts},
+    {"template", read_template},
+    {"replicas", check_replicas},
+    {"state", check_state},
+    {"timeout", check_timeout},
+    {"renewBefore", check_renew_before},
+    {"waitReady", check_bool},
+    {"autoPause", check_bool},
+    {"autoResume", check_bool},
+    {"protect", check_bool},
+    {"replace", check_replace},
+    {"envVars", read_env},
+    {"network", read_network},
+    {"volumeMounts", read_mounts},
 };
 
 /* Fields written one level too high, or under the wrong parent. */
 static const char *const spec_elsewhere[] = {
-	"metadata.name", "metadata.set", "metadata.labels", "spec.network.allowPublicTraffic",
-	"spec.network.allowInternetAccess", "spec.network.allowOut", "spec.network.denyOut",
-	NULL,
+    "metadata.name",
+    "metadata.set",
+    "metadata.labels",
+    "spec.network.allowPublicTraffic",
+    "spec.network.allowInternetAccess",
+    "spec.network.allowOut",
+    "spec.network.denyOut",
+    NULL,
 };
 
 static const char *const document_elsewhere[] = {
-	"metadata.name", "metadata.set", "metadata.labels", "spec.template", "spec.replicas",
-	"spec.state", "spec.timeout", "spec.renewBefore", "spec.waitReady", "spec.autoPause",
-	"spec.autoResume", "spec.protect", "spec.replace", "spec.envVars", "spec.network",
-	"spec.volumeMounts", NULL,
+    "metadata.name",
+    "metadata.set",
+    "metadata.labels",
+    "spec.template",
+    "spec.replicas",
+    "spec.state",
+    "spec.timeout",
+    "spec.renewBefore",
+    "spec.waitReady",
+    "spec.autoPause",
+    "spec.autoResume",
+    "spec.protect",
+    "spec.replace",
+    "spec.envVars",
+    "spec.network",
+    "spec.volumeMounts",
+    NULL,
 };
 
 static void read_spec(sc_vctx *c, const char *path, const sc_yaml_node *value,
@@ -491,8 +519,8 @@ static void read_spec(sc_vctx *c, const char *path, const sc_yaml_node *value,
 	const sc_yaml_node *seen[COUNT(spec_fields)];
 
 	if (sc_spec_expect_map(c, path, value))
-		sc_spec_walk_hinted(c, path, value, spec_fields, COUNT(spec_fields), target,
-		                    seen, spec_elsewhere);
+		sc_spec_walk_hinted(c, path, value, spec_fields, COUNT(spec_fields),
+		                    target, seen, spec_elsewhere);
 }
 
 /* ---- the document ---- */
@@ -500,10 +528,10 @@ static void read_spec(sc_vctx *c, const char *path, const sc_yaml_node *value,
 enum { F_API_VERSION, F_KIND, F_METADATA, F_SPEC };
 
 static const sc_field document_fields[] = {
-	[F_API_VERSION] = {"apiVersion", read_api_version},
-	[F_KIND] = {"kind", read_kind},
-	[F_METADATA] = {"metadata", read_metadata},
-	[F_SPEC] = {"spec", read_spec},
+    [F_API_VERSION] = {"apiVersion", read_api_version},
+    [F_KIND] = {"kind", read_kind},
+    [F_METADATA] = {"metadata", read_metadata},
+    [F_SPEC] = {"spec", read_spec},
 };
 
 static void set_defaults(sc_spec *spec)
@@ -525,7 +553,8 @@ static void finish(doc *d, const sc_yaml_node *root, const sc_yaml_node **seen)
 	const char *default_set = c->options->default_set;
 
 	if (!seen[F_API_VERSION])
-		sc_vctx_error(c, root, "apiVersion: required (apiVersion: " API_VERSION ")");
+		sc_vctx_error(c, root,
+		              "apiVersion: required (apiVersion: " API_VERSION ")");
 	if (!seen[F_KIND])
 		sc_vctx_error(c, root, "kind: required (kind: " KIND ")");
 	if (!seen[F_METADATA]) {
@@ -536,9 +565,12 @@ static void finish(doc *d, const sc_yaml_node *root, const sc_yaml_node **seen)
 		if (!d->set_seen && !default_set)
 			sc_vctx_error(c, seen[F_METADATA],
 			              "metadata.set: required (or pass --set)");
-		else if (!d->set_seen && !sc_spec_is_dns_label(default_set, strlen(default_set)))
-			sc_vctx_error(c, seen[F_METADATA], "metadata.set: the --set value \"%s\" "
-			              DNS_LABEL_RULE, default_set);
+		else if (!d->set_seen &&
+		         !sc_spec_is_dns_label(default_set, strlen(default_set)))
+			sc_vctx_error(
+			    c, seen[F_METADATA],
+			    "metadata.set: the --set value \"%s\" " DNS_LABEL_RULE,
+			    default_set);
 		else if (!d->set_seen)
 			spec->set = sc_strdup(default_set);
 	}
@@ -547,13 +579,14 @@ static void finish(doc *d, const sc_yaml_node *root, const sc_yaml_node **seen)
 	if (!d->renew_value)
 		spec->renew_before = d->timeout / 2;
 	else if (!d->timeout_bad && d->renew_before >= d->timeout)
-		sc_vctx_error(c, d->renew_value, "spec.renewBefore: must be less than "
-		              "spec.timeout (%u), got \"%s\"", d->timeout, d->renew_value->text);
+		sc_vctx_error(c, d->renew_value,
+		              "spec.renewBefore: must be less than "
+		              "spec.timeout (%u), got \"%s\"",
+		              d->timeout, d->renew_value->text);
 }
 
 int sc_spec_validate(sc_spec *out, sc_source *name_at, const sc_yaml_node *root,
-                     const char *file, const sc_spec_load_options *options,
-                     sc_diag *diag)
+                     const char *file, const sc_spec_load_options *options, sc_diag *diag)
 {
 	doc d;
 	const sc_yaml_node *seen[COUNT(document_fields)];
@@ -575,12 +608,14 @@ int sc_spec_validate(sc_spec *out, sc_source *name_at, const sc_yaml_node *root,
 
 	if (root->kind != SC_YAML_MAP) {
 		char *shown = sc_spec_show(root);
-		sc_vctx_error(&d.c, root, "document: must be a mapping with apiVersion, kind, "
-		              "metadata and spec, got %s", shown);
+		sc_vctx_error(&d.c, root,
+		              "document: must be a mapping with apiVersion, kind, "
+		              "metadata and spec, got %s",
+		              shown);
 		free(shown);
 	} else {
-		sc_spec_walk_hinted(&d.c, "", root, document_fields, COUNT(document_fields),
-		                    &d, seen, document_elsewhere);
+		sc_spec_walk_hinted(&d.c, "", root, document_fields,
+		                    COUNT(document_fields), &d, seen, document_elsewhere);
 		finish(&d, root, seen);
 	}
 	if (!d.c.failed)

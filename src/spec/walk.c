@@ -34,8 +34,7 @@ char *sc_spec_path(const char *parent, const char *key)
  * index of the first. O(n log n): a hostile map of many keys stays cheap.
  */
 static void find_repeats(const char *const *texts, const bool *ignore, size_t count,
-                         void (*report)(void *ctx, size_t first, size_t again),
-                         void *ctx)
+                         void (*report)(void *ctx, size_t first, size_t again), void *ctx)
 {
 	keyed *sorted = sc_malloc((count ? count : 1) * sizeof(*sorted));
 	size_t n = 0;
@@ -143,7 +142,8 @@ static void unknown_key(sc_vctx *c, const char *path, const sc_yaml_node *key,
 	if (!near)
 		near = find_elsewhere(key->text, elsewhere);
 	if (near) {
-		sc_vctx_error(c, key, "%s: unknown field, did you mean \"%s\"?", full, near);
+		sc_vctx_error(c, key, "%s: unknown field, did you mean \"%s\"?", full,
+		              near);
 	} else {
 		sc_buf known = SC_BUF_INIT;
 		for (size_t i = 0; i < count; i++)

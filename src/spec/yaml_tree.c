@@ -16,12 +16,12 @@ typedef struct builder {
 	size_t depth;
 	size_t alloc;
 	size_t nodes;
-	bool discard;    /* an error made this document unusable: ignore the rest */
+	bool discard; /* an error made this document unusable: ignore the rest */
 	bool bad;
 } builder;
 
-void sc_yaml_reader_init(sc_yaml_reader *reader, const char *file,
-                         const char *text, size_t len)
+void sc_yaml_reader_init(sc_yaml_reader *reader, const char *file, const char *text,
+                         size_t len)
 {
 	memset(reader, 0, sizeof(*reader));
 	reader->file = file;
@@ -75,8 +75,8 @@ static void syntax_error(sc_yaml_reader *reader, sc_diag *diag)
 	unsigned line, column;
 
 	if (parser->error == YAML_READER_ERROR) {
-		offset_position(reader->text, reader->len, parser->problem_offset,
-		                &line, &column);
+		offset_position(reader->text, reader->len, parser->problem_offset, &line,
+		                &column);
 		if (parser->problem_value >= 0)
 			sc_diag_error(diag, reader->file, line, column,
 			              "syntax error: %s (byte 0x%02X)", problem,
@@ -91,8 +91,7 @@ static void syntax_error(sc_yaml_reader *reader, sc_diag *diag)
 	if (parser->context)
 		sc_diag_error(diag, reader->file, line, column,
 		              "syntax error: %s (%s that started at %u:%u)", problem,
-		              parser->context,
-		              (unsigned)parser->context_mark.line + 1,
+		              parser->context, (unsigned)parser->context_mark.line + 1,
 		              (unsigned)parser->context_mark.column + 1);
 	else
 		sc_diag_error(diag, reader->file, line, column, "syntax error: %s",
@@ -168,7 +167,8 @@ static void on_scalar(sc_yaml_reader *reader, builder *b, const yaml_event_t *ev
 
 	if (tag && strcmp(tag, "!") != 0) {
 		if (strcmp(tag, TAG_STR) != 0) {
-			sc_diag_error(diag, reader->file, (unsigned)event->start_mark.line + 1,
+			sc_diag_error(diag, reader->file,
+			              (unsigned)event->start_mark.line + 1,
 			              (unsigned)event->start_mark.column + 1,
 			              "tag %s%s is not supported (only !!str)",
 			              short_tag(tag) != tag ? "!!" : "", short_tag(tag));
@@ -197,8 +197,10 @@ static void on_container_start(sc_yaml_reader *reader, builder *b,
 	unsigned line = (unsigned)event->start_mark.line + 1;
 	unsigned column = (unsigned)event->start_mark.column + 1;
 
-	if (tag && strcmp(tag, "!") != 0 && strcmp(tag, is_map ? TAG_MAP : TAG_SEQ) != 0) {
-		sc_diag_error(diag, reader->file, line, column, "tag %s%s is not supported",
+	if (tag && strcmp(tag, "!") != 0 &&
+	    strcmp(tag, is_map ? TAG_MAP : TAG_SEQ) != 0) {
+		sc_diag_error(diag, reader->file, line, column,
+		              "tag %s%s is not supported",
 		              short_tag(tag) != tag ? "!!" : "", short_tag(tag));
 		builder_abandon(b);
 		return;
@@ -213,7 +215,8 @@ static void on_container_start(sc_yaml_reader *reader, builder *b,
 	}
 	if (!count_node(reader, b, &event->start_mark, diag))
 		return;
-	sc_yaml_node *node = new_node(is_map ? SC_YAML_MAP : SC_YAML_SEQ, &event->start_mark);
+	sc_yaml_node *node =
+	    new_node(is_map ? SC_YAML_MAP : SC_YAML_SEQ, &event->start_mark);
 	attach(b, node);
 	SC_GROW(b->stack, b->depth + 1, b->alloc);
 	b->stack[b->depth++] = node;

@@ -34,12 +34,12 @@ typedef enum { SC_YAML_SCALAR, SC_YAML_MAP, SC_YAML_SEQ } sc_yaml_kind;
 typedef struct sc_yaml_node sc_yaml_node;
 struct sc_yaml_node {
 	sc_yaml_kind kind;
-	unsigned line;            /* 1-based */
-	unsigned column;          /* 1-based */
+	unsigned line;   /* 1-based */
+	unsigned column; /* 1-based */
 	/* Scalars: the text (NUL-terminated; len counts an embedded NUL). */
 	char *text;
 	size_t len;
-	bool plain;               /* unquoted and untagged: subject to typing */
+	bool plain; /* unquoted and untagged: subject to typing */
 	/* Maps: children are key, value, key, value...; sequences: items. */
 	sc_yaml_node **children;
 	size_t count;
@@ -48,14 +48,14 @@ struct sc_yaml_node {
 
 typedef struct sc_yaml_reader {
 	yaml_parser_t parser;
-	const char *file;         /* borrowed, for messages */
+	const char *file; /* borrowed, for messages */
 	const unsigned char *text;
 	size_t len;
-	bool done;                /* end of stream or a syntax error seen */
+	bool done; /* end of stream or a syntax error seen */
 } sc_yaml_reader;
 
-void sc_yaml_reader_init(sc_yaml_reader *reader, const char *file,
-                         const char *text, size_t len);
+void sc_yaml_reader_init(sc_yaml_reader *reader, const char *file, const char *text,
+                         size_t len);
 void sc_yaml_reader_release(sc_yaml_reader *reader);
 
 /*

@@ -45,7 +45,8 @@ static inline char *test_diag_text(const sc_diag *diag)
  * Loads text as file "t.yaml" (with --set team-a when with_set) and
  * returns the diagnostics text (malloc'd); *result gets the return value.
  */
-static inline char *test_load(sc_spec_list *list, const char *text, int with_set, int *result)
+static inline char *test_load(sc_spec_list *list, const char *text, int with_set,
+                              int *result)
 {
 	sc_diag diag = SC_DIAG_INIT;
 	int r = sc_spec_load_text(list, "t.yaml", text, strlen(text),

@@ -7,9 +7,10 @@
 #include "spec/expand.h"
 #include "spec_test.h"
 
-static const char *const vars[] = {"NAME=py", "EMPTY=", "SECRET=hunter2-secret",
-                                   "YAMLISH=a: b\n- c", "TEAM=ml", "DIR=/data",
-                                   "NET=10.0.0.0/8", "DOLLAR=$HOME", NULL};
+static const char *const vars[] = {
+    "NAME=py",           "EMPTY=",       "SECRET=hunter2-secret",
+    "YAMLISH=a: b\n- c", "TEAM=ml",      "DIR=/data",
+    "NET=10.0.0.0/8",    "DOLLAR=$HOME", NULL};
 
 /* Expands text; returns the result or "ERR: " and the messages joined by "|". */
 static char *expand(const char *text)
@@ -30,11 +31,11 @@ static char *expand(const char *text)
 	return sc_buf_detach(&out);
 }
 
-#define CHECK_EXPANDS(text, want)                                              \
-	do {                                                                   \
-		char *got = expand(text);                                      \
-		CHECK_STR(got, want);                                          \
-		free(got);                                                     \
+#define CHECK_EXPANDS(text, want)                                                        \
+	do {                                                                             \
+		char *got = expand(text);                                                \
+		CHECK_STR(got, want);                                                    \
+		free(got);                                                               \
 	} while (0)
 
 TEST(plain_text_is_kept)
@@ -74,29 +75,34 @@ TEST(defaults)
 
 TEST(unset_is_an_error_naming_the_variable)
 {
-	CHECK_EXPANDS("${UNSET}", "ERR: variable UNSET is not set (write ${UNSET:-default} "
-	                          "for a default)");
-	CHECK_EXPANDS("${A1}${B2}", "ERR: variable A1 is not set (write ${A1:-default} for a "
-	                            "default)|variable B2 is not set (write ${B2:-default} "
-	                            "for a default)");
+	CHECK_EXPANDS("${UNSET}",
+	              "ERR: variable UNSET is not set (write ${UNSET:-default} "
+	              "for a default)");
+	CHECK_EXPANDS("${A1}${B2}",
+	              "ERR: variable A1 is not set (write ${A1:-default} for a "
+	              "default)|variable B2 is not set (write ${B2:-default} "
+	              "for a default)");
 }
 
 TEST(required_with_message)
 {
-	CHECK_EXPANDS("${UNSET:?set it in .env}", "ERR: variable UNSET is not set: set it in .env");
-	CHECK_EXPANDS("${EMPTY:?must not be empty}", "ERR: variable EMPTY is empty: must not be "
-	                                             "empty");
+	CHECK_EXPANDS("${UNSET:?set it in .env}",
+	              "ERR: variable UNSET is not set: set it in .env");
+	CHECK_EXPANDS("${EMPTY:?must not be empty}",
+	              "ERR: variable EMPTY is empty: must not be "
+	              "empty");
 	CHECK_EXPANDS("${NAME:?unused}", "py");
 }
 
 TEST(malformed)
 {
-	static const char *const bad[] = {"${}", "${1A}", "${A-b}", "${A:x}", "${A B}",
-	                                  "${A?m}", "${:-x}", "${A:}"};
+	static const char *const bad[] = {"${}",    "${1A}",  "${A-b}", "${A:x}",
+	                                  "${A B}", "${A?m}", "${:-x}", "${A:}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *got = expand(bad[i]);
 		CHECK_CONTAINS(got, "ERR: malformed ${");
-		CHECK_CONTAINS(got, "expected ${NAME}, ${NAME:-default} or ${NAME:?message}");
+		CHECK_CONTAINS(got,
+		               "expected ${NAME}, ${NAME:-default} or ${NAME:?message}");
 		free(got);
 	}
 	CHECK_EXPANDS("abc ${NAME", "ERR: malformed ${ at character 5: no closing }");
@@ -109,11 +115,13 @@ TEST(getenv_when_no_lookup)
 	sc_strlist errors = {NULL, 0};
 
 	setenv("SC_SPEC_TEST_VAR", "from-env", 1);
-	CHECK_INT(sc_spec_expand(&out, "${SC_SPEC_TEST_VAR}", 19, NULL, NULL, &errors), 0);
+	CHECK_INT(sc_spec_expand(&out, "${SC_SPEC_TEST_VAR}", 19, NULL, NULL, &errors),
+	          0);
 	CHECK_STR(sc_buf_cstr(&out), "from-env");
 	unsetenv("SC_SPEC_TEST_VAR");
 	sc_buf_reset(&out);
-	CHECK_INT(sc_spec_expand(&out, "${SC_SPEC_TEST_VAR}", 19, NULL, NULL, &errors), -1);
+	CHECK_INT(sc_spec_expand(&out, "${SC_SPEC_TEST_VAR}", 19, NULL, NULL, &errors),
+	          -1);
 	CHECK_INT(errors.count, 1);
 	sc_spec_strlist_release(&errors);
 	sc_buf_release(&out);
@@ -127,14 +135,16 @@ TEST(every_string_value_is_expanded)
 	int r;
 
 	test_vars = vars;
-	char *errors = test_load(&list, DOC "  name: ${NAME}-runner\n  set: team-${TEAM}\n"
-	                                "  labels: {team: \"${TEAM}\"}\nspec:\n"
-	                                "  template: tpl-${NAME}\n"
-	                                "  envVars: {KEY: \"${SECRET}\", RAW: \"$${SECRET}\", "
-	                                "Y: \"${YAMLISH}\"}\n"
-	                                "  network: {allowOut: [\"${NET}\"]}\n"
-	                                "  volumeMounts: [{name: \"${NAME}\", path: \"${DIR}\"}]\n",
-	                         0, &r);
+	char *errors =
+	    test_load(&list,
+	              DOC "  name: ${NAME}-runner\n  set: team-${TEAM}\n"
+	                  "  labels: {team: \"${TEAM}\"}\nspec:\n"
+	                  "  template: tpl-${NAME}\n"
+	                  "  envVars: {KEY: \"${SECRET}\", RAW: \"$${SECRET}\", "
+	                  "Y: \"${YAMLISH}\"}\n"
+	                  "  network: {allowOut: [\"${NET}\"]}\n"
+	                  "  volumeMounts: [{name: \"${NAME}\", path: \"${DIR}\"}]\n",
+	              0, &r);
 	CHECK_INT(r, 0);
 	CHECK_STR(errors, "");
 	if (list.count == 1) {
@@ -157,40 +167,47 @@ TEST(every_string_value_is_expanded)
 TEST(keys_are_never_expanded)
 {
 	test_vars = vars;
-	char *errors = test_errors(DOC "  name: web\nspec:\n  envVars:\n    ${NAME}: x\n");
-	CHECK_STR(errors, "t.yaml:7:5: error: spec.envVars: invalid name \"${NAME}\": must match "
-	                  "[A-Za-z_][A-Za-z0-9_]*\n");
+	char *errors =
+	    test_errors(DOC "  name: web\nspec:\n  envVars:\n    ${NAME}: x\n");
+	CHECK_STR(errors,
+	          "t.yaml:7:5: error: spec.envVars: invalid name \"${NAME}\": must match "
+	          "[A-Za-z_][A-Za-z0-9_]*\n");
 	free(errors);
 }
 
 TEST(errors_name_the_place_and_variable)
 {
 	test_vars = vars;
-	char *errors = test_errors(DOC "  name: web\nspec:\n  template: ${TPL}\n  envVars:\n"
-	                               "    OPENAI_API_KEY: ${OPENAI_API_KEY}\n"
-	                               "    B: ${EMPTY:?B needs EMPTY}\n    C: \"x ${oops\"\n");
-	CHECK_STR(errors,
-	          "t.yaml:6:13: error: spec.template: variable TPL is not set (write "
-	          "${TPL:-default} for a default)\n"
-	          "t.yaml:8:21: error: spec.envVars.OPENAI_API_KEY: variable OPENAI_API_KEY is "
-	          "not set (write ${OPENAI_API_KEY:-default} for a default)\n"
-	          "t.yaml:9:8: error: spec.envVars.B: variable EMPTY is empty: B needs EMPTY\n"
-	          "t.yaml:10:8: error: spec.envVars.C: malformed ${ at character 3: no "
-	          "closing }\n");
+	char *errors =
+	    test_errors(DOC "  name: web\nspec:\n  template: ${TPL}\n  envVars:\n"
+	                    "    OPENAI_API_KEY: ${OPENAI_API_KEY}\n"
+	                    "    B: ${EMPTY:?B needs EMPTY}\n    C: \"x ${oops\"\n");
+	CHECK_STR(
+	    errors,
+	    "t.yaml:6:13: error: spec.template: variable TPL is not set (write "
+	    "${TPL:-default} for a default)\n"
+	    "t.yaml:8:21: error: spec.envVars.OPENAI_API_KEY: variable OPENAI_API_KEY is "
+	    "not set (write ${OPENAI_API_KEY:-default} for a default)\n"
+	    "t.yaml:9:8: error: spec.envVars.B: variable EMPTY is empty: B needs EMPTY\n"
+	    "t.yaml:10:8: error: spec.envVars.C: malformed ${ at character 3: no "
+	    "closing }\n");
 	free(errors);
 }
 
 TEST(expanded_values_are_validated)
 {
 	test_vars = vars;
-	char *errors = test_errors(DOC "  name: ${TEAM}_x\n  labels: {a: \"${YAMLISH}\"}\n");
-	CHECK_STR(errors,
-	          "t.yaml:4:9: error: metadata.name: must be a DNS-1123 label (1 to 63 of a-z, "
-	          "0-9 and '-', starting and ending with a letter or digit), got \"ml_x\" (from "
-	          "\"${TEAM}_x\")\n"
-	          "t.yaml:5:15: error: metadata.labels.a: must be a label value: empty, or at "
-	          "most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with a "
-	          "letter or digit, got \"a: b\\n- c\" (from \"${YAMLISH}\")\n");
+	char *errors =
+	    test_errors(DOC "  name: ${TEAM}_x\n  labels: {a: \"${YAMLISH}\"}\n");
+	CHECK_STR(
+	    errors,
+	    "t.yaml:4:9: error: metadata.name: must be a DNS-1123 label (1 to 63 of a-z, "
+	    "0-9 and '-', starting and ending with a letter or digit), got \"ml_x\" "
+	    "(from "
+	    "\"${TEAM}_x\")\n"
+	    "t.yaml:5:15: error: metadata.labels.a: must be a label value: empty, or at "
+	    "most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with a "
+	    "letter or digit, got \"a: b\\n- c\" (from \"${YAMLISH}\")\n");
 	free(errors);
 }
 
@@ -198,11 +215,12 @@ TEST(expanded_values_are_validated)
 TEST(secrets_never_in_messages)
 {
 	test_vars = vars;
-	char *errors = test_errors(DOC "  name: web\nspec:\n  timeout: ${SECRET}\n"
-	                               "  template: [\"${SECRET}\"]\n"
-	                               "  envVars:\n    A: ${SECRET}\n    A: ${SECRET}x\n"
-	                               "    B: ${SECRET:?no}\n    C: [\"${SECRET}\"]\n"
-	                               "    \"D E\": ${SECRET}\n    F: \"${SECRET}${NOPE}\"\n");
+	char *errors =
+	    test_errors(DOC "  name: web\nspec:\n  timeout: ${SECRET}\n"
+	                    "  template: [\"${SECRET}\"]\n"
+	                    "  envVars:\n    A: ${SECRET}\n    A: ${SECRET}x\n"
+	                    "    B: ${SECRET:?no}\n    C: [\"${SECRET}\"]\n"
+	                    "    \"D E\": ${SECRET}\n    F: \"${SECRET}${NOPE}\"\n");
 	CHECK(*errors);
 	CHECK_NOT_CONTAINS(errors, "hunter2");
 	CHECK_CONTAINS(errors, "spec.envVars.F: variable NOPE is not set");

@@ -6,15 +6,15 @@
 #include "harness.h"
 #include "spec_test.h"
 
-#define BASE                                                                   \
-	"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"     \
+#define BASE                                                                             \
+	"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"               \
 	"  labels: {team: ml}\n"
 
 static const char *const vars[] = {"KEY=one", NULL};
 
 /* The hash of BASE + spec_text with salt. */
-static void hash_of(char out[SC_SPEC_HASH_HEX + 1], const char *head, const char *spec_text,
-                    const char *salt)
+static void hash_of(char out[SC_SPEC_HASH_HEX + 1], const char *head,
+                    const char *spec_text, const char *salt)
 {
 	sc_spec_list list = {0};
 	char *text = malloc(strlen(head) + strlen(spec_text) + 1);
@@ -33,9 +33,9 @@ static void hash_of(char out[SC_SPEC_HASH_HEX + 1], const char *head, const char
 	sc_spec_list_release(&list);
 }
 
-#define SPEC                                                                   \
-	"spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"         \
-	"  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"             \
+#define SPEC                                                                             \
+	"spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"                  \
+	"  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"                      \
 	"  volumeMounts: [{name: d, path: /d}]\n"
 
 TEST(stable_and_hex)
@@ -48,15 +48,17 @@ TEST(stable_and_hex)
 	CHECK_INT(strlen(a), 32);
 	CHECK_INT(strspn(a, "0123456789abcdef"), 32);
 	/* Order of map keys as written does not matter. */
-	hash_of(b, BASE, "spec:\n  envVars: {B: two, A: one}\n  template: base\n"
-	                 "  volumeMounts: [{path: /d, name: d}]\n"
-	                 "  network: {denyOut: [10.0.0.0/8], allowOut: [1.2.3.4]}\n",
+	hash_of(b, BASE,
+	        "spec:\n  envVars: {B: two, A: one}\n  template: base\n"
+	        "  volumeMounts: [{path: /d, name: d}]\n"
+	        "  network: {denyOut: [10.0.0.0/8], allowOut: [1.2.3.4]}\n",
 	        "salt-1");
 	CHECK_STR(a, b);
 	/* Defaults hash as if written. */
 	hash_of(a, BASE, "", "s");
-	hash_of(b, BASE, "spec: {template: base, autoPause: false, autoResume: false, "
-	                 "network: {allowPublicTraffic: true, allowInternetAccess: true}}\n",
+	hash_of(b, BASE,
+	        "spec: {template: base, autoPause: false, autoResume: false, "
+	        "network: {allowPublicTraffic: true, allowInternetAccess: true}}\n",
 	        "s");
 	CHECK_STR(a, b);
 }
@@ -74,9 +76,10 @@ TEST(known_value)
 	spec.template_id = "base";
 	sc_spec_hash(a, &spec, "");
 	char b[SC_SPEC_HASH_HEX + 1];
-	hash_of(b, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n",
-	        "spec: {network: {allowPublicTraffic: false, allowInternetAccess: false}}\n",
-	        "");
+	hash_of(
+	    b, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n",
+	    "spec: {network: {allowPublicTraffic: false, allowInternetAccess: false}}\n",
+	    "");
 	CHECK_STR(a, b);
 	CHECK_STR(a, KNOWN_HASH);
 }
@@ -88,48 +91,71 @@ TEST(changes_with_what_cannot_change_in_place)
 		const char *spec;
 		const char *salt;
 	} changed[] = {
-		{BASE, SPEC, "salt-2"},
-		{BASE, SPEC, ""},
-		{BASE, "spec:\n  template: node\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: three}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two, C: \"\"}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"
-		 "  labels: {team: ai}\n", SPEC, "salt-1"},
-		{"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n", SPEC,
-		 "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.5], denyOut: [10.0.0.0/8]}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: []}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [10.0.0.0/8], denyOut: [1.2.3.4]}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8], "
-		       "allowPublicTraffic: false}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8], "
-		       "allowInternetAccess: false}\n"
-		       "  volumeMounts: [{name: d, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
-		       "  volumeMounts: [{name: e, path: /d}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
-		       "  volumeMounts: [{name: d, path: /e}]\n", "salt-1"},
-		{BASE, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
-		       "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n", "salt-1"},
-		{BASE, SPEC "  autoPause: true\n", "salt-1"},
-		{BASE, SPEC "  autoResume: true\n", "salt-1"},
+	    {BASE, SPEC, "salt-2"},
+	    {BASE, SPEC, ""},
+	    {BASE,
+	     "spec:\n  template: node\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: three}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two, C: \"\"}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"
+	     "  labels: {team: ai}\n",
+	     SPEC, "salt-1"},
+	    {"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n", SPEC,
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.5], denyOut: [10.0.0.0/8]}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: []}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [10.0.0.0/8], denyOut: [1.2.3.4]}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8], "
+	     "allowPublicTraffic: false}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8], "
+	     "allowInternetAccess: false}\n"
+	     "  volumeMounts: [{name: d, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	     "  volumeMounts: [{name: e, path: /d}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	     "  volumeMounts: [{name: d, path: /e}]\n",
+	     "salt-1"},
+	    {BASE,
+	     "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: two}\n"
+	     "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n",
+	     "salt-1"},
+	    {BASE, SPEC "  autoPause: true\n", "salt-1"},
+	    {BASE, SPEC "  autoResume: true\n", "salt-1"},
 	};
 	char base[SC_SPEC_HASH_HEX + 1], other[SC_SPEC_HASH_HEX + 1];
 
@@ -152,8 +178,9 @@ TEST(changes_with_the_expanded_value)
 	test_vars = other_vars;
 	sc_diag diag = SC_DIAG_INIT;
 	const char *text = BASE SPEC;
-	CHECK_INT(sc_spec_load_text(&list, "t.yaml", text, strlen(text), &test_options_set,
-	                            &diag), 0);
+	CHECK_INT(sc_spec_load_text(&list, "t.yaml", text, strlen(text),
+	                            &test_options_set, &diag),
+	          0);
 	if (list.count == 1)
 		sc_spec_hash(b, &list.items[0], "s");
 	CHECK(strcmp(a, b) != 0);
@@ -165,9 +192,9 @@ TEST(blind_to_in_place_fields)
 {
 	char base[SC_SPEC_HASH_HEX + 1], other[SC_SPEC_HASH_HEX + 1];
 	static const char *const extras[] = {
-		"  replicas: 7\n", "  state: paused\n", "  timeout: 3600\n",
-		"  renewBefore: 10\n", "  waitReady: false\n", "  protect: true\n",
-		"  replace: delete-first\n",
+	    "  replicas: 7\n",           "  state: paused\n",    "  timeout: 3600\n",
+	    "  renewBefore: 10\n",       "  waitReady: false\n", "  protect: true\n",
+	    "  replace: delete-first\n",
 	};
 
 	hash_of(base, BASE, SPEC, "salt-1");
@@ -179,8 +206,10 @@ TEST(blind_to_in_place_fields)
 			TEST_FAILURE("%s changed the hash", extras[i]);
 	}
 	/* Another name or set is another sandbox, not another hash. */
-	hash_of(other, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: other\n"
-	               "  set: elsewhere\n  labels: {team: ml}\n", SPEC, "salt-1");
+	hash_of(other,
+	        "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: other\n"
+	        "  set: elsewhere\n  labels: {team: ml}\n",
+	        SPEC, "salt-1");
 	CHECK_STR(other, base);
 }
 

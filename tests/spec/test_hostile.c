@@ -65,8 +65,9 @@ TEST(billion_laughs)
 	double start = now_seconds();
 	char *errors = load_file_errors(DATA "billion-laughs.yaml");
 
-	CHECK_STR(errors, DATA "billion-laughs.yaml:7:12: error: aliases are not supported "
-	                  "(*a): write the value out\n");
+	CHECK_STR(errors,
+	          DATA "billion-laughs.yaml:7:12: error: aliases are not supported "
+	               "(*a): write the value out\n");
 	CHECK(now_seconds() - start < 1.0);
 	free(errors);
 }
@@ -74,8 +75,9 @@ TEST(billion_laughs)
 TEST(nul_bytes)
 {
 	char *errors = load_file_errors(DATA "nul.yaml");
-	CHECK_STR(errors, DATA "nul.yaml:4:12: error: syntax error: control characters are "
-	                  "not allowed (byte 0x00)\n");
+	CHECK_STR(errors,
+	          DATA "nul.yaml:4:12: error: syntax error: control characters are "
+	               "not allowed (byte 0x00)\n");
 	free(errors);
 }
 
@@ -83,12 +85,14 @@ TEST(invalid_utf8_and_binary)
 {
 	sc_spec_list list = {0};
 	int r;
-	const char bad_utf8[] = "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: \xC3\x28}\n";
+	const char bad_utf8[] =
+	    "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: \xC3\x28}\n";
 	char *errors = load_bytes(&list, bad_utf8, sizeof(bad_utf8) - 1, &r);
 
 	CHECK_INT(r, -1);
-	CHECK_STR(errors, "t.yaml:3:19: error: syntax error: invalid trailing UTF-8 octet "
-	                  "(byte 0x28)\n");
+	CHECK_STR(errors,
+	          "t.yaml:3:19: error: syntax error: invalid trailing UTF-8 octet "
+	          "(byte 0x28)\n");
 	free(errors);
 
 	/* Random bytes: an error, never a crash. */
@@ -173,8 +177,9 @@ TEST(deep_nesting)
 
 TEST(unsupported_tags)
 {
-	char *errors = test_errors("apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: "
-	                           "{name: web}\nspec: {template: !!python/object:os.system x}\n");
+	char *errors =
+	    test_errors("apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: "
+	                "{name: web}\nspec: {template: !!python/object:os.system x}\n");
 	CHECK_STR(errors, "t.yaml:4:18: error: tag !!python/object:os.system is not "
 	                  "supported (only !!str)\n");
 	free(errors);
@@ -209,8 +214,9 @@ TEST(too_many_nodes)
 {
 	sc_buf text = SC_BUF_INIT;
 
-	sc_buf_puts(&text, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\n"
-	                   "spec:\n  envVars:\n");
+	sc_buf_puts(&text,
+	            "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\n"
+	            "spec:\n  envVars:\n");
 	for (int i = 0; i < 110000; i++)
 		sc_buf_printf(&text, "    V%d: x\n", i);
 	sc_spec_list list = {0};
@@ -228,21 +234,24 @@ TEST(many_keys_and_repeats)
 {
 	sc_buf text = SC_BUF_INIT;
 
-	sc_buf_puts(&text, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\n"
-	                   "spec:\n  envVars:\n");
+	sc_buf_puts(&text,
+	            "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\n"
+	            "spec:\n  envVars:\n");
 	for (int i = 0; i < 40000; i++)
 		sc_buf_printf(&text, "    V%d: x\n", i % 20000);
 	sc_spec_list list = {0};
 	int r;
 	double start = now_seconds();
 	sc_diag diag = SC_DIAG_INIT;
-	r = sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options_set, &diag);
+	r = sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options_set,
+	                      &diag);
 	CHECK_INT(r, -1);
 	CHECK_INT(sc_diag_error_count(&diag), 20000);
 	if (diag.count) {
 		char *first = sc_diag_format(&diag.entries[0]);
-		CHECK_STR(first, "t.yaml:20006:5: error: spec.envVars.V0: duplicate key (first "
-		                 "at 6:5)");
+		CHECK_STR(first,
+		          "t.yaml:20006:5: error: spec.envVars.V0: duplicate key (first "
+		          "at 6:5)");
 		free(first);
 	}
 	CHECK(now_seconds() - start < 5.0);
@@ -255,8 +264,9 @@ TEST(long_values_are_cut_in_messages)
 {
 	sc_buf text = SC_BUF_INIT;
 
-	sc_buf_puts(&text, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\n"
-	                   "spec: {timeout: ");
+	sc_buf_puts(&text,
+	            "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\n"
+	            "spec: {timeout: ");
 	for (int i = 0; i < 100000; i++)
 		sc_buf_putc(&text, 'x');
 	sc_buf_puts(&text, "}\n");
@@ -264,8 +274,9 @@ TEST(long_values_are_cut_in_messages)
 	int r;
 	char *errors = load_bytes(&list, text.data, text.len, &r);
 	CHECK_INT(r, -1);
-	CHECK_CONTAINS(errors, "got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	                       "xxxxxxxxxxxxxxxxxxxxxxxx\"...\n");
+	CHECK_CONTAINS(errors,
+	               "got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	               "xxxxxxxxxxxxxxxxxxxxxxxx\"...\n");
 	CHECK(strlen(errors) < 300);
 	free(errors);
 	sc_buf_release(&text);
@@ -276,13 +287,15 @@ TEST(long_values_are_cut_in_messages)
 static void many_documents(sc_buf *text, int count)
 {
 	for (int i = 0; i < count; i++)
-		sc_buf_printf(text, "---\napiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n"
-		                    "  name: spec-%d\n  set: bench\n  labels: {team: t%d}\n"
-		                    "spec:\n  replicas: 2\n  timeout: 1800\n"
-		                    "  envVars: {LOG_LEVEL: info, HOME_DIR: \"${HOME:-/root}\"}\n"
-		                    "  network: {allowOut: [203.0.113.0/24]}\n"
-		                    "  volumeMounts: [{name: data, path: /data}]\n",
-		              i, i % 7);
+		sc_buf_printf(
+		    text,
+		    "---\napiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n"
+		    "  name: spec-%d\n  set: bench\n  labels: {team: t%d}\n"
+		    "spec:\n  replicas: 2\n  timeout: 1800\n"
+		    "  envVars: {LOG_LEVEL: info, HOME_DIR: \"${HOME:-/root}\"}\n"
+		    "  network: {allowOut: [203.0.113.0/24]}\n"
+		    "  volumeMounts: [{name: data, path: /data}]\n",
+		    i, i % 7);
 	sc_buf_puts(text, "---\napiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n"
 	                  "  name: spec-0\n  set: bench\n");
 }
@@ -296,14 +309,16 @@ static double time_documents(int count)
 
 	many_documents(&text, count);
 	double start = cpu_seconds();
-	int r = sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options, &diag);
+	int r =
+	    sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options, &diag);
 	double took = cpu_seconds() - start;
 	CHECK_INT(r, -1);
 	CHECK_INT(list.count, count + 1);
 	CHECK_INT(diag.count, 1);
 	if (diag.count)
-		CHECK_STR(diag.entries[0].message, "metadata.name: duplicate name \"spec-0\" in "
-		                                   "set \"bench\" (first at t.yaml:5:9)");
+		CHECK_STR(diag.entries[0].message,
+		          "metadata.name: duplicate name \"spec-0\" in "
+		          "set \"bench\" (first at t.yaml:5:9)");
 	sc_diag_release(&diag);
 	sc_buf_release(&text);
 	sc_spec_list_release(&list);

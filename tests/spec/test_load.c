@@ -1,9 +1,9 @@
 /* Loading: defaults, every field, documents, directories, stdin, names. */
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -147,8 +147,10 @@ TEST(null_containers_are_empty)
 {
 	sc_spec_list list = {0};
 	int r;
-	char *errors = test_load(&list, MINIMAL "  labels:\nspec:\n  envVars:\n  network:\n"
-	                                "  volumeMounts: ~\n", 1, &r);
+	char *errors = test_load(&list,
+	                         MINIMAL "  labels:\nspec:\n  envVars:\n  network:\n"
+	                                 "  volumeMounts: ~\n",
+	                         1, &r);
 
 	CHECK_INT(r, 0);
 	CHECK_STR(errors, "");
@@ -166,9 +168,10 @@ TEST(quoted_strings_and_str_tag)
 {
 	sc_spec_list list = {0};
 	int r;
-	char *errors = test_load(&list, "apiVersion: 'sc-apply/v1'\nkind: \"Sandbox\"\n"
-	                                "metadata: {name: \"web\", set: !!str team-b}\n"
-	                                "spec: {state: \"paused\", template: !!str 123}\n",
+	char *errors = test_load(&list,
+	                         "apiVersion: 'sc-apply/v1'\nkind: \"Sandbox\"\n"
+	                         "metadata: {name: \"web\", set: !!str team-b}\n"
+	                         "spec: {state: \"paused\", template: !!str 123}\n",
 	                         0, &r);
 
 	CHECK_INT(r, 0);
@@ -207,7 +210,8 @@ TEST(multi_documents_and_empty_ones)
 
 TEST(empty_inputs)
 {
-	const char *texts[] = {"", "\n", "# only a comment\n", "---\n", "---\n...\n---\n", "~\n"};
+	const char *texts[] = {
+	    "", "\n", "# only a comment\n", "---\n", "---\n...\n---\n", "~\n"};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		sc_spec_list list = {0};
 		int r;
@@ -300,12 +304,14 @@ TEST(bad_set_option)
 	sc_spec_list list = {0};
 	sc_diag diag = SC_DIAG_INIT;
 	sc_spec_load_options options = {"Bad_Set", NULL, NULL};
-	int r = sc_spec_load_text(&list, "t.yaml", MINIMAL, strlen(MINIMAL), &options, &diag);
+	int r =
+	    sc_spec_load_text(&list, "t.yaml", MINIMAL, strlen(MINIMAL), &options, &diag);
 	char *errors = test_diag_text(&diag);
 
 	CHECK_INT(r, -1);
-	CHECK_CONTAINS(errors, "t.yaml:3:1: error: metadata.set: the --set value \"Bad_Set\" "
-	                       "must be a DNS-1123 label");
+	CHECK_CONTAINS(errors,
+	               "t.yaml:3:1: error: metadata.set: the --set value \"Bad_Set\" "
+	               "must be a DNS-1123 label");
 	free(errors);
 	sc_diag_release(&diag);
 	sc_spec_list_release(&list);
@@ -319,8 +325,9 @@ TEST(duplicate_names_across_files)
 	char *errors = load_paths(&list, paths, 2, &test_options, &r);
 
 	CHECK_INT(r, -1);
-	CHECK_STR(errors, DATA "dup-b.yaml:5:9: error: metadata.name: duplicate name "
-	                  "\"shared\" in set \"dup\" (first at " DATA "dup-a.yaml:3:18)\n");
+	CHECK_STR(errors,
+	          DATA "dup-b.yaml:5:9: error: metadata.name: duplicate name "
+	               "\"shared\" in set \"dup\" (first at " DATA "dup-a.yaml:3:18)\n");
 	free(errors);
 	sc_spec_list_release(&list);
 }
@@ -333,14 +340,16 @@ TEST(duplicate_names_in_one_text_and_across_calls)
 	char *errors = test_load(&list, doc, 1, &r);
 
 	CHECK_INT(r, -1);
-	CHECK_STR(errors, "t.yaml:9:9: error: metadata.name: duplicate name \"web\" in set "
-	                  "\"team-a\" (first at t.yaml:4:9)\n");
+	CHECK_STR(errors,
+	          "t.yaml:9:9: error: metadata.name: duplicate name \"web\" in set "
+	          "\"team-a\" (first at t.yaml:4:9)\n");
 	free(errors);
 	/* A second call reports only what it adds, at the first's document. */
 	errors = test_load(&list, "# again\n" MINIMAL, 1, &r);
 	CHECK_INT(r, -1);
-	CHECK_STR(errors, "t.yaml:5:9: error: metadata.name: duplicate name \"web\" in set "
-	                  "\"team-a\" (first at t.yaml:1:1)\n");
+	CHECK_STR(errors,
+	          "t.yaml:5:9: error: metadata.name: duplicate name \"web\" in set "
+	          "\"team-a\" (first at t.yaml:1:1)\n");
 	free(errors);
 	sc_spec_list_release(&list);
 }
@@ -370,7 +379,8 @@ TEST(missing_paths)
 	char *errors = load_paths(&list, paths, 2, &test_options_set, &r);
 
 	CHECK_INT(r, -1);
-	CHECK_STR(errors, DATA "no-such.yaml: error: cannot open: No such file or directory\n");
+	CHECK_STR(errors,
+	          DATA "no-such.yaml: error: cannot open: No such file or directory\n");
 	CHECK_INT(list.count, 1);
 	free(errors);
 	sc_spec_list_release(&list);
@@ -380,13 +390,16 @@ TEST(good_documents_load_beside_bad_ones)
 {
 	sc_spec_list list = {0};
 	int r;
-	char *errors = test_load(&list, MINIMAL "---\n" MINIMAL "spec: {replicas: -1}\n"
-	                         "---\napiVersion: sc-apply/v1\nkind: Sandbox\n"
-	                         "metadata: {name: third}\n", 1, &r);
+	char *errors = test_load(&list,
+	                         MINIMAL "---\n" MINIMAL "spec: {replicas: -1}\n"
+	                                 "---\napiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                 "metadata: {name: third}\n",
+	                         1, &r);
 
 	CHECK_INT(r, -1);
-	CHECK_STR(errors, "t.yaml:10:18: error: spec.replicas: must be an integer from 0 to "
-	                  "1000, got \"-1\"\n");
+	CHECK_STR(errors,
+	          "t.yaml:10:18: error: spec.replicas: must be an integer from 0 to "
+	          "1000, got \"-1\"\n");
 	CHECK_INT(list.count, 2);
 	free(errors);
 	sc_spec_list_release(&list);
@@ -421,23 +434,32 @@ TEST(bom_crlf_and_utf8_columns)
 {
 	sc_spec_list list = {0};
 	int r;
-	char *errors = test_load(&list, "\xEF\xBB\xBF" "apiVersion: sc-apply/v1\r\nkind: Sandbox\r\n"
-	                                "metadata:\r\n  name: web\r\n", 1, &r);
+	char *errors = test_load(&list,
+	                         "\xEF\xBB\xBF"
+	                         "apiVersion: sc-apply/v1\r\nkind: Sandbox\r\n"
+	                         "metadata:\r\n  name: web\r\n",
+	                         1, &r);
 
 	CHECK_INT(r, 0);
 	CHECK_STR(errors, "");
 	free(errors);
 	sc_spec_list_release(&list);
 	/* Columns count characters, not bytes. */
-	errors = test_load(&list, "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"
-	                          "  labels: {\xC3\xA9t\xC3\xA9: x, k: \xC3\xA9}\n", 1, &r);
-	CHECK_STR(errors, "t.yaml:5:12: error: metadata.labels: invalid label key \"\xC3\xA9t\xC3\xA9\": "
-	                  "must be [prefix/]name, the prefix a DNS subdomain of at most 253 "
-	                  "characters, the name at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', "
-	                  "starting and ending with a letter or digit\n"
-	                  "t.yaml:5:23: error: metadata.labels.k: must be a label value: empty, or "
-	                  "at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending "
-	                  "with a letter or digit, got \"\xC3\xA9\"\n");
+	errors =
+	    test_load(&list,
+	              "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"
+	              "  labels: {\xC3\xA9t\xC3\xA9: x, k: \xC3\xA9}\n",
+	              1, &r);
+	CHECK_STR(
+	    errors,
+	    "t.yaml:5:12: error: metadata.labels: invalid label key "
+	    "\"\xC3\xA9t\xC3\xA9\": "
+	    "must be [prefix/]name, the prefix a DNS subdomain of at most 253 "
+	    "characters, the name at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', "
+	    "starting and ending with a letter or digit\n"
+	    "t.yaml:5:23: error: metadata.labels.k: must be a label value: empty, or "
+	    "at most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending "
+	    "with a letter or digit, got \"\xC3\xA9\"\n");
 	free(errors);
 	sc_spec_list_release(&list);
 }
