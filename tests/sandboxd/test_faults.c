@@ -273,6 +273,52 @@ TEST(concurrent_clients)
 	test_sandboxd_release(&sd);
 }
 
+static void *one_get(void *arg)
+{
+	worker *w = arg;
+	w->created = (int)sdt_status(w->sd, "GET", "/sandboxes?limit=1", NULL);
+	return NULL;
+}
+
+/* A delayed response holds no server thread: 16 delayed requests finish together. */
+TEST(delays_run_in_parallel)
+{
+	test_sandboxd sd;
+	pthread_t threads[16];
+	worker workers[16];
+
+	SDT_START(sd, "--latency-ms", "800", "--threads", "2");
+	int64_t t0 = sc_time_monotonic_ms();
+	for (int i = 0; i < 16; i++) {
+		workers[i] = (worker){&sd, 0};
+		pthread_create(&threads[i], NULL, one_get, &workers[i]);
+	}
+	for (int i = 0; i < 16; i++) {
+		pthread_join(threads[i], NULL);
+		CHECK_INT(workers[i].created, 200);
+	}
+	int64_t took = sc_time_monotonic_ms() - t0;
+	CHECK(took >= 790);
+	CHECK(took < 2500);
+	/* Admin routes are not delayed. */
+	t0 = sc_time_monotonic_ms();
+	CHECK_INT(admin(&sd, "GET", "/_admin/config", NULL, NULL), 200);
+	CHECK(sc_time_monotonic_ms() - t0 < 700);
+	/* A stop while responses are held: they go out, and the exit is clean. */
+	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"latencyMs\":5000}", NULL), 200);
+	for (int i = 0; i < 4; i++) {
+		workers[i] = (worker){&sd, 0};
+		pthread_create(&threads[i], NULL, one_get, &workers[i]);
+	}
+	sdt_sleep_ms(300);
+	t0 = sc_time_monotonic_ms();
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+	CHECK(sc_time_monotonic_ms() - t0 < 4000);
+	for (int i = 0; i < 4; i++)
+		pthread_join(threads[i], NULL);
+	test_sandboxd_release(&sd);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -284,6 +330,7 @@ int main(void)
 	RUN(fault_kinds_from_the_command_line);
 	RUN(stats_count_requests);
 	RUN(concurrent_clients);
+	RUN(delays_run_in_parallel);
 	curl_global_cleanup();
 	return test_summary();
 }
