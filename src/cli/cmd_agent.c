@@ -14,6 +14,7 @@
 #include "agent/server.h"
 #include "cli/cli.h"
 #include "cli/session.h"
+#include "common/mem.h"
 #include "exec/exec.h"
 
 typedef struct agent_context {
@@ -21,7 +22,23 @@ typedef struct agent_context {
 	sc_agent_log log;
 } agent_context;
 
-/* Logs every entry of diag (never a secret: diagnostics carry none) and empties it. */
+/* "file:line:column: message", the place parts that are known (the level is the event's). */
+static char *diag_text(const sc_diag_entry *entry)
+{
+	if (!entry->file)
+		return sc_strdup(entry->message);
+	if (!entry->line)
+		return sc_asprintf("%s: %s", entry->file, entry->message);
+	if (!entry->column)
+		return sc_asprintf("%s:%u: %s", entry->file, entry->line, entry->message);
+	return sc_asprintf("%s:%u:%u: %s", entry->file, entry->line, entry->column,
+	                   entry->message);
+}
+
+/*
+ * Logs every entry of diag (never a secret: diagnostics carry none) and
+ * empties it. cycle 0: before the first cycle.
+ */
 static void log_diag(sc_agent_log *log, sc_diag *diag, unsigned long cycle)
 {
 	for (size_t i = 0; i < diag->count; i++) {
@@ -29,8 +46,12 @@ static void log_diag(sc_agent_log *log, sc_diag *diag, unsigned long cycle)
 		sc_agent_level level = entry->level == SC_DIAG_ERROR     ? SC_AGENT_ERROR
 		                       : entry->level == SC_DIAG_WARNING ? SC_AGENT_WARN
 		                                                         : SC_AGENT_INFO;
-		char *text = sc_diag_format(entry);
-		sc_agent_log_event(log, level, text, SC_AGENT_INT("cycle", cycle), SC_AGENT_END);
+		char *text = diag_text(entry);
+		if (cycle)
+			sc_agent_log_event(log, level, text, SC_AGENT_INT("cycle", cycle),
+			                   SC_AGENT_END);
+		else
+			sc_agent_log_event(log, level, text, SC_AGENT_END);
 		free(text);
 	}
 	sc_diag_release(diag);

@@ -117,6 +117,14 @@ static bool wait_log(const agent *a, const char *text, int timeout_ms)
 	return false;
 }
 
+/* Prints the agent's log, to explain a failed check. */
+static void show_log(const agent *a)
+{
+	char *log = test_read_file(a->err);
+	printf("  agent log:\n%s", log ? log : "(none)\n");
+	free(log);
+}
+
 /* Reads the metrics address from the JSON "agent started" event. */
 static bool read_address(agent *a)
 {
@@ -464,12 +472,14 @@ TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
 	CHECK_INT(test_process_wait(&a.process, 3000), 0);
 	CHECK_INT(a.process.exit_status, 1);
 	CHECK(wait_log(&a, "grace period over", 0));
+	if (a.process.exit_status != 1)
+		show_log(&a);
 	test_process_stop(&a.process, SIGKILL, 5000);
 	CHECK_INT(set_latency(&sd, 0), 0);
 	finish(&sd);
 }
 
-TEST(usage_errors_exit_64)
+TEST(usage_errors_exit_64_and_no_service_exits_1)
 {
 	test_run run;
 	CHECK_INT(test_run_apply(NULL, (const char *[]){"agent", NULL}, NULL, NULL, &run), 0);
@@ -488,6 +498,16 @@ TEST(usage_errors_exit_64)
 	CHECK_INT(run.exit_code, 64);
 	CHECK_CONTAINS(run.err, "--listen-metrics");
 	test_run_release(&run);
+	/* No service to talk to: no interval fixes that, so it does not start. */
+	CHECK_INT(test_run_apply(NULL,
+	                         (const char *[]){"agent", "-f", "x.yaml", "--api-url", "",
+	                                          "--log-format", "json", NULL},
+	                         NULL, NULL, &run),
+	          0);
+	CHECK_INT(run.exit_code, 1);
+	CHECK_CONTAINS(run.err, "{\"ts\":");
+	CHECK_CONTAINS(run.err, "no API URL");
+	test_run_release(&run);
 }
 
 int main(void)
@@ -496,6 +516,6 @@ int main(void)
 	RUN(sighup_reconciles_at_once_with_text_logs);
 	RUN(sigterm_during_a_cycle_finishes_the_actions_in_flight);
 	RUN(a_cycle_longer_than_the_grace_period_is_cut_short);
-	RUN(usage_errors_exit_64);
+	RUN(usage_errors_exit_64_and_no_service_exits_1);
 	return test_summary();
 }
