@@ -33,10 +33,10 @@ typedef void (*sc_agent_cycle_fn)(void *ctx, sc_agent *agent, unsigned long numb
                                   sc_agent_report *out);
 
 typedef struct sc_agent_config {
-	long interval_ms;             /* between cycles; > 0 */
-	long grace_ms;                /* how long a stop waits for the running cycle */
-	double jitter;                /* fraction of each wait, e.g. SC_AGENT_JITTER; 0: none */
-	const char *listen;           /* "ADDR:PORT" for /metrics; NULL: no server */
+	long interval_ms;   /* between cycles; > 0 */
+	long grace_ms;      /* how long a stop waits for the running cycle */
+	double jitter;      /* fraction of each wait, e.g. SC_AGENT_JITTER; 0: none */
+	const char *listen; /* "ADDR:PORT" for /metrics; NULL: no server */
 	sc_agent_cycle_fn cycle;
 	void *cycle_ctx;
 	/*
@@ -46,8 +46,8 @@ typedef struct sc_agent_config {
 	 */
 	sc_agent_expired_fn grace_expired;
 	void *grace_ctx;
-	sc_agent_log *log;            /* borrowed; NULL: no log */
-	unsigned long max_cycles;     /* 0: until stopped (tests set a bound) */
+	sc_agent_log *log;        /* borrowed; NULL: no log */
+	unsigned long max_cycles; /* 0: until stopped (tests set a bound) */
 } sc_agent_config;
 
 /*

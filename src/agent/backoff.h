@@ -8,12 +8,13 @@
 #ifndef SC_AGENT_BACKOFF_H
 #define SC_AGENT_BACKOFF_H
 
-#define SC_AGENT_JITTER 0.10          /* +-10% */
-#define SC_AGENT_BACKOFF_CAP_MS 600000L  /* 10 min */
+#define SC_AGENT_JITTER         0.10    /* +-10% */
+#define SC_AGENT_BACKOFF_CAP_MS 600000L /* 10 min */
 
 /* The ceiling of the backoff for interval_ms. */
 long sc_agent_backoff_cap_ms(long interval_ms);
-/* The wait before the next cycle after failures consecutive failed cycles (0: interval). */
+/* The wait before the next cycle after failures consecutive failed cycles (0: interval).
+ */
 long sc_agent_backoff_ms(long interval_ms, unsigned long failures);
 /*
  * delay_ms spread uniformly over [delay x (1 - fraction), delay x (1 +

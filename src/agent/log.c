@@ -35,7 +35,8 @@ const char *sc_agent_level_name(sc_agent_level level)
 void sc_agent_json_string(sc_buf *out, const char *text)
 {
 	sc_buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p;
+	     p++) {
 		switch (*p) {
 		case '"':
 			sc_buf_puts(out, "\\\"");
@@ -74,7 +75,8 @@ static bool needs_quotes(const char *text)
 	return false;
 }
 
-static void put_value(sc_buf *out, sc_agent_log_format format, const sc_agent_field *field)
+static void put_value(sc_buf *out, sc_agent_log_format format,
+                      const sc_agent_field *field)
 {
 	bool json = format == SC_AGENT_LOG_JSON;
 
@@ -104,8 +106,8 @@ static void put_value(sc_buf *out, sc_agent_log_format format, const sc_agent_fi
 	}
 }
 
-static void format_json(sc_buf *out, const char *ts, sc_agent_level level, const char *msg,
-                        const sc_agent_field *fields)
+static void format_json(sc_buf *out, const char *ts, sc_agent_level level,
+                        const char *msg, const sc_agent_field *fields)
 {
 	sc_buf_puts(out, "{\"ts\":");
 	sc_agent_json_string(out, ts);
@@ -122,8 +124,8 @@ static void format_json(sc_buf *out, const char *ts, sc_agent_level level, const
 	sc_buf_puts(out, "}\n");
 }
 
-static void format_text(sc_buf *out, const char *ts, sc_agent_level level, const char *msg,
-                        const sc_agent_field *fields)
+static void format_text(sc_buf *out, const char *ts, sc_agent_level level,
+                        const char *msg, const sc_agent_field *fields)
 {
 	sc_buf_printf(out, "%s %-5s ", ts, sc_agent_level_name(level));
 	/* The message is free text, but one line: control characters are escaped. */
@@ -174,7 +176,8 @@ void sc_agent_log_event(sc_agent_log *log, sc_agent_level level, const char *msg
 	fields[count] = SC_AGENT_END;
 
 	sc_buf line = SC_BUF_INIT;
-	sc_agent_log_format_line(&line, log->format, sc_time_now_ms(), level, msg, fields);
+	sc_agent_log_format_line(&line, log->format, sc_time_now_ms(), level, msg,
+	                         fields);
 	flockfile(log->out);
 	fwrite(line.data, 1, line.len, log->out);
 	fflush(log->out);

@@ -27,7 +27,7 @@ typedef enum {
 } sc_agent_level;
 
 typedef enum {
-	SC_AGENT_FIELD_END,  /* ends a field list */
+	SC_AGENT_FIELD_END, /* ends a field list */
 	SC_AGENT_FIELD_STR,
 	SC_AGENT_FIELD_INT,
 	SC_AGENT_FIELD_NUM,
@@ -38,21 +38,25 @@ typedef enum {
 typedef struct sc_agent_field {
 	sc_agent_field_type type;
 	const char *key;
-	const char *str;   /* STR; NULL leaves the field out */
-	long long num;     /* INT, BOOL */
-	double real;       /* NUM */
+	const char *str; /* STR; NULL leaves the field out */
+	long long num;   /* INT, BOOL */
+	double real;     /* NUM */
 } sc_agent_field;
 
-#define SC_AGENT_STR(k, v) ((sc_agent_field){.type = SC_AGENT_FIELD_STR, .key = (k), .str = (v)})
-#define SC_AGENT_INT(k, v) ((sc_agent_field){.type = SC_AGENT_FIELD_INT, .key = (k), .num = (long long)(v)})
-#define SC_AGENT_NUM(k, v) ((sc_agent_field){.type = SC_AGENT_FIELD_NUM, .key = (k), .real = (double)(v)})
-#define SC_AGENT_BOOL(k, v) ((sc_agent_field){.type = SC_AGENT_FIELD_BOOL, .key = (k), .num = !!(v)})
+#define SC_AGENT_STR(k, v)                                                               \
+	((sc_agent_field){.type = SC_AGENT_FIELD_STR, .key = (k), .str = (v)})
+#define SC_AGENT_INT(k, v)                                                               \
+	((sc_agent_field){.type = SC_AGENT_FIELD_INT, .key = (k), .num = (long long)(v)})
+#define SC_AGENT_NUM(k, v)                                                               \
+	((sc_agent_field){.type = SC_AGENT_FIELD_NUM, .key = (k), .real = (double)(v)})
+#define SC_AGENT_BOOL(k, v)                                                              \
+	((sc_agent_field){.type = SC_AGENT_FIELD_BOOL, .key = (k), .num = !!(v)})
 #define SC_AGENT_END ((sc_agent_field){.type = SC_AGENT_FIELD_END})
 
 typedef struct sc_agent_log {
-	FILE *out;                  /* borrowed; NULL: events are dropped */
+	FILE *out; /* borrowed; NULL: events are dropped */
 	sc_agent_log_format format;
-	sc_agent_level min_level;   /* events below it are dropped */
+	sc_agent_level min_level; /* events below it are dropped */
 } sc_agent_log;
 
 void sc_agent_log_init(sc_agent_log *log, FILE *out, sc_agent_log_format format);

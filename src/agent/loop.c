@@ -38,14 +38,16 @@ const char *sc_agent_metrics_address(const sc_agent *agent)
 static bool wait_for_cycle(sc_agent *agent, int64_t due)
 {
 	sc_agent_log *log = agent->config->log;
-	struct pollfd pfd = {.fd = sc_agent_signals_fd(&agent->signals), .events = POLLIN};
+	struct pollfd pfd = {.fd = sc_agent_signals_fd(&agent->signals),
+	                     .events = POLLIN};
 
 	for (;;) {
 		if (sc_agent_stopping(agent))
 			return false;
 		if (sc_agent_signals_take_reload(&agent->signals)) {
 			sc_agent_log_event(log, SC_AGENT_INFO, "reconcile requested",
-			                   SC_AGENT_STR("signal", "SIGHUP"), SC_AGENT_END);
+			                   SC_AGENT_STR("signal", "SIGHUP"),
+			                   SC_AGENT_END);
 			return true;
 		}
 		int64_t left = due - sc_time_monotonic_ms();
@@ -55,31 +57,32 @@ static bool wait_for_cycle(sc_agent *agent, int64_t due)
 		if (ready > 0) {
 			sc_agent_signals_drain(&agent->signals);
 		} else if (ready < 0 && errno != EINTR) {
-			/* Cannot happen on a valid pipe; never spin: wait in small steps. */
+			/* Cannot happen on a valid pipe; never spin: wait in small steps.
+			 */
 			struct timespec step = {0, 100 * 1000000L};
 			nanosleep(&step, NULL);
 		}
 	}
 }
 
-static void log_cycle(sc_agent *agent, unsigned long number, const sc_agent_report *report,
-                      long next_ms)
+static void log_cycle(sc_agent *agent, unsigned long number,
+                      const sc_agent_report *report, long next_ms)
 {
 	unsigned long done = sc_agent_report_total(report, SC_AGENT_RESULT_DONE);
 	unsigned long failed = sc_agent_report_total(report, SC_AGENT_RESULT_FAILED);
 	unsigned long skipped = sc_agent_report_total(report, SC_AGENT_RESULT_SKIPPED);
 
-	sc_agent_log_event(agent->config->log, report->ok ? SC_AGENT_INFO : SC_AGENT_WARN,
-	                   report->ok ? "cycle finished" : "cycle failed",
-	                   SC_AGENT_INT("cycle", number), SC_AGENT_BOOL("ok", report->ok),
-	                   SC_AGENT_INT("duration_ms", report->duration_ms),
-	                   SC_AGENT_INT("drift", report->drift),
-	                   SC_AGENT_INT("actions", done + failed + skipped),
-	                   SC_AGENT_INT("done", done), SC_AGENT_INT("failed", failed),
-	                   SC_AGENT_INT("skipped", skipped),
-	                   SC_AGENT_INT("consecutive_failures",
-	                                sc_agent_metrics_consecutive_failures(&agent->metrics)),
-	                   SC_AGENT_INT("next_in_ms", next_ms), SC_AGENT_END);
+	sc_agent_log_event(
+	    agent->config->log, report->ok ? SC_AGENT_INFO : SC_AGENT_WARN,
+	    report->ok ? "cycle finished" : "cycle failed", SC_AGENT_INT("cycle", number),
+	    SC_AGENT_BOOL("ok", report->ok),
+	    SC_AGENT_INT("duration_ms", report->duration_ms),
+	    SC_AGENT_INT("drift", report->drift),
+	    SC_AGENT_INT("actions", done + failed + skipped), SC_AGENT_INT("done", done),
+	    SC_AGENT_INT("failed", failed), SC_AGENT_INT("skipped", skipped),
+	    SC_AGENT_INT("consecutive_failures",
+	                 sc_agent_metrics_consecutive_failures(&agent->metrics)),
+	    SC_AGENT_INT("next_in_ms", next_ms), SC_AGENT_END);
 }
 
 /* Runs one cycle, records it, and returns the wait before the next. */
@@ -113,8 +116,9 @@ static int start(sc_agent *agent, sc_diag *diag)
 	if (!config->cycle)
 		return sc_diag_error(diag, NULL, 0, 0, "agent: no cycle to run");
 	/* The signal mask first: every thread started after it inherits it. */
-	if (sc_agent_signals_start(&agent->signals, config->grace_ms, config->grace_expired,
-	                           config->grace_ctx, config->log, diag))
+	if (sc_agent_signals_start(&agent->signals, config->grace_ms,
+	                           config->grace_expired, config->grace_ctx, config->log,
+	                           diag))
 		return -1;
 	if (config->listen &&
 	    sc_agent_server_start(&agent->server, config->listen, &agent->metrics, diag))
@@ -158,7 +162,8 @@ int sc_agent_run(const sc_agent_config *config, sc_diag *diag)
 	}
 	sc_agent_log_event(config->log, SC_AGENT_INFO, "agent stopped",
 	                   SC_AGENT_INT("cycles", agent.cycles),
-	                   SC_AGENT_BOOL("by_signal", sc_agent_stopping(&agent)), SC_AGENT_END);
+	                   SC_AGENT_BOOL("by_signal", sc_agent_stopping(&agent)),
+	                   SC_AGENT_END);
 	stop(&agent);
 	return 0;
 }

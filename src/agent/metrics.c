@@ -6,7 +6,7 @@
 #include "common/mem.h"
 
 const double sc_agent_duration_bounds[SC_AGENT_DURATION_BUCKETS] = {
-	0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+    0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
 };
 
 void sc_agent_metrics_init(sc_agent_metrics *metrics)
@@ -43,8 +43,8 @@ static void record_managed(sc_agent_metrics *metrics, const sc_agent_report *rep
 {
 	sc_agent_report_release(&metrics->managed);
 	for (size_t i = 0; i < report->set_count; i++) {
-		sc_agent_set_count *copy = sc_agent_report_set(&metrics->managed,
-		                                               report->sets[i].set);
+		sc_agent_set_count *copy =
+		    sc_agent_report_set(&metrics->managed, report->sets[i].set);
 		memcpy(copy->count, report->sets[i].count, sizeof(copy->count));
 	}
 }

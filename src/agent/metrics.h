@@ -26,16 +26,17 @@ extern const double sc_agent_duration_bounds[SC_AGENT_DURATION_BUCKETS];
 typedef struct sc_agent_metrics {
 	pthread_mutex_t lock;
 	unsigned long successes, failures;
-	unsigned long duration_le[SC_AGENT_DURATION_BUCKETS]; /* per bucket, not cumulative */
-	unsigned long duration_count;  /* +Inf is this */
-	double duration_sum;           /* seconds */
+	unsigned long
+	    duration_le[SC_AGENT_DURATION_BUCKETS]; /* per bucket, not cumulative */
+	unsigned long duration_count;               /* +Inf is this */
+	double duration_sum;                        /* seconds */
 	unsigned long actions[SC_AGENT_ACTION_KINDS][SC_AGENT_RESULT_COUNT];
-	sc_agent_report managed;       /* only sets[] is used: the last observed counts */
-	size_t drift;                  /* actions planned by the last cycle that planned */
-	double last_success;           /* Unix seconds; 0 never */
+	sc_agent_report managed; /* only sets[] is used: the last observed counts */
+	size_t drift;            /* actions planned by the last cycle that planned */
+	double last_success;     /* Unix seconds; 0 never */
 	unsigned long consecutive_failures;
-	bool live;                     /* the loop runs: /healthz 200 */
-	bool ready;                    /* a cycle succeeded: /readyz 200 */
+	bool live;  /* the loop runs: /healthz 200 */
+	bool ready; /* a cycle succeeded: /readyz 200 */
 } sc_agent_metrics;
 
 void sc_agent_metrics_init(sc_agent_metrics *metrics);

@@ -24,9 +24,12 @@ static void header(sc_buf *out, const char *name, const char *type, const char *
 
 static void render_reconcile(const sc_agent_metrics *m, sc_buf *out)
 {
-	header(out, "sc_apply_reconcile_total", "counter", "Reconcile cycles run, by result.");
-	sc_buf_printf(out, "sc_apply_reconcile_total{result=\"success\"} %lu\n", m->successes);
-	sc_buf_printf(out, "sc_apply_reconcile_total{result=\"failure\"} %lu\n", m->failures);
+	header(out, "sc_apply_reconcile_total", "counter",
+	       "Reconcile cycles run, by result.");
+	sc_buf_printf(out, "sc_apply_reconcile_total{result=\"success\"} %lu\n",
+	              m->successes);
+	sc_buf_printf(out, "sc_apply_reconcile_total{result=\"failure\"} %lu\n",
+	              m->failures);
 }
 
 static void render_duration(const sc_agent_metrics *m, sc_buf *out)
@@ -37,8 +40,8 @@ static void render_duration(const sc_agent_metrics *m, sc_buf *out)
 	header(out, name, "histogram", "How long reconcile cycles took.");
 	for (size_t i = 0; i < SC_AGENT_DURATION_BUCKETS; i++) {
 		cumulative += m->duration_le[i];
-		sc_buf_printf(out, "%s_bucket{le=\"%g\"} %lu\n", name, sc_agent_duration_bounds[i],
-		              cumulative);
+		sc_buf_printf(out, "%s_bucket{le=\"%g\"} %lu\n", name,
+		              sc_agent_duration_bounds[i], cumulative);
 	}
 	sc_buf_printf(out, "%s_bucket{le=\"+Inf\"} %lu\n", name, m->duration_count);
 	sc_buf_printf(out, "%s_sum %.6f\n", name, m->duration_sum);
@@ -47,14 +50,16 @@ static void render_duration(const sc_agent_metrics *m, sc_buf *out)
 
 static void render_actions(const sc_agent_metrics *m, sc_buf *out)
 {
-	header(out, "sc_apply_actions_total", "counter", "Actions run, by kind and result.");
+	header(out, "sc_apply_actions_total", "counter",
+	       "Actions run, by kind and result.");
 	for (size_t kind = 0; kind < SC_AGENT_ACTION_KINDS; kind++) {
 		for (size_t result = 0; result < SC_AGENT_RESULT_COUNT; result++)
-			sc_buf_printf(out,
-			              "sc_apply_actions_total{action=\"%s\",result=\"%s\"} %lu\n",
-			              sc_action_kind_name((sc_action_kind)kind),
-			              sc_agent_result_name((sc_agent_result)result),
-			              m->actions[kind][result]);
+			sc_buf_printf(
+			    out,
+			    "sc_apply_actions_total{action=\"%s\",result=\"%s\"} %lu\n",
+			    sc_action_kind_name((sc_action_kind)kind),
+			    sc_agent_result_name((sc_agent_result)result),
+			    m->actions[kind][result]);
 	}
 }
 
@@ -68,7 +73,8 @@ static void render_managed(const sc_agent_metrics *m, sc_buf *out)
 			sc_buf_puts(out, "sc_apply_managed_sandboxes{set=\"");
 			sc_agent_prom_escape(out, set->set);
 			sc_buf_printf(out, "\",state=\"%s\"} %lu\n",
-			              sc_agent_state_name((sc_agent_state)state), set->count[state]);
+			              sc_agent_state_name((sc_agent_state)state),
+			              set->count[state]);
 		}
 	}
 }
@@ -80,10 +86,12 @@ static void render_gauges(const sc_agent_metrics *m, sc_buf *out)
 	sc_buf_printf(out, "sc_apply_drift_actions %zu\n", m->drift);
 	header(out, "sc_apply_last_success_timestamp_seconds", "gauge",
 	       "Unix time of the last successful cycle; 0 before the first.");
-	sc_buf_printf(out, "sc_apply_last_success_timestamp_seconds %.3f\n", m->last_success);
+	sc_buf_printf(out, "sc_apply_last_success_timestamp_seconds %.3f\n",
+	              m->last_success);
 	header(out, "sc_apply_consecutive_failures", "gauge",
 	       "Failed cycles since the last successful one.");
-	sc_buf_printf(out, "sc_apply_consecutive_failures %lu\n", m->consecutive_failures);
+	sc_buf_printf(out, "sc_apply_consecutive_failures %lu\n",
+	              m->consecutive_failures);
 }
 
 void sc_agent_metrics_render(sc_agent_metrics *metrics, sc_buf *out)

@@ -97,7 +97,8 @@ static bool is_owned(const char *set, const char *const *sets, size_t set_count)
 	return false;
 }
 
-void sc_agent_report_count_sandboxes(sc_agent_report *report, const sc_sandbox_list *observed,
+void sc_agent_report_count_sandboxes(sc_agent_report *report,
+                                     const sc_sandbox_list *observed,
                                      const char *const *sets, size_t set_count)
 {
 	for (size_t i = 0; i < set_count; i++)

@@ -39,23 +39,26 @@ typedef enum {
 #define SC_AGENT_ACTION_KINDS (SC_ACTION_DELETE + 1)
 
 typedef struct sc_agent_set_count {
-	char *set;                                  /* owned */
+	char *set; /* owned */
 	unsigned long count[SC_AGENT_STATE_COUNT];
 } sc_agent_set_count;
 
 typedef struct sc_agent_report {
-	bool ok;              /* the cycle converged: specs loaded, listed, planned, all done */
-	bool observed;        /* the cycle listed the sandboxes: sets[] is meaningful */
-	bool planned;         /* the cycle built a plan: drift is meaningful */
+	bool ok;       /* the cycle converged: specs loaded, listed, planned, all done */
+	bool observed; /* the cycle listed the sandboxes: sets[] is meaningful */
+	bool planned;  /* the cycle built a plan: drift is meaningful */
 	unsigned long actions[SC_AGENT_ACTION_KINDS][SC_AGENT_RESULT_COUNT];
-	sc_agent_set_count *sets;  /* sorted by set name, unique */
+	sc_agent_set_count *sets; /* sorted by set name, unique */
 	size_t set_count;
 	size_t set_alloc;
-	size_t drift;         /* actions planned */
-	int64_t duration_ms;  /* filled by the loop */
+	size_t drift;        /* actions planned */
+	int64_t duration_ms; /* filled by the loop */
 } sc_agent_report;
 
-#define SC_AGENT_REPORT_INIT {0}
+#define SC_AGENT_REPORT_INIT                                                             \
+	{                                                                                \
+		0                                                                        \
+	}
 
 void sc_agent_report_init(sc_agent_report *report);
 void sc_agent_report_release(sc_agent_report *report);
@@ -76,7 +79,8 @@ sc_agent_set_count *sc_agent_report_set(sc_agent_report *report, const char *set
  * and state. Every set of sets gets an entry, zero or not. Marks the
  * report observed.
  */
-void sc_agent_report_count_sandboxes(sc_agent_report *report, const sc_sandbox_list *observed,
+void sc_agent_report_count_sandboxes(sc_agent_report *report,
+                                     const sc_sandbox_list *observed,
                                      const char *const *sets, size_t set_count);
 
 /* Sets drift to the plan's action count and marks the report planned. */
@@ -85,6 +89,7 @@ void sc_agent_report_count_plan(sc_agent_report *report, const sc_plan *plan);
 void sc_agent_report_count_results(sc_agent_report *report, const sc_plan *plan);
 
 /* Sums actions[][result] over every kind. */
-unsigned long sc_agent_report_total(const sc_agent_report *report, sc_agent_result result);
+unsigned long sc_agent_report_total(const sc_agent_report *report,
+                                    sc_agent_result result);
 
 #endif

@@ -13,7 +13,7 @@
 
 struct sc_agent_server {
 	struct MHD_Daemon *daemon;
-	sc_agent_metrics *metrics;  /* borrowed */
+	sc_agent_metrics *metrics; /* borrowed */
 	char address[80];
 };
 
@@ -46,8 +46,8 @@ static bool valid_port(const char *port)
 	return atol(port) <= 65535;
 }
 
-int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out, socklen_t *out_len,
-                          sc_diag *diag)
+int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out,
+                          socklen_t *out_len, sc_diag *diag)
 {
 	char *host = NULL;
 	const char *port = NULL;
@@ -56,10 +56,11 @@ int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out, sockle
 
 	if (!text || split_listen(text, &host, &port) || !valid_port(port)) {
 		free(host);
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "--listen-metrics: must be ADDR:PORT (e.g. 127.0.0.1:9100, "
-		                     ":9100, [::1]:9100), got \"%s\"",
-		                     text ? text : "");
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "--listen-metrics: must be ADDR:PORT (e.g. 127.0.0.1:9100, "
+		    ":9100, [::1]:9100), got \"%s\"",
+		    text ? text : "");
 	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = *host ? AF_UNSPEC : AF_INET;
@@ -67,7 +68,8 @@ int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out, sockle
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	int err = getaddrinfo(*host ? host : NULL, port, &hints, &found);
 	if (err || !found) {
-		sc_diag_error(diag, NULL, 0, 0, "--listen-metrics: cannot resolve '%s': %s", host,
+		sc_diag_error(diag, NULL, 0, 0,
+		              "--listen-metrics: cannot resolve '%s': %s", host,
 		              err ? gai_strerror(err) : "no address");
 	} else {
 		memcpy(out, found->ai_addr, found->ai_addrlen);
@@ -86,7 +88,7 @@ static enum MHD_Result respond(struct MHD_Connection *connection, unsigned statu
 	size_t len = body->len;
 	char *data = sc_buf_detach(body);
 	struct MHD_Response *response =
-		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (!response) {
 		free(data);
 		return MHD_NO;
@@ -106,8 +108,8 @@ static enum MHD_Result respond_text(struct MHD_Connection *connection, unsigned 
 	return respond(connection, status, &body, "text/plain; charset=utf-8");
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, const char *url,
-                              const char *method, const char *version,
+static enum MHD_Result handle(void *cls, struct MHD_Connection *connection,
+                              const char *url, const char *method, const char *version,
                               const char *upload_data, size_t *upload_data_size,
                               void **con_cls)
 {
@@ -115,7 +117,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
 	(void)version, (void)upload_data, (void)con_cls;
 
 	if (*upload_data_size) {
-		*upload_data_size = 0;  /* a body is ignored */
+		*upload_data_size = 0; /* a body is ignored */
 		return MHD_YES;
 	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
@@ -129,12 +131,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
 	}
 	if (!strcmp(url, "/healthz")) {
 		bool live = sc_agent_metrics_live(server->metrics);
-		return respond_text(connection, live ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+		return respond_text(connection,
+		                    live ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
 		                    live ? "ok\n" : "stopping\n");
 	}
 	if (!strcmp(url, "/readyz")) {
 		bool ready = sc_agent_metrics_ready(server->metrics);
-		return respond_text(connection, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+		return respond_text(connection,
+		                    ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
 		                    ready ? "ready\n" : "no successful cycle yet\n");
 	}
 	return respond_text(connection, MHD_HTTP_NOT_FOUND, "not found\n");
@@ -144,7 +148,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
 static void bound_address(sc_agent_server *server)
 {
 	const union MHD_DaemonInfo *info =
-		MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+	    MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_LISTEN_FD);
 	struct sockaddr_storage addr;
 	socklen_t len = sizeof(addr);
 	char host[INET6_ADDRSTRLEN] = "?";
@@ -164,8 +168,8 @@ static void bound_address(sc_agent_server *server)
 	}
 }
 
-int sc_agent_server_start(sc_agent_server **out, const char *listen, sc_agent_metrics *metrics,
-                          sc_diag *diag)
+int sc_agent_server_start(sc_agent_server **out, const char *listen,
+                          sc_agent_metrics *metrics, sc_diag *diag)
 {
 	struct sockaddr_storage addr;
 	socklen_t len;
@@ -178,17 +182,17 @@ int sc_agent_server_start(sc_agent_server **out, const char *listen, sc_agent_me
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	server->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, server,
-	                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-	                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	                                  MHD_OPTION_END);
+	server->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, handle, server, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
 	if (!server->daemon) {
 		free(server);
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "--listen-metrics: cannot listen on '%s' (in use, or not "
-		                     "an address of this host)",
-		                     listen);
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "--listen-metrics: cannot listen on '%s' (in use, or not "
+		    "an address of this host)",
+		    listen);
 	}
 	snprintf(server->address, sizeof(server->address), "%s", listen);
 	bound_address(server);

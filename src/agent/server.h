@@ -22,13 +22,14 @@ typedef struct sc_agent_server sc_agent_server;
  * host name, "[IPv6]", or empty for every IPv4 address; PORT 0..65535
  * (0: any free port).
  */
-int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out, socklen_t *out_len,
-                          sc_diag *diag);
+int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out,
+                          socklen_t *out_len, sc_diag *diag);
 
 /* Starts serving on listen ("ADDR:PORT"). */
-int sc_agent_server_start(sc_agent_server **out, const char *listen, sc_agent_metrics *metrics,
-                          sc_diag *diag);
-/* The bound address, "127.0.0.1:43123" or "[::1]:43123" (the real port when 0 was asked). */
+int sc_agent_server_start(sc_agent_server **out, const char *listen,
+                          sc_agent_metrics *metrics, sc_diag *diag);
+/* The bound address, "127.0.0.1:43123" or "[::1]:43123" (the real port when 0 was asked).
+ */
 const char *sc_agent_server_address(const sc_agent_server *server);
 void sc_agent_server_free(sc_agent_server *server);
 

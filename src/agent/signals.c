@@ -32,13 +32,15 @@ static void on_stop(sc_agent_signals *signals, int sig, int64_t *deadline)
 
 	atomic_store(&signals->last_stop, sig);
 	if (stops == 1) {
-		/* Logged before the loop wakes, so that it comes before "agent stopped". */
-		sc_agent_log_event(signals->log, SC_AGENT_INFO, "stop requested",
-		                   SC_AGENT_STR("signal", sig == SIGINT ? "SIGINT" : "SIGTERM"),
-		                   SC_AGENT_INT("grace_ms", signals->grace_ms), SC_AGENT_END);
+		/* Logged before the loop wakes, so that it comes before "agent stopped".
+		 */
+		sc_agent_log_event(
+		    signals->log, SC_AGENT_INFO, "stop requested",
+		    SC_AGENT_STR("signal", sig == SIGINT ? "SIGINT" : "SIGTERM"),
+		    SC_AGENT_INT("grace_ms", signals->grace_ms), SC_AGENT_END);
 		*deadline = sc_time_monotonic_ms() + signals->grace_ms;
 	} else {
-		*deadline = sc_time_monotonic_ms();  /* a second stop: do not wait */
+		*deadline = sc_time_monotonic_ms(); /* a second stop: do not wait */
 	}
 	wake(signals);
 }
@@ -59,8 +61,8 @@ static void *signal_thread(void *arg)
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			on_stop(signals, sig, &deadline);
 		}
-		if (deadline && sc_time_monotonic_ms() >= deadline && atomic_load(&signals->busy) &&
-		    !atomic_load(&signals->quit)) {
+		if (deadline && sc_time_monotonic_ms() >= deadline &&
+		    atomic_load(&signals->busy) && !atomic_load(&signals->quit)) {
 			deadline = 0;
 			if (signals->expired)
 				signals->expired(signals->expired_ctx);
@@ -75,7 +77,8 @@ static int make_pipe(sc_agent_signals *signals, sc_diag *diag)
 		return sc_diag_error(diag, NULL, 0, 0, "cannot make the signal pipe: %s",
 		                     strerror(errno));
 	for (int i = 0; i < 2; i++) {
-		fcntl(signals->pipe[i], F_SETFL, fcntl(signals->pipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(signals->pipe[i], F_SETFL,
+		      fcntl(signals->pipe[i], F_GETFL) | O_NONBLOCK);
 		fcntl(signals->pipe[i], F_SETFD, FD_CLOEXEC);
 	}
 	return 0;
@@ -106,14 +109,15 @@ int sc_agent_signals_start(sc_agent_signals *signals, long grace_ms,
 		pthread_sigmask(SIG_SETMASK, &signals->old_mask, NULL);
 		sigaction(SIGPIPE, &signals->old_pipe, NULL);
 		sc_agent_signals_stop(signals);
-		return sc_diag_error(diag, NULL, 0, 0, "cannot start the signal thread: %s",
-		                     strerror(err));
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "cannot start the signal thread: %s", strerror(err));
 	}
 	signals->started = true;
 	return 0;
 }
 
-/* Takes signals that came after the thread ended, so that unblocking them does not kill. */
+/* Takes signals that came after the thread ended, so that unblocking them does not kill.
+ */
 static void discard_pending(void)
 {
 	sigset_t set;

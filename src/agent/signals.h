@@ -30,20 +30,20 @@
 typedef void (*sc_agent_expired_fn)(void *ctx);
 
 typedef struct sc_agent_signals {
-	int pipe[2];                /* the thread writes, the loop polls pipe[0] */
+	int pipe[2]; /* the thread writes, the loop polls pipe[0] */
 	pthread_t thread;
 	bool started;
 	sigset_t old_mask;
 	struct sigaction old_pipe;
-	atomic_bool quit;           /* tells the thread to end */
-	atomic_int stops;           /* SIGTERM and SIGINT received */
-	atomic_bool reload;         /* SIGHUP received and not yet taken */
-	atomic_int last_stop;       /* the last stop signal's number */
-	atomic_bool busy;           /* the loop is running a cycle */
+	atomic_bool quit;     /* tells the thread to end */
+	atomic_int stops;     /* SIGTERM and SIGINT received */
+	atomic_bool reload;   /* SIGHUP received and not yet taken */
+	atomic_int last_stop; /* the last stop signal's number */
+	atomic_bool busy;     /* the loop is running a cycle */
 	long grace_ms;
 	sc_agent_expired_fn expired;
 	void *expired_ctx;
-	sc_agent_log *log;          /* borrowed; may be NULL */
+	sc_agent_log *log; /* borrowed; may be NULL */
 } sc_agent_signals;
 
 /* Blocks the signals in the calling thread and starts the signal thread. */

@@ -18,11 +18,12 @@
 #include "exec/exec.h"
 
 typedef struct agent_context {
-	sc_cli_options options;  /* a copy: what every cycle's session runs with */
+	sc_cli_options options; /* a copy: what every cycle's session runs with */
 	sc_agent_log log;
 } agent_context;
 
-/* "file:line:column: message", the place parts that are known (the level is the event's). */
+/* "file:line:column: message", the place parts that are known (the level is the event's).
+ */
 static char *diag_text(const sc_diag_entry *entry)
 {
 	if (!entry->file)
@@ -61,12 +62,12 @@ static sc_plan_options plan_options(const sc_session *session)
 {
 	const sc_cli_options *options = session->options;
 	return (sc_plan_options){
-		.prune = options->prune,
-		.allow_empty = options->allow_empty,
-		.max_delete = options->max_delete,
-		.force = options->force,
-		.sets = session->sets,
-		.set_count = session->set_count,
+	    .prune = options->prune,
+	    .allow_empty = options->allow_empty,
+	    .max_delete = options->max_delete,
+	    .force = options->force,
+	    .sets = session->sets,
+	    .set_count = session->set_count,
 	};
 }
 
@@ -74,12 +75,12 @@ static void log_planned(sc_agent_log *log, const sc_plan *plan, unsigned long cy
 {
 	for (size_t i = 0; i < plan->count; i++) {
 		const sc_action *action = &plan->actions[i];
-		sc_agent_log_event(log, SC_AGENT_INFO, "action planned",
-		                   SC_AGENT_INT("cycle", cycle),
-		                   SC_AGENT_STR("action", sc_action_kind_name(action->kind)),
-		                   SC_AGENT_STR("set", action->set), SC_AGENT_STR("name", action->name),
-		                   SC_AGENT_STR("sandbox", action->sandbox ? action->sandbox->id : NULL),
-		                   SC_AGENT_STR("reason", action->reason), SC_AGENT_END);
+		sc_agent_log_event(
+		    log, SC_AGENT_INFO, "action planned", SC_AGENT_INT("cycle", cycle),
+		    SC_AGENT_STR("action", sc_action_kind_name(action->kind)),
+		    SC_AGENT_STR("set", action->set), SC_AGENT_STR("name", action->name),
+		    SC_AGENT_STR("sandbox", action->sandbox ? action->sandbox->id : NULL),
+		    SC_AGENT_STR("reason", action->reason), SC_AGENT_END);
 	}
 }
 
@@ -100,16 +101,17 @@ static void log_results(sc_agent_log *log, const sc_plan *plan, unsigned long cy
 	for (size_t i = 0; i < plan->count; i++) {
 		const sc_action *action = &plan->actions[i];
 		const sc_action_result *result = &action->result;
-		sc_agent_log_event(log, result->status == SC_RESULT_DONE ? SC_AGENT_INFO : SC_AGENT_WARN,
-		                   result_message(result->status), SC_AGENT_INT("cycle", cycle),
-		                   SC_AGENT_STR("action", sc_action_kind_name(action->kind)),
-		                   SC_AGENT_STR("set", action->set), SC_AGENT_STR("name", action->name),
-		                   SC_AGENT_STR("sandbox", action->sandbox ? action->sandbox->id : NULL),
-		                   SC_AGENT_STR("new_sandbox", result->new_id),
-		                   SC_AGENT_STR("error", result->message),
-		                   SC_AGENT_INT("attempts", result->attempts),
-		                   SC_AGENT_INT("http_status", result->http_status),
-		                   SC_AGENT_INT("duration_ms", result->duration_ms), SC_AGENT_END);
+		sc_agent_log_event(
+		    log, result->status == SC_RESULT_DONE ? SC_AGENT_INFO : SC_AGENT_WARN,
+		    result_message(result->status), SC_AGENT_INT("cycle", cycle),
+		    SC_AGENT_STR("action", sc_action_kind_name(action->kind)),
+		    SC_AGENT_STR("set", action->set), SC_AGENT_STR("name", action->name),
+		    SC_AGENT_STR("sandbox", action->sandbox ? action->sandbox->id : NULL),
+		    SC_AGENT_STR("new_sandbox", result->new_id),
+		    SC_AGENT_STR("error", result->message),
+		    SC_AGENT_INT("attempts", result->attempts),
+		    SC_AGENT_INT("http_status", result->http_status),
+		    SC_AGENT_INT("duration_ms", result->duration_ms), SC_AGENT_END);
 	}
 }
 
@@ -127,21 +129,23 @@ static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
                     const sc_agent *agent, unsigned long cycle)
 {
 	if (sc_agent_stopping(agent)) {
-		sc_agent_log_event(&context->log, SC_AGENT_WARN, "stop requested: plan not run",
-		                   SC_AGENT_INT("cycle", cycle), SC_AGENT_INT("drift", plan->count),
-		                   SC_AGENT_END);
+		sc_agent_log_event(&context->log, SC_AGENT_WARN,
+		                   "stop requested: plan not run",
+		                   SC_AGENT_INT("cycle", cycle),
+		                   SC_AGENT_INT("drift", plan->count), SC_AGENT_END);
 		return false;
 	}
 	sc_exec_options exec = {
-		.parallel = context->options.parallel,
-		.total_timeout_ms = context->options.timeout_ms,
+	    .parallel = context->options.parallel,
+	    .total_timeout_ms = context->options.timeout_ms,
 	};
 	sc_exec_run(session->client, plan, &exec, &session->diag);
 	return all_done(plan);
 }
 
 /* One cycle: the same path as `sc-apply apply`, with its output as log events. */
-static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle, sc_agent_report *out)
+static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
+                      sc_agent_report *out)
 {
 	agent_context *context = ctx;
 	sc_session session;
@@ -151,10 +155,11 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle, sc_agent_
 	if (sc_session_lock(&session) || sc_session_load_specs(&session) ||
 	    sc_session_connect(&session) || sc_session_observe(&session))
 		goto done;
-	sc_agent_report_count_sandboxes(out, &session.observed, session.sets, session.set_count);
+	sc_agent_report_count_sandboxes(out, &session.observed, session.sets,
+	                                session.set_count);
 	sc_plan_options popts = plan_options(&session);
-	if (sc_plan_build(&plan, &session.specs, &session.observed, sc_session_now(&session),
-	                  &popts, &session.diag))
+	if (sc_plan_build(&plan, &session.specs, &session.observed,
+	                  sc_session_now(&session), &popts, &session.diag))
 		goto done;
 	sc_agent_report_count_plan(out, &plan);
 	log_diag(&context->log, &session.diag, cycle);
@@ -178,7 +183,8 @@ static void on_grace_expired(void *ctx)
 	agent_context *context = ctx;
 	sc_agent_log_event(&context->log, SC_AGENT_ERROR,
 	                   "grace period over with a cycle still running: exiting",
-	                   SC_AGENT_INT("grace_ms", context->options.grace_ms), SC_AGENT_END);
+	                   SC_AGENT_INT("grace_ms", context->options.grace_ms),
+	                   SC_AGENT_END);
 	_exit(SC_EXIT_FAILED);
 }
 
@@ -192,16 +198,19 @@ static int check_options(const sc_cli_options *options)
 		return sc_cli_usage_error("agent: pass -f FILE or -f DIRECTORY");
 	for (size_t i = 0; i < options->path_count; i++) {
 		if (!strcmp(options->paths[i], "-"))
-			return sc_cli_usage_error("agent: -f - (stdin) cannot be re-read every "
-			                          "cycle; pass a file or a directory");
+			return sc_cli_usage_error(
+			    "agent: -f - (stdin) cannot be re-read every "
+			    "cycle; pass a file or a directory");
 	}
 	if (options->interval_ms <= 0)
 		return sc_cli_usage_error("--interval: must be more than 0");
 	if (options->listen_metrics) {
 		sc_diag diag = SC_DIAG_INIT;
-		int bad = sc_agent_parse_listen(options->listen_metrics, &addr, &len, &diag);
+		int bad =
+		    sc_agent_parse_listen(options->listen_metrics, &addr, &len, &diag);
 		if (bad)
-			sc_cli_usage_error("%s", diag.count ? diag.entries[0].message : "bad address");
+			sc_cli_usage_error("%s", diag.count ? diag.entries[0].message
+			                                    : "bad address");
 		sc_diag_release(&diag);
 		if (bad)
 			return SC_EXIT_USAGE;
@@ -232,28 +241,31 @@ int sc_cmd_agent(const sc_cli_options *options)
 	memset(&context, 0, sizeof(context));
 	context.options = *options;
 	bool json = options->log_format && !strcmp(options->log_format, "json");
-	sc_agent_log_init(&context.log, stderr, json ? SC_AGENT_LOG_JSON : SC_AGENT_LOG_TEXT);
+	sc_agent_log_init(&context.log, stderr,
+	                  json ? SC_AGENT_LOG_JSON : SC_AGENT_LOG_TEXT);
 	if (options->verbose)
 		context.log.min_level = SC_AGENT_DEBUG;
 	if (json && options->verbose) {
-		/* The client's request trace is plain text: it would break the JSON lines. */
+		/* The client's request trace is plain text: it would break the JSON
+		 * lines. */
 		context.options.verbose = 0;
 		sc_agent_log_event(&context.log, SC_AGENT_WARN,
-		                   "-v request tracing is off with --log-format json", SC_AGENT_END);
+		                   "-v request tracing is off with --log-format json",
+		                   SC_AGENT_END);
 	}
 	if (check_service(&context))
 		return SC_EXIT_FAILED;
 
 	sc_agent_config config = {
-		.interval_ms = options->interval_ms,
-		.grace_ms = options->grace_ms,
-		.jitter = SC_AGENT_JITTER,
-		.listen = options->listen_metrics,
-		.cycle = reconcile,
-		.cycle_ctx = &context,
-		.grace_expired = on_grace_expired,
-		.grace_ctx = &context,
-		.log = &context.log,
+	    .interval_ms = options->interval_ms,
+	    .grace_ms = options->grace_ms,
+	    .jitter = SC_AGENT_JITTER,
+	    .listen = options->listen_metrics,
+	    .cycle = reconcile,
+	    .cycle_ctx = &context,
+	    .grace_expired = on_grace_expired,
+	    .grace_ctx = &context,
+	    .log = &context.log,
 	};
 	int result = sc_agent_run(&config, &diag);
 	log_diag(&context.log, &diag, 0);

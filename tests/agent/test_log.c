@@ -14,37 +14,42 @@
 TEST(text_line_has_time_level_message_and_fields)
 {
 	sc_buf out = SC_BUF_INIT;
-	sc_agent_field fields[] = {SC_AGENT_INT("cycle", 3), SC_AGENT_STR("set", "team-ml"),
-	                           SC_AGENT_BOOL("ok", 1), SC_AGENT_END};
-	sc_agent_log_format_line(&out, SC_AGENT_LOG_TEXT, TS, SC_AGENT_INFO, "cycle finished",
-	                         fields);
-	CHECK_STR(sc_buf_cstr(&out),
-	          "2026-06-10T08:55:50.123Z info  cycle finished cycle=3 set=team-ml ok=true\n");
+	sc_agent_field fields[] = {SC_AGENT_INT("cycle", 3),
+	                           SC_AGENT_STR("set", "team-ml"), SC_AGENT_BOOL("ok", 1),
+	                           SC_AGENT_END};
+	sc_agent_log_format_line(&out, SC_AGENT_LOG_TEXT, TS, SC_AGENT_INFO,
+	                         "cycle finished", fields);
+	CHECK_STR(sc_buf_cstr(&out), "2026-06-10T08:55:50.123Z info  cycle finished "
+	                             "cycle=3 set=team-ml ok=true\n");
 	sc_buf_release(&out);
 }
 
 TEST(text_quotes_values_with_spaces_and_escapes_newlines)
 {
 	sc_buf out = SC_BUF_INIT;
-	sc_agent_field fields[] = {SC_AGENT_STR("reason", "replicas: 2 running, 3 wanted"),
-	                           SC_AGENT_STR("empty", ""), SC_AGENT_STR("none", NULL),
-	                           SC_AGENT_END};
+	sc_agent_field fields[] = {
+	    SC_AGENT_STR("reason", "replicas: 2 running, 3 wanted"),
+	    SC_AGENT_STR("empty", ""), SC_AGENT_STR("none", NULL), SC_AGENT_END};
 	sc_agent_log_format_line(&out, SC_AGENT_LOG_TEXT, TS, SC_AGENT_WARN, "two\nlines",
 	                         fields);
-	CHECK_STR(sc_buf_cstr(&out), "2026-06-10T08:55:50.123Z warn  two\\x0alines "
-	                             "reason=\"replicas: 2 running, 3 wanted\" empty=\"\"\n");
+	CHECK_STR(sc_buf_cstr(&out),
+	          "2026-06-10T08:55:50.123Z warn  two\\x0alines "
+	          "reason=\"replicas: 2 running, 3 wanted\" empty=\"\"\n");
 	sc_buf_release(&out);
 }
 
 TEST(json_line_parses_and_carries_typed_fields)
 {
 	sc_buf out = SC_BUF_INIT;
-	sc_agent_field fields[] = {SC_AGENT_INT("duration_ms", 120),
-	                           SC_AGENT_STR("msg2", "quote \" back \\ tab \t ctl \x01"),
-	                           SC_AGENT_NUM("ratio", 0.5), SC_AGENT_BOOL("ok", 0),
-	                           SC_AGENT_STR("none", NULL), SC_AGENT_END};
-	sc_agent_log_format_line(&out, SC_AGENT_LOG_JSON, TS, SC_AGENT_ERROR, "cycle \"x\"",
-	                         fields);
+	sc_agent_field fields[] = {
+	    SC_AGENT_INT("duration_ms", 120),
+	    SC_AGENT_STR("msg2", "quote \" back \\ tab \t ctl \x01"),
+	    SC_AGENT_NUM("ratio", 0.5),
+	    SC_AGENT_BOOL("ok", 0),
+	    SC_AGENT_STR("none", NULL),
+	    SC_AGENT_END};
+	sc_agent_log_format_line(&out, SC_AGENT_LOG_JSON, TS, SC_AGENT_ERROR,
+	                         "cycle \"x\"", fields);
 	const char *line = sc_buf_cstr(&out);
 	CHECK(out.len > 0 && line[out.len - 1] == '\n');
 	CHECK(!memchr(line, '\n', out.len - 1));
@@ -72,7 +77,8 @@ TEST(events_go_to_the_stream_one_line_each_and_below_level_are_dropped)
 	FILE *stream = fdopen(fd, "w+");
 	sc_agent_log log;
 	sc_agent_log_init(&log, stream, SC_AGENT_LOG_JSON);
-	sc_agent_log_event(&log, SC_AGENT_INFO, "one", SC_AGENT_INT("n", 1), SC_AGENT_END);
+	sc_agent_log_event(&log, SC_AGENT_INFO, "one", SC_AGENT_INT("n", 1),
+	                   SC_AGENT_END);
 	sc_agent_log_event(&log, SC_AGENT_DEBUG, "hidden", SC_AGENT_END);
 	sc_agent_log_event(&log, SC_AGENT_WARN, "two", SC_AGENT_END);
 	rewind(stream);

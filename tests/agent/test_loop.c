@@ -19,10 +19,10 @@
 
 typedef struct fake {
 	unsigned long calls;
-	int64_t at[16];            /* monotonic ms of each call */
-	const char *fail;          /* per call: 'f' fails, anything else succeeds */
-	unsigned long hup_until;   /* send SIGHUP on calls before this */
-	unsigned long term_at;     /* send SIGTERM on this call (0: never) */
+	int64_t at[16];          /* monotonic ms of each call */
+	const char *fail;        /* per call: 'f' fails, anything else succeeds */
+	unsigned long hup_until; /* send SIGHUP on calls before this */
+	unsigned long term_at;   /* send SIGTERM on this call (0: never) */
 	long sleep_after_term_ms;
 	bool saw_stopping;
 	bool expired;
@@ -38,7 +38,8 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void fake_cycle(void *ctx, sc_agent *agent, unsigned long number, sc_agent_report *out)
+static void fake_cycle(void *ctx, sc_agent *agent, unsigned long number,
+                       sc_agent_report *out)
 {
 	fake *f = ctx;
 	if (f->calls < 16)
@@ -65,12 +66,12 @@ static void on_expired(void *ctx)
 static sc_agent_config config_for(fake *f, long interval_ms)
 {
 	return (sc_agent_config){
-		.interval_ms = interval_ms,
-		.grace_ms = 5000,
-		.cycle = fake_cycle,
-		.cycle_ctx = f,
-		.grace_expired = on_expired,
-		.grace_ctx = f,
+	    .interval_ms = interval_ms,
+	    .grace_ms = 5000,
+	    .cycle = fake_cycle,
+	    .cycle_ctx = f,
+	    .grace_expired = on_expired,
+	    .grace_ctx = f,
 	};
 }
 
@@ -154,8 +155,8 @@ static void check_gap(const fake *f, int index, long delay)
 {
 	long gap = (long)(f->at[index] - f->at[index - 1]);
 	if (gap < delay - 5 || gap > delay + 300)
-		TEST_FAILURE("gap before cycle %d is %ld ms, expected about %ld", index + 1, gap,
-		             delay);
+		TEST_FAILURE("gap before cycle %d is %ld ms, expected about %ld",
+		             index + 1, gap, delay);
 }
 
 TEST(failures_back_off_exponentially_and_a_success_recovers)
@@ -189,7 +190,8 @@ static long fetch(const char *address, const char *method, const char *path, cha
 	return status;
 }
 
-static void http_cycle(void *ctx, sc_agent *agent, unsigned long number, sc_agent_report *out)
+static void http_cycle(void *ctx, sc_agent *agent, unsigned long number,
+                       sc_agent_report *out)
 {
 	fake *f = ctx;
 	const char *address = sc_agent_metrics_address(agent);
@@ -227,8 +229,9 @@ TEST(endpoints_answer_while_the_loop_runs)
 	CHECK_CONTAINS(f.metrics[0], "sc_apply_reconcile_total{result=\"success\"} 0\n");
 	CHECK_CONTAINS(f.metrics[2], "sc_apply_reconcile_total{result=\"success\"} 1\n");
 	CHECK_CONTAINS(f.metrics[2], "sc_apply_reconcile_total{result=\"failure\"} 1\n");
-	CHECK_CONTAINS(f.metrics[2],
-	               "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"running\"} 2\n");
+	CHECK_CONTAINS(
+	    f.metrics[2],
+	    "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"running\"} 2\n");
 	CHECK_CONTAINS(f.metrics[2],
 	               "sc_apply_actions_total{action=\"create\",result=\"done\"} 2\n");
 	for (int i = 0; i < 4; i++)

@@ -102,13 +102,13 @@ TEST(every_metric_has_help_and_type_before_its_samples)
 	sc_agent_metrics_render(&metrics, &out);
 	const char *text = sc_buf_cstr(&out);
 	const char *names[][2] = {
-		{"sc_apply_reconcile_total", "counter"},
-		{"sc_apply_reconcile_duration_seconds", "histogram"},
-		{"sc_apply_actions_total", "counter"},
-		{"sc_apply_managed_sandboxes", "gauge"},
-		{"sc_apply_drift_actions", "gauge"},
-		{"sc_apply_last_success_timestamp_seconds", "gauge"},
-		{"sc_apply_consecutive_failures", "gauge"},
+	    {"sc_apply_reconcile_total", "counter"},
+	    {"sc_apply_reconcile_duration_seconds", "histogram"},
+	    {"sc_apply_actions_total", "counter"},
+	    {"sc_apply_managed_sandboxes", "gauge"},
+	    {"sc_apply_drift_actions", "gauge"},
+	    {"sc_apply_last_success_timestamp_seconds", "gauge"},
+	    {"sc_apply_consecutive_failures", "gauge"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char help[128], type[128];
@@ -121,10 +121,13 @@ TEST(every_metric_has_help_and_type_before_its_samples)
 	CHECK(out.len && text[out.len - 1] == '\n');
 	for (const char *line = text; *line; line = strchr(line, '\n') + 1) {
 		if (*line != '#')
-			CHECK(strchr(line, ' ') && strchr(line, ' ') < strchr(line, '\n'));
+			CHECK(strchr(line, ' ') &&
+			      strchr(line, ' ') < strchr(line, '\n'));
 	}
 	CHECK(sample(text, "sc_apply_reconcile_total{result=\"success\"}") == 0);
-	CHECK(sample(text, "sc_apply_actions_total{action=\"replace\",result=\"skipped\"}") == 0);
+	CHECK(sample(text,
+	             "sc_apply_actions_total{action=\"replace\",result=\"skipped\"}") ==
+	      0);
 	CHECK(sample(text, "sc_apply_last_success_timestamp_seconds") == 0);
 	CHECK(!sc_agent_metrics_ready(&metrics));
 	sc_buf_release(&out);
@@ -160,18 +163,27 @@ TEST(recorded_cycles_show_in_the_samples)
 	const char *text = sc_buf_cstr(&out);
 	CHECK(sample(text, "sc_apply_reconcile_total{result=\"success\"}") == 1);
 	CHECK(sample(text, "sc_apply_reconcile_total{result=\"failure\"}") == 2);
-	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"0.5\"}") == 0);
+	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"0.5\"}") ==
+	      0);
 	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"1\"}") == 1);
 	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"10\"}") == 1);
 	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"30\"}") == 3);
-	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"+Inf\"}") == 3);
+	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"+Inf\"}") ==
+	      3);
 	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_count") == 3);
 	CHECK(sample(text, "sc_apply_reconcile_duration_seconds_sum") == 24.7);
-	CHECK(sample(text, "sc_apply_actions_total{action=\"create\",result=\"done\"}") == 3);
+	CHECK(sample(text, "sc_apply_actions_total{action=\"create\",result=\"done\"}") ==
+	      3);
 	/* The failed cycles neither observed nor planned: the last known values stay. */
-	CHECK(sample(text, "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"running\"}") == 2);
-	CHECK(sample(text, "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"paused\"}") == 1);
-	CHECK(sample(text, "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"unknown\"}") == 0);
+	CHECK(sample(text,
+	             "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"running\"}") ==
+	      2);
+	CHECK(sample(text,
+	             "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"paused\"}") ==
+	      1);
+	CHECK(sample(text,
+	             "sc_apply_managed_sandboxes{set=\"team-ml\",state=\"unknown\"}") ==
+	      0);
 	CHECK(sample(text, "sc_apply_drift_actions") == 3);
 	CHECK(sample(text, "sc_apply_last_success_timestamp_seconds") == 1781081750.5);
 	CHECK(sample(text, "sc_apply_consecutive_failures") == 2);
@@ -190,7 +202,8 @@ TEST(recorded_cycles_show_in_the_samples)
 	text = sc_buf_cstr(&out);
 	CHECK(sample(text, "sc_apply_consecutive_failures") == 0);
 	CHECK(sample(text, "sc_apply_drift_actions") == 0);
-	CHECK(sample(text, "sc_apply_managed_sandboxes{set=\"apps\",state=\"running\"}") == 0);
+	CHECK(sample(text,
+	             "sc_apply_managed_sandboxes{set=\"apps\",state=\"running\"}") == 0);
 	CHECK_NOT_CONTAINS(text, "team-ml");
 
 	sc_buf_release(&out);
@@ -214,8 +227,9 @@ TEST(label_values_are_escaped)
 	sc_agent_report_set(&report, "we\"ird\\set");
 	sc_agent_metrics_record(&metrics, &report, 0);
 	sc_agent_metrics_render(&metrics, &out);
-	CHECK_CONTAINS(sc_buf_cstr(&out),
-	               "sc_apply_managed_sandboxes{set=\"we\\\"ird\\\\set\",state=\"running\"} 0\n");
+	CHECK_CONTAINS(
+	    sc_buf_cstr(&out),
+	    "sc_apply_managed_sandboxes{set=\"we\\\"ird\\\\set\",state=\"running\"} 0\n");
 	sc_buf_release(&out);
 	sc_agent_report_release(&report);
 	sc_agent_metrics_release(&metrics);

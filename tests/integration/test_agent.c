@@ -20,7 +20,7 @@
 #endif
 
 #define SECRET_VALUE "s3cr3t-agent-VALUE-42"
-#define SET "team-ag"
+#define SET          "team-ag"
 
 static void sleep_ms(long ms)
 {
@@ -73,14 +73,15 @@ typedef struct agent {
 	test_process process;
 	char spec[4200];
 	char err[4200];
-	char address[128];  /* metrics ADDR:PORT from the "agent started" event */
+	char address[128]; /* metrics ADDR:PORT from the "agent started" event */
 } agent;
 
 /*
  * Starts sc-apply agent -f a->spec with args, under SC_TEST_WRAP when wrap
  * (not for a forced exit: valgrind reports the threads it cuts short).
  */
-static int agent_launch(agent *a, const test_sandboxd *sd, const char *const *args, bool wrap)
+static int agent_launch(agent *a, const test_sandboxd *sd, const char *const *args,
+                        bool wrap)
 {
 	char url_env[256];
 	const char *argv[32] = {SC_APPLY_BIN, "agent", "-f", a->spec};
@@ -189,16 +190,16 @@ static int count(const test_sandboxd *sd, const char *name, const char *state)
 }
 
 /* Waits up to timeout_ms for count(name, state) to be want. */
-static bool wait_count(const test_sandboxd *sd, const char *name, const char *state, int want,
-                       int timeout_ms)
+static bool wait_count(const test_sandboxd *sd, const char *name, const char *state,
+                       int want, int timeout_ms)
 {
 	for (int waited = 0; waited <= timeout_ms; waited += 100) {
 		if (count(sd, name, state) == want)
 			return true;
 		sleep_ms(100);
 	}
-	TEST_FAILURE("%s/%s %s: %d, expected %d", SET, name ? name : "*", state ? state : "*",
-	             count(sd, name, state), want);
+	TEST_FAILURE("%s/%s %s: %d, expected %d", SET, name ? name : "*",
+	             state ? state : "*", count(sd, name, state), want);
 	return false;
 }
 
@@ -247,7 +248,8 @@ static int find_sandbox(const test_sandboxd *sd, const char *name, int index, ch
 	test_sandbox *all;
 	int total = test_list_all(sd, &all), seen = 0;
 	for (int i = 0; i < total; i++) {
-		if (!strcmp(all[i].set, SET) && !strcmp(all[i].name, name) && seen++ == index) {
+		if (!strcmp(all[i].set, SET) && !strcmp(all[i].name, name) &&
+		    seen++ == index) {
 			snprintf(id, 128, "%s", all[i].id);
 			if (end_at)
 				*end_at = all[i].end_at_ms;
@@ -270,7 +272,8 @@ static long request(const test_sandboxd *sd, const char *method, const char *pat
 	return status;
 }
 
-/* Breaks the sandboxes three ways behind the agent's back; returns web's shortened end. */
+/* Breaks the sandboxes three ways behind the agent's back; returns web's shortened end.
+ */
 static long long make_drift(const test_sandboxd *sd)
 {
 	char py0[128], py1[128], web[128], path[256];
@@ -294,28 +297,28 @@ static bool wait_renewed(const test_sandboxd *sd, long long shortened, int timeo
 	char web[128];
 	long long end_at = 0;
 	for (int waited = 0; waited <= timeout_ms; waited += 100) {
-		if (find_sandbox(sd, "web", 0, web, &end_at) == 0 && end_at > shortened + 200000)
+		if (find_sandbox(sd, "web", 0, web, &end_at) == 0 &&
+		    end_at > shortened + 200000)
 			return true;
 		sleep_ms(100);
 	}
-	TEST_FAILURE("web's TTL was not renewed: endAt %lld, shortened %lld", end_at, shortened);
+	TEST_FAILURE("web's TTL was not renewed: endAt %lld, shortened %lld", end_at,
+	             shortened);
 	return false;
 }
 
 #define RUNNING_GAUGE "sc_apply_managed_sandboxes{set=\"" SET "\",state=\"running\"}"
-#define PAUSED_GAUGE "sc_apply_managed_sandboxes{set=\"" SET "\",state=\"paused\"}"
+#define PAUSED_GAUGE  "sc_apply_managed_sandboxes{set=\"" SET "\",state=\"paused\"}"
 
 static void check_metric_families(const agent *a)
 {
 	char *text = NULL;
 	CHECK_INT(fetch(a, "/metrics", &text), 200);
-	const char *families[] = {"sc_apply_reconcile_total",
-	                          "sc_apply_reconcile_duration_seconds",
-	                          "sc_apply_actions_total",
-	                          "sc_apply_managed_sandboxes",
-	                          "sc_apply_drift_actions",
-	                          "sc_apply_last_success_timestamp_seconds",
-	                          "sc_apply_consecutive_failures"};
+	const char *families[] = {
+	    "sc_apply_reconcile_total",     "sc_apply_reconcile_duration_seconds",
+	    "sc_apply_actions_total",       "sc_apply_managed_sandboxes",
+	    "sc_apply_drift_actions",       "sc_apply_last_success_timestamp_seconds",
+	    "sc_apply_consecutive_failures"};
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		char help[128], type[128];
 		snprintf(help, sizeof(help), "# HELP %s ", families[i]);
@@ -335,16 +338,18 @@ TEST(agent_converges_corrects_drift_follows_edits_and_stops_cleanly)
 	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
 	snprintf(a.spec, sizeof(a.spec), "%s/pool.yaml", sd.dir);
 	write_spec(a.spec, spec_text(2, NULL));
-	CHECK_INT(agent_start(&a, &sd,
-	                      (const char *[]){"--interval", "1s", "--listen-metrics",
-	                                       "127.0.0.1:0", "--log-format", "json", NULL}),
-	          0);
+	CHECK_INT(
+	    agent_start(&a, &sd,
+	                (const char *[]){"--interval", "1s", "--listen-metrics",
+	                                 "127.0.0.1:0", "--log-format", "json", NULL}),
+	    0);
 	if (!read_address(&a)) {
 		TEST_FAILURE("no metrics address logged");
 		goto done;
 	}
 	/* Converges; /readyz flips to 200 after the first good cycle. */
-	CHECK(wait_metric(&a, "sc_apply_reconcile_total{result=\"success\"}", 1, 1e9, 10000));
+	CHECK(wait_metric(&a, "sc_apply_reconcile_total{result=\"success\"}", 1, 1e9,
+	                  10000));
 	CHECK_INT(fetch(&a, "/readyz", NULL), 200);
 	CHECK_INT(fetch(&a, "/healthz", NULL), 200);
 	CHECK_INT(fetch(&a, "/nope", NULL), 404);
@@ -358,9 +363,12 @@ TEST(agent_converges_corrects_drift_follows_edits_and_stops_cleanly)
 	CHECK(wait_renewed(&sd, shortened, 5000));
 	CHECK(wait_metric(&a, RUNNING_GAUGE, 3, 3, 3000));
 	CHECK(metric(&a, PAUSED_GAUGE) == 0);
-	CHECK(metric(&a, "sc_apply_actions_total{action=\"create\",result=\"done\"}") == 4);
-	CHECK(metric(&a, "sc_apply_actions_total{action=\"resume\",result=\"done\"}") == 1);
-	CHECK(metric(&a, "sc_apply_actions_total{action=\"renew\",result=\"done\"}") == 1);
+	CHECK(metric(&a, "sc_apply_actions_total{action=\"create\",result=\"done\"}") ==
+	      4);
+	CHECK(metric(&a, "sc_apply_actions_total{action=\"resume\",result=\"done\"}") ==
+	      1);
+	CHECK(metric(&a, "sc_apply_actions_total{action=\"renew\",result=\"done\"}") ==
+	      1);
 	CHECK(metric(&a, "sc_apply_drift_actions") == 0);
 	CHECK(metric(&a, "sc_apply_last_success_timestamp_seconds") > 1.7e9);
 	check_metric_families(&a);
@@ -462,10 +470,11 @@ TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
 	snprintf(a.spec, sizeof(a.spec), "%s/pool.yaml", sd.dir);
 	write_spec(a.spec, spec_text(1, NULL));
 	CHECK_INT(set_latency(&sd, 4000), 0);
-	CHECK_INT(agent_launch(&a, &sd,
-	                       (const char *[]){"--interval", "1h", "--grace", "500ms", NULL},
-	                       false),
-	          0);
+	CHECK_INT(
+	    agent_launch(&a, &sd,
+	                 (const char *[]){"--interval", "1h", "--grace", "500ms", NULL},
+	                 false),
+	    0);
 	CHECK(wait_log(&a, "agent started", 10000));
 	sleep_ms(300);
 	kill(a.process.pid, SIGTERM);
@@ -482,17 +491,19 @@ TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
 TEST(usage_errors_exit_64_and_no_service_exits_1)
 {
 	test_run run;
-	CHECK_INT(test_run_apply(NULL, (const char *[]){"agent", NULL}, NULL, NULL, &run), 0);
+	CHECK_INT(test_run_apply(NULL, (const char *[]){"agent", NULL}, NULL, NULL, &run),
+	          0);
 	CHECK_INT(run.exit_code, 64);
 	test_run_release(&run);
-	CHECK_INT(test_run_apply(NULL, (const char *[]){"agent", "-f", "-", NULL}, NULL, NULL, &run),
+	CHECK_INT(test_run_apply(NULL, (const char *[]){"agent", "-f", "-", NULL}, NULL,
+	                         NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 64);
 	CHECK_CONTAINS(run.err, "stdin");
 	test_run_release(&run);
 	CHECK_INT(test_run_apply(NULL,
-	                         (const char *[]){"agent", "-f", "x.yaml", "--listen-metrics",
-	                                          "nonsense", NULL},
+	                         (const char *[]){"agent", "-f", "x.yaml",
+	                                          "--listen-metrics", "nonsense", NULL},
 	                         NULL, NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 64);
@@ -500,8 +511,8 @@ TEST(usage_errors_exit_64_and_no_service_exits_1)
 	test_run_release(&run);
 	/* No service to talk to: no interval fixes that, so it does not start. */
 	CHECK_INT(test_run_apply(NULL,
-	                         (const char *[]){"agent", "-f", "x.yaml", "--api-url", "",
-	                                          "--log-format", "json", NULL},
+	                         (const char *[]){"agent", "-f", "x.yaml", "--api-url",
+	                                          "", "--log-format", "json", NULL},
 	                         NULL, NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 1);
