@@ -101,8 +101,10 @@ int main(int argc, char **argv)
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
 		                 "{\"timeout\":86400,\"metadata\":{\"bench\":\"list\"}}");
 		if (curl_easy_perform(curl) != CURLE_OK ||
-		    (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status), status != 201)) {
-			fprintf(stderr, "pager: create %d failed (status %ld)\n", i, status);
+		    (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status),
+		     status != 201)) {
+			fprintf(stderr, "pager: create %d failed (status %ld)\n", i,
+			        status);
 			return 1;
 		}
 	}
@@ -117,20 +119,24 @@ int main(int argc, char **argv)
 		for (;;) {
 			char token[256];
 			snprintf(token, sizeof(token), "%s", b.token);
-			snprintf(url, sizeof(url), "%s/sandboxes?metadata[bench]=list&limit=100%s%s",
-			         base, *token ? "&nextToken=" : "", token);
+			snprintf(url, sizeof(url),
+			         "%s/sandboxes?metadata[bench]=list&limit=100%s%s", base,
+			         *token ? "&nextToken=" : "", token);
 			b.len = 0;
 			b.token[0] = '\0';
 			curl_easy_setopt(curl, CURLOPT_URL, url);
 			double t0 = now_ms();
 			long status = 0;
 			if (curl_easy_perform(curl) != CURLE_OK ||
-			    (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status), status != 200)) {
-				fprintf(stderr, "pager: page failed (status %ld)\n", status);
+			    (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status),
+			     status != 200)) {
+				fprintf(stderr, "pager: page failed (status %ld)\n",
+				        status);
 				return 1;
 			}
 			if (pages == page_alloc)
-				page_ms = realloc(page_ms, (page_alloc *= 2) * sizeof(double));
+				page_ms =
+				    realloc(page_ms, (page_alloc *= 2) * sizeof(double));
 			page_ms[pages++] = now_ms() - t0;
 			seen += count_items(b.data ? b.data : "");
 			if (!b.token[0])
@@ -138,13 +144,15 @@ int main(int argc, char **argv)
 		}
 		walk_total += now_ms() - walk_start;
 		if (seen != count) {
-			fprintf(stderr, "pager: a walk saw %d sandboxes, expected %d\n", seen, count);
+			fprintf(stderr, "pager: a walk saw %d sandboxes, expected %d\n",
+			        seen, count);
 			return 1;
 		}
 	}
 	qsort(page_ms, pages, sizeof(double), cmp_double);
 	double walk = walk_total / rounds;
-	printf("| full paged list, %d sandboxes, 100 per page (%zu pages per walk) | %.0f pages/s "
+	printf("| full paged list, %d sandboxes, 100 per page (%zu pages per walk) | "
+	       "%.0f pages/s "
 	       "(%.1f ms per full walk) | %.2f ms | %.2f ms |\n",
 	       count, pages / (size_t)rounds, pages / (walk_total / 1000.0), walk,
 	       page_ms[pages / 2], page_ms[(size_t)(pages * 0.99)]);

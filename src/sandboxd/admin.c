@@ -32,7 +32,8 @@ static void admin_clock(sd_call *call)
 			return;
 		}
 		sd_store_lock(store);
-		sd_store_advance_clock(store, (int64_t)llround(advance->valuedouble * 1000));
+		sd_store_advance_clock(store,
+		                       (int64_t)llround(advance->valuedouble * 1000));
 		sd_store_unlock(store);
 		cJSON_Delete(body);
 	}
@@ -86,10 +87,20 @@ static void admin_config(sd_call *call)
 void sd_admin_handle(sd_call *call)
 {
 	switch (call->route->kind) {
-	case SD_ROUTE_ADMIN_CLOCK: admin_clock(call); break;
-	case SD_ROUTE_ADMIN_STATS: admin_stats(call, false); break;
-	case SD_ROUTE_ADMIN_STATS_RESET: admin_stats(call, true); break;
-	case SD_ROUTE_ADMIN_CONFIG: admin_config(call); break;
-	default: sd_response_error(call->response, 404, "no such admin route"); break;
+	case SD_ROUTE_ADMIN_CLOCK:
+		admin_clock(call);
+		break;
+	case SD_ROUTE_ADMIN_STATS:
+		admin_stats(call, false);
+		break;
+	case SD_ROUTE_ADMIN_STATS_RESET:
+		admin_stats(call, true);
+		break;
+	case SD_ROUTE_ADMIN_CONFIG:
+		admin_config(call);
+		break;
+	default:
+		sd_response_error(call->response, 404, "no such admin route");
+		break;
 	}
 }

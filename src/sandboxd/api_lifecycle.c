@@ -1,4 +1,5 @@
-/* The sandbox lifecycle routes: create, get, delete, connect, pause, timeout, refreshes. */
+/* The sandbox lifecycle routes: create, get, delete, connect, pause, timeout, refreshes.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,13 +11,14 @@
 #include "sandboxd/template.h"
 
 #define SD_REFRESH_DEFAULT_S 300
-#define SD_REFRESH_MAX_S 3600
+#define SD_REFRESH_MAX_S     3600
 
 static sd_sandbox *find_or_404(sd_call *call)
 {
 	sd_sandbox *sandbox = sd_store_find(&call->service->store, call->route->id);
 	if (!sandbox)
-		sd_response_error(call->response, 404, "sandbox '%s' not found", call->route->id);
+		sd_response_error(call->response, 404, "sandbox '%s' not found",
+		                  call->route->id);
 	return sandbox;
 }
 
@@ -24,7 +26,8 @@ static void reply_sandbox(sd_call *call, int status, const sd_sandbox *sandbox)
 {
 	call->response->status = status;
 	sc_buf_reset(&call->response->body);
-	sd_sandbox_write_json(&call->response->body, sandbox, SD_VIEW_DETAIL, call->mono_now);
+	sd_sandbox_write_json(&call->response->body, sandbox, SD_VIEW_DETAIL,
+	                      call->mono_now);
 }
 
 static sd_sandbox *new_sandbox(sd_call *call, const sd_template *tpl,
@@ -84,7 +87,8 @@ void sd_api_create(sd_call *call)
 		if (request.wait_ready)
 			call->wait_ms = call->settings.start_delay_ms;
 		else
-			sandbox->ready_mono_ms = call->mono_now + call->settings.start_delay_ms;
+			sandbox->ready_mono_ms =
+			    call->mono_now + call->settings.start_delay_ms;
 	}
 	sd_store_insert(&call->service->store, sandbox);
 	reply_sandbox(call, 201, sandbox);
@@ -123,16 +127,18 @@ static int required_timeout(sd_call *call, long lo, long *out)
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(body, "timeoutMs");
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(body, "timeout");
 	if (ms)
-		sd_response_error(call->response, 400,
-		                  "timeoutMs: not accepted on this route; send timeout in seconds");
+		sd_response_error(
+		    call->response, 400,
+		    "timeoutMs: not accepted on this route; send timeout in seconds");
 	else if (!item)
 		sd_response_error(call->response, 400, "timeout: required");
 	else if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) ||
-	         floor(item->valuedouble) != item->valuedouble || item->valuedouble < lo ||
-	         item->valuedouble > SD_MAX_TIMEOUT_S)
-		sd_response_error(call->response, 400,
-		                  "timeout: must be an integer number of seconds from %ld to %d",
-		                  lo, SD_MAX_TIMEOUT_S);
+	         floor(item->valuedouble) != item->valuedouble ||
+	         item->valuedouble < lo || item->valuedouble > SD_MAX_TIMEOUT_S)
+		sd_response_error(
+		    call->response, 400,
+		    "timeout: must be an integer number of seconds from %ld to %d", lo,
+		    SD_MAX_TIMEOUT_S);
 	else {
 		*out = (long)item->valuedouble;
 		rc = 0;
@@ -197,7 +203,8 @@ void sd_api_pause(sd_call *call)
 		return;
 	}
 	sandbox->paused = true;
-	sandbox->paused_left_ms = sandbox->end_at > call->now ? sandbox->end_at - call->now : 0;
+	sandbox->paused_left_ms =
+	    sandbox->end_at > call->now ? sandbox->end_at - call->now : 0;
 	sd_sandbox_add_event(sandbox, call->now, "paused", "pause requested");
 	sd_store_changed(&call->service->store, sandbox);
 	sd_response_empty(call->response, 204);
@@ -237,11 +244,12 @@ static int refresh_duration(sd_call *call, long *out)
 	int rc = 0;
 	if (item && !cJSON_IsNull(item)) {
 		if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) ||
-		    floor(item->valuedouble) != item->valuedouble || item->valuedouble < 0 ||
-		    item->valuedouble > SD_REFRESH_MAX_S) {
-			sd_response_error(call->response, 400,
-			                  "duration: must be an integer number of seconds from 0 to %d",
-			                  SD_REFRESH_MAX_S);
+		    floor(item->valuedouble) != item->valuedouble ||
+		    item->valuedouble < 0 || item->valuedouble > SD_REFRESH_MAX_S) {
+			sd_response_error(
+			    call->response, 400,
+			    "duration: must be an integer number of seconds from 0 to %d",
+			    SD_REFRESH_MAX_S);
 			rc = -1;
 		} else {
 			*out = (long)item->valuedouble;

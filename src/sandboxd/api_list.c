@@ -9,11 +9,11 @@
 #include "sandboxd/token.h"
 
 #define SD_LIST_DEFAULT_LIMIT 100
-#define SD_LIST_MAX_LIMIT 100
+#define SD_LIST_MAX_LIMIT     100
 
 typedef struct list_query {
-	bool want_running, want_paused;   /* both false: every state */
-	sc_kv metadata;                   /* every pair must match */
+	bool want_running, want_paused; /* both false: every state */
+	sc_kv metadata;                 /* every pair must match */
 	long limit;
 	bool has_position;
 	int64_t started_at;
@@ -30,9 +30,10 @@ static int parse_states(list_query *q, const char *value, sd_response *response)
 		else if (len == 6 && !strncmp(p, "paused", 6))
 			q->want_paused = true;
 		else if (len) {
-			sd_response_error(response, 400,
-			                  "state: unknown state '%.*s' (expected running or paused)",
-			                  (int)(len > 64 ? 64 : len), p);
+			sd_response_error(
+			    response, 400,
+			    "state: unknown state '%.*s' (expected running or paused)",
+			    (int)(len > 64 ? 64 : len), p);
 			return -1;
 		}
 		p += len;
@@ -56,9 +57,10 @@ static char *form_decode(const char *text, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (text[i] == '+') {
 			*o++ = ' ';
-		} else if (text[i] == '%' && i + 2 < n &&
-		           hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-			*o++ = (char)(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+		} else if (text[i] == '%' && i + 2 < n && hex_value(text[i + 1]) >= 0 &&
+		           hex_value(text[i + 2]) >= 0) {
+			*o++ =
+			    (char)(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
 			i += 2;
 		} else {
 			*o++ = text[i];
@@ -78,7 +80,8 @@ static void parse_e2b_metadata(list_query *q, const char *value)
 		if (len) {
 			size_t key_len = eq ? (size_t)(eq - p) : len;
 			char *key = form_decode(p, key_len);
-			char *val = eq ? form_decode(eq + 1, len - key_len - 1) : sc_strdup("");
+			char *val =
+			    eq ? form_decode(eq + 1, len - key_len - 1) : sc_strdup("");
 			sc_kv_set(&q->metadata, key, val);
 			free(key);
 			free(val);
@@ -113,7 +116,8 @@ static int parse_param(list_query *q, const sd_param *param, sd_response *respon
 		return parse_limit(q, value, response);
 	if (!strcmp(key, "nextToken")) {
 		if (sd_token_decode(value, &q->started_at, q->id)) {
-			sd_response_error(response, 400, "nextToken: not a valid page token");
+			sd_response_error(response, 400,
+			                  "nextToken: not a valid page token");
 			return -1;
 		}
 		q->has_position = true;
@@ -139,7 +143,8 @@ static bool matches(const list_query *q, const sd_sandbox *sandbox, bool use_met
 	if (!use_metadata)
 		return true;
 	for (size_t i = 0; i < q->metadata.count; i++) {
-		const char *value = sc_kv_get(&sandbox->metadata, q->metadata.pairs[i].key);
+		const char *value =
+		    sc_kv_get(&sandbox->metadata, q->metadata.pairs[i].key);
 		if (!value || strcmp(value, q->metadata.pairs[i].value))
 			return false;
 	}
@@ -150,7 +155,8 @@ static void write_page(sd_call *call, const list_query *q)
 {
 	const sd_store *store = &call->service->store;
 	bool use_metadata = !call->settings.ignore_metadata_filter;
-	size_t i = sd_store_list_from(store, q->started_at, q->has_position ? q->id : NULL);
+	size_t i =
+	    sd_store_list_from(store, q->started_at, q->has_position ? q->id : NULL);
 	const sd_sandbox *last = NULL;
 	long n = 0;
 	sc_buf *out = &call->response->body;
@@ -161,7 +167,8 @@ static void write_page(sd_call *call, const list_query *q)
 		if (!matches(q, sandbox, use_metadata))
 			continue;
 		if (n == q->limit) {
-			call->response->next_token = sd_token_encode(last->started_at, last->id);
+			call->response->next_token =
+			    sd_token_encode(last->started_at, last->id);
 			break;
 		}
 		if (n)

@@ -1,4 +1,5 @@
-/* Logs and metrics: what a sandbox did (from its timeline) and plausible usage numbers. */
+/* Logs and metrics: what a sandbox did (from its timeline) and plausible usage numbers.
+ */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,16 +10,16 @@
 #include "sandboxd/service.h"
 
 #define SD_LOGS_DEFAULT_LIMIT 100
-#define SD_LOGS_MAX_LIMIT 1000
-#define SD_SEARCH_MAX 256
-#define SD_METRICS_MAX_IDS 100
+#define SD_LOGS_MAX_LIMIT     1000
+#define SD_SEARCH_MAX         256
+#define SD_METRICS_MAX_IDS    100
 
 enum { LEVEL_DEBUG, LEVEL_INFO, LEVEL_WARN, LEVEL_ERROR };
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 typedef struct logs_query {
 	long limit;
-	long long cursor;    /* -1: none */
+	long long cursor; /* -1: none */
 	bool backward;
 	int level;
 	const char *search;
@@ -91,8 +92,8 @@ static int parse_logs_query(sd_call *call, logs_query *q)
 	}
 	if ((v = sd_request_param(r, "search"))) {
 		if (strlen(v) > SD_SEARCH_MAX) {
-			sd_response_error(call->response, 400, "search: at most %d characters",
-			                  SD_SEARCH_MAX);
+			sd_response_error(call->response, 400,
+			                  "search: at most %d characters", SD_SEARCH_MAX);
 			return -1;
 		}
 		q->search = v;
@@ -131,7 +132,8 @@ static void write_log(sc_buf *out, const sd_sandbox *sandbox, const sd_event *e,
 {
 	sc_buf_puts(out, "{\"timestamp\":");
 	sd_json_time(out, e->at);
-	sc_buf_printf(out, ",\"level\":\"%s\",\"message\":", level_names[event_level(e->event)]);
+	sc_buf_printf(
+	    out, ",\"level\":\"%s\",\"message\":", level_names[event_level(e->event)]);
 	sd_json_string(out, message);
 	sc_buf_puts(out, ",\"fields\":{\"event\":");
 	sd_json_string(out, e->event);
@@ -148,7 +150,8 @@ void sd_api_logs(sd_call *call)
 	long n = 0;
 
 	if (!sandbox) {
-		sd_response_error(call->response, 404, "sandbox '%s' not found", call->route->id);
+		sd_response_error(call->response, 404, "sandbox '%s' not found",
+		                  call->route->id);
 		return;
 	}
 	if (parse_logs_query(call, &q))
@@ -159,7 +162,8 @@ void sd_api_logs(sd_call *call)
 	for (size_t k = 0; k < sandbox->event_count && n < q.limit; k++) {
 		size_t i = q.backward ? sandbox->event_count - 1 - k : k;
 		const sd_event *e = &sandbox->events[i];
-		char *message = sc_asprintf("sandbox %s: %s (%s)", e->event, sandbox->id, e->detail);
+		char *message =
+		    sc_asprintf("sandbox %s: %s (%s)", e->event, sandbox->id, e->detail);
 		if (event_selected(&q, e, message)) {
 			if (n++)
 				sc_buf_putc(out, ',');
@@ -179,30 +183,35 @@ static uint64_t mix(const char *id, int64_t slot)
 	return h * 0xbf58476d1ce4e5b9ULL;
 }
 
-/* A deterministic snapshot: the same sandbox in the same 5 s slot gives the same numbers. */
+/* A deterministic snapshot: the same sandbox in the same 5 s slot gives the same numbers.
+ */
 static void write_snapshot(sc_buf *out, const sd_sandbox *sandbox, int64_t now)
 {
 	uint64_t h = mix(sandbox->id, now / 5000);
 	long long mem_total = (long long)sandbox->memory_mb * 1024 * 1024;
 	long long disk_total = (long long)sandbox->disk_size_mb * 1024 * 1024;
 	double cpu = sandbox->paused ? 0.0 : 1.0 + (double)(h % 4000) / 100.0;
-	long long mem_used = mem_total / 8 + (long long)((h >> 16) % (uint64_t)(mem_total / 4 + 1));
-	long long disk_used = disk_total / 16 + (long long)((h >> 32) % (uint64_t)(disk_total / 8 + 1));
+	long long mem_used =
+	    mem_total / 8 + (long long)((h >> 16) % (uint64_t)(mem_total / 4 + 1));
+	long long disk_used =
+	    disk_total / 16 + (long long)((h >> 32) % (uint64_t)(disk_total / 8 + 1));
 
 	sc_buf_puts(out, "{\"timestamp\":");
 	sd_json_time(out, now);
-	sc_buf_printf(out,
-	              ",\"timestampUnix\":%lld,\"cpuCount\":%d,\"cpuUsedPct\":%.2f,"
-	              "\"memUsed\":%lld,\"memTotal\":%lld,\"diskUsed\":%lld,\"diskTotal\":%lld}",
-	              (long long)(now / 1000), sandbox->cpu_count, cpu, mem_used, mem_total,
-	              disk_used, disk_total);
+	sc_buf_printf(
+	    out,
+	    ",\"timestampUnix\":%lld,\"cpuCount\":%d,\"cpuUsedPct\":%.2f,"
+	    "\"memUsed\":%lld,\"memTotal\":%lld,\"diskUsed\":%lld,\"diskTotal\":%lld}",
+	    (long long)(now / 1000), sandbox->cpu_count, cpu, mem_used, mem_total,
+	    disk_used, disk_total);
 }
 
 void sd_api_metrics(sd_call *call)
 {
 	sd_sandbox *sandbox = sd_store_find(&call->service->store, call->route->id);
 	if (!sandbox) {
-		sd_response_error(call->response, 404, "sandbox '%s' not found", call->route->id);
+		sd_response_error(call->response, 404, "sandbox '%s' not found",
+		                  call->route->id);
 		return;
 	}
 	call->response->status = 200;
@@ -217,7 +226,8 @@ void sd_api_metrics_batch(sd_call *call)
 	size_t count = 0;
 
 	if (!ids || !*ids) {
-		sd_response_error(call->response, 400, "sandbox_ids: required (a comma list)");
+		sd_response_error(call->response, 400,
+		                  "sandbox_ids: required (a comma list)");
 		return;
 	}
 	for (const char *p = ids; *p; p++)
@@ -237,7 +247,8 @@ void sd_api_metrics_batch(sd_call *call)
 		if (len && len < sizeof(id)) {
 			memcpy(id, p, len);
 			id[len] = '\0';
-			const sd_sandbox *sandbox = sd_store_find(&call->service->store, id);
+			const sd_sandbox *sandbox =
+			    sd_store_find(&call->service->store, id);
 			if (sandbox) {
 				if (!first)
 					sc_buf_putc(out, ',');

@@ -9,13 +9,14 @@
 #include "common/mem.h"
 
 static const char *const rejected[][2] = {
-	{"timeoutMs", "not accepted in a create request; timeout is in seconds"},
-	{"secure", "not accepted in a create request"},
-	{"mcp", "not accepted in a create request"},
-	{"volume_mounts", "not accepted; use volumeMounts"},
+    {"timeoutMs", "not accepted in a create request; timeout is in seconds"},
+    {"secure", "not accepted in a create request"},
+    {"mcp", "not accepted in a create request"},
+    {"volume_mounts", "not accepted; use volumeMounts"},
 };
 
-static int fail(sc_buf *error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(sc_buf *error, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int fail(sc_buf *error, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,7 +53,8 @@ static int parse_timeout(const cJSON *body, long *out, sc_buf *error)
 	if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) ||
 	    floor(item->valuedouble) != item->valuedouble || item->valuedouble < 1 ||
 	    item->valuedouble > SD_MAX_TIMEOUT_S)
-		return fail(error, "timeout: must be an integer number of seconds from 1 to %d",
+		return fail(error,
+		            "timeout: must be an integer number of seconds from 1 to %d",
 		            SD_MAX_TIMEOUT_S);
 	*out = (long)item->valuedouble;
 	return 0;
@@ -123,16 +125,19 @@ static int parse_cidrs(const cJSON *network, const char *name, const cJSON **out
 	if (!item || cJSON_IsNull(item))
 		return 0;
 	if (!cJSON_IsArray(item))
-		return fail(error, "network.%s: must be an array of IPv4 addresses or CIDRs", name);
+		return fail(error,
+		            "network.%s: must be an array of IPv4 addresses or CIDRs",
+		            name);
 	cJSON_ArrayForEach(entry, item)
 	{
 		if (!cJSON_IsString(entry))
 			return fail(error, "network.%s[%d]: must be a string", name, i);
 		if (!sd_cidr_valid(entry->valuestring))
-			return fail(error,
-			            "network.%s[%d]: invalid IPv4 address or CIDR \"%.64s\" "
-			            "(expected a.b.c.d or a.b.c.d/0-32)",
-			            name, i, entry->valuestring);
+			return fail(
+			    error,
+			    "network.%s[%d]: invalid IPv4 address or CIDR \"%.64s\" "
+			    "(expected a.b.c.d or a.b.c.d/0-32)",
+			    name, i, entry->valuestring);
 		i++;
 	}
 	*out = item;
@@ -163,18 +168,23 @@ static int parse_mounts(const cJSON *body, const cJSON **out, sc_buf *error)
 	if (!item || cJSON_IsNull(item))
 		return 0;
 	if (!cJSON_IsArray(item))
-		return fail(error, "volumeMounts: must be an array of {\"name\",\"path\"}");
+		return fail(error,
+		            "volumeMounts: must be an array of {\"name\",\"path\"}");
 	cJSON_ArrayForEach(mount, item)
 	{
 		const cJSON *name = field(mount, "name"), *path = field(mount, "path");
 		if (!cJSON_IsObject(mount))
 			return fail(error, "volumeMounts[%d]: must be an object", i);
 		if (!cJSON_IsString(name) || !*name->valuestring)
-			return fail(error, "volumeMounts[%d].name: must be a non-empty string", i);
+			return fail(error,
+			            "volumeMounts[%d].name: must be a non-empty string",
+			            i);
 		if (!cJSON_IsString(path))
 			return fail(error, "volumeMounts[%d].path: must be a string", i);
 		if (path->valuestring[0] != '/')
-			return fail(error, "volumeMounts[%d].path: must be an absolute path, got \"%.128s\"",
+			return fail(error,
+			            "volumeMounts[%d].path: must be an absolute path, "
+			            "got \"%.128s\"",
 			            i, path->valuestring);
 		i++;
 	}
@@ -221,7 +231,8 @@ int sd_create_parse(sd_new_sandbox *out, const cJSON *body, sc_buf *error)
 	    parse_auto_resume(body, &out->auto_resume, error) ||
 	    parse_bool(body, "allowInternetAccess", "allowInternetAccess",
 	               &out->allow_internet, error) ||
-	    parse_network(body, out, error) || parse_mounts(body, &out->volume_mounts, error))
+	    parse_network(body, out, error) ||
+	    parse_mounts(body, &out->volume_mounts, error))
 		return -1;
 	return 0;
 }
@@ -233,8 +244,7 @@ static void copy_strings(sd_strings *out, const cJSON *array)
 	if (!array || !n)
 		return;
 	out->items = sc_calloc(n, sizeof(char *));
-	cJSON_ArrayForEach(item, array)
-		out->items[i++] = sc_strdup(item->valuestring);
+	cJSON_ArrayForEach(item, array) out->items[i++] = sc_strdup(item->valuestring);
 	out->count = i;
 }
 
@@ -244,7 +254,7 @@ void sd_create_fill(sd_sandbox *sandbox, const sd_new_sandbox *request)
 
 	if (request->metadata) {
 		cJSON_ArrayForEach(item, request->metadata)
-			sc_kv_set(&sandbox->metadata, item->string, item->valuestring);
+		    sc_kv_set(&sandbox->metadata, item->string, item->valuestring);
 	}
 	sandbox->env_count = request->env_count;
 	sandbox->auto_pause = request->auto_pause;
@@ -258,8 +268,10 @@ void sd_create_fill(sd_sandbox *sandbox, const sd_new_sandbox *request)
 		sandbox->mounts = sc_calloc(n, sizeof(sd_mount));
 		cJSON_ArrayForEach(item, request->volume_mounts)
 		{
-			sandbox->mounts[i].name = sc_strdup(field(item, "name")->valuestring);
-			sandbox->mounts[i].path = sc_strdup(field(item, "path")->valuestring);
+			sandbox->mounts[i].name =
+			    sc_strdup(field(item, "name")->valuestring);
+			sandbox->mounts[i].path =
+			    sc_strdup(field(item, "path")->valuestring);
 			i++;
 		}
 		sandbox->mount_count = i;

@@ -16,18 +16,18 @@
 #include "sandboxd/sandbox.h"
 
 typedef struct sd_new_sandbox {
-	const char *template_name;  /* as sent; NULL or "" mean base */
-	long timeout_s;             /* 300 when absent */
+	const char *template_name; /* as sent; NULL or "" mean base */
+	long timeout_s;            /* 300 when absent */
 	bool wait_ready;
-	const cJSON *metadata;      /* object of strings, or NULL */
+	const cJSON *metadata; /* object of strings, or NULL */
 	unsigned env_count;
 	bool auto_pause, auto_resume;
 	bool allow_internet, allow_public_traffic;
-	const cJSON *allow_out, *deny_out, *volume_mounts;  /* checked arrays or NULL */
+	const cJSON *allow_out, *deny_out, *volume_mounts; /* checked arrays or NULL */
 } sd_new_sandbox;
 
 #define SD_DEFAULT_TIMEOUT_S 300
-#define SD_MAX_TIMEOUT_S 86400
+#define SD_MAX_TIMEOUT_S     86400
 
 /* 0 when body is a valid create; else -1 and the message in error. */
 int sd_create_parse(sd_new_sandbox *out, const cJSON *body, sc_buf *error);

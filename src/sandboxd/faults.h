@@ -20,8 +20,8 @@ void sd_rng_seed(sd_rng *rng, uint64_t seed);
 uint64_t sd_rng_next(sd_rng *rng);
 
 typedef struct sd_fault {
-	unsigned kind;   /* one SD_FAULT_* bit; 0: no fault */
-	int status;      /* 500, 502 or 503 for 5xx and lost-create; 0 to drop */
+	unsigned kind; /* one SD_FAULT_* bit; 0: no fault */
+	int status;    /* 500, 502 or 503 for 5xx and lost-create; 0 to drop */
 } sd_fault;
 
 /*

@@ -23,16 +23,26 @@ void sd_response_release(sd_response *response)
 static const char *error_code(int status)
 {
 	switch (status) {
-	case 400: return "INVALID_REQUEST";
-	case 401: return "UNAUTHORIZED";
-	case 404: return "NOT_FOUND";
-	case 405: return "METHOD_NOT_ALLOWED";
-	case 409: return "CONFLICT";
-	case 413: return "PAYLOAD_TOO_LARGE";
-	case 429: return "RATE_LIMITED";
-	case 502: return "BAD_GATEWAY";
-	case 503: return "UNAVAILABLE";
-	default: return status >= 500 ? "INTERNAL" : "ERROR";
+	case 400:
+		return "INVALID_REQUEST";
+	case 401:
+		return "UNAUTHORIZED";
+	case 404:
+		return "NOT_FOUND";
+	case 405:
+		return "METHOD_NOT_ALLOWED";
+	case 409:
+		return "CONFLICT";
+	case 413:
+		return "PAYLOAD_TOO_LARGE";
+	case 429:
+		return "RATE_LIMITED";
+	case 502:
+		return "BAD_GATEWAY";
+	case 503:
+		return "UNAVAILABLE";
+	default:
+		return status >= 500 ? "INTERNAL" : "ERROR";
 	}
 }
 
@@ -47,8 +57,8 @@ void sd_response_error(sd_response *response, int status, const char *fmt, ...)
 	sc_buf_reset(&response->body);
 	sc_buf_printf(&response->body, "{\"code\":%d,\"message\":", status);
 	sd_json_string(&response->body, message);
-	sc_buf_printf(&response->body, ",\"error\":{\"code\":\"%s\",\"details\":",
-	              error_code(status));
+	sc_buf_printf(&response->body,
+	              ",\"error\":{\"code\":\"%s\",\"details\":", error_code(status));
 	sd_json_string(&response->body, message);
 	sc_buf_puts(&response->body, "},\"request_id\":");
 	sd_json_string(&response->body, response->request_id);

@@ -20,7 +20,7 @@
 
 typedef struct sd_param {
 	const char *key;
-	const char *value;  /* "" when the argument had no '=' */
+	const char *value; /* "" when the argument had no '=' */
 } sd_param;
 
 typedef struct sd_request {
@@ -28,9 +28,9 @@ typedef struct sd_request {
 	const char *path;
 	const sd_param *query;
 	size_t query_count;
-	const char *api_key;        /* X-API-Key, or NULL */
-	const char *authorization;  /* Authorization, or NULL */
-	const char *body;           /* NULL when the request had none */
+	const char *api_key;       /* X-API-Key, or NULL */
+	const char *authorization; /* Authorization, or NULL */
+	const char *body;          /* NULL when the request had none */
 	size_t body_len;
 	bool body_too_large;
 } sd_request;
@@ -38,18 +38,18 @@ typedef struct sd_request {
 /* What the server layer does to a response instead of sending it plainly. */
 typedef enum {
 	SD_SEND_NORMAL,
-	SD_SEND_DROP,      /* close the connection without a response */
-	SD_SEND_TRUNCATE,  /* the status as is, the body cut in half */
+	SD_SEND_DROP,     /* close the connection without a response */
+	SD_SEND_TRUNCATE, /* the status as is, the body cut in half */
 } sd_send_mode;
 
 typedef struct sd_response {
 	int status;
-	sc_buf body;             /* JSON; empty for 204 */
-	char *allow;             /* Allow header of a 405 */
-	char *next_token;        /* X-Next-Token */
-	int retry_after;         /* Retry-After seconds; 0: none */
-	int64_t date_ms;         /* the server clock for the Date header */
-	int delay_ms;            /* hold the response this long before sending it */
+	sc_buf body;      /* JSON; empty for 204 */
+	char *allow;      /* Allow header of a 405 */
+	char *next_token; /* X-Next-Token */
+	int retry_after;  /* Retry-After seconds; 0: none */
+	int64_t date_ms;  /* the server clock for the Date header */
+	int delay_ms;     /* hold the response this long before sending it */
 	sd_send_mode mode;
 	char request_id[40];
 } sd_response;
@@ -58,7 +58,7 @@ void sd_response_init(sd_response *response);
 void sd_response_release(sd_response *response);
 /* Sets the status and the error body {"code","message","error","request_id"}. */
 void sd_response_error(sd_response *response, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Sets a status with an empty body (204). */
 void sd_response_empty(sd_response *response, int status);
 

@@ -18,9 +18,9 @@
 #include "common/diag.h"
 
 typedef struct sd_journal {
-	int fd;          /* -1 when closed */
+	int fd; /* -1 when closed */
 	char *path;
-	size_t records;  /* lines appended since the last compaction */
+	size_t records; /* lines appended since the last compaction */
 } sd_journal;
 
 /* Called for each well-formed line, in order; a torn last line is skipped. */

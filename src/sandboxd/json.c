@@ -37,13 +37,24 @@ void sd_json_string(sc_buf *out, const char *s)
 		}
 		sc_buf_put(out, run, (size_t)(p - run));
 		switch (*p) {
-		case '"': sc_buf_puts(out, "\\\""); break;
-		case '\\': sc_buf_puts(out, "\\\\"); break;
-		case '\n': sc_buf_puts(out, "\\n"); break;
-		case '\r': sc_buf_puts(out, "\\r"); break;
-		case '\t': sc_buf_puts(out, "\\t"); break;
+		case '"':
+			sc_buf_puts(out, "\\\"");
+			break;
+		case '\\':
+			sc_buf_puts(out, "\\\\");
+			break;
+		case '\n':
+			sc_buf_puts(out, "\\n");
+			break;
+		case '\r':
+			sc_buf_puts(out, "\\r");
+			break;
+		case '\t':
+			sc_buf_puts(out, "\\t");
+			break;
 		default: {
-			char esc[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
+			char esc[7] = {'\\',         'u',          '0', '0',
+			               hex[*p >> 4], hex[*p & 15], 0};
 			sc_buf_puts(out, esc);
 		}
 		}

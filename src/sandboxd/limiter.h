@@ -9,7 +9,7 @@
 
 typedef struct sd_limiter {
 	double tokens;
-	int64_t last_ms;   /* monotonic; 0 before the first request */
+	int64_t last_ms; /* monotonic; 0 before the first request */
 } sd_limiter;
 
 /* 0 when the request may go; else the Retry-After seconds (>= 1). */

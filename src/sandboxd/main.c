@@ -37,7 +37,8 @@ static int write_port_file(const char *path, int port)
 	int ok = f && fprintf(f, "%d\n", port) > 0;
 	ok = f && fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path)) {
-		fprintf(stderr, "sc-sandboxd: error: cannot write the port file '%s': %s\n", path,
+		fprintf(stderr,
+		        "sc-sandboxd: error: cannot write the port file '%s': %s\n", path,
 		        strerror(errno));
 		unlink(tmp);
 		free(tmp);
@@ -79,8 +80,8 @@ static int serve(const sd_options *options, const char *const *keys)
 		sc_diag_release(&diag);
 		return 1;
 	}
-	if (sd_server_start(&server, &service, options->listen, options->threads, log_line,
-	                    NULL, &diag)) {
+	if (sd_server_start(&server, &service, options->listen, options->threads,
+	                    log_line, NULL, &diag)) {
 		print_diag(&diag);
 		goto done;
 	}
@@ -112,14 +113,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (options.help || options.version) {
-		fputs(options.help ? sd_options_usage() : "sc-sandboxd " SC_VERSION "\n", stdout);
+		fputs(options.help ? sd_options_usage() : "sc-sandboxd " SC_VERSION "\n",
+		      stdout);
 		sd_options_release(&options);
 		return 0;
 	}
 	const char **keys = collect_keys(&options);
 	if (!keys[0] && !options.no_auth) {
-		fprintf(stderr, "sc-sandboxd: error: no API key configured: pass --api-key KEY "
-		                "or set SC_SANDBOXD_API_KEY (or run with --no-auth)\n");
+		fprintf(stderr,
+		        "sc-sandboxd: error: no API key configured: pass --api-key KEY "
+		        "or set SC_SANDBOXD_API_KEY (or run with --no-auth)\n");
 		free(keys);
 		sd_options_release(&options);
 		return EXIT_USAGE;

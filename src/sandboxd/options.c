@@ -9,33 +9,35 @@
 #include "common/mem.h"
 
 static const char usage[] =
-	"usage: sc-sandboxd [options]\n"
-	"\n"
-	"A local SeaCloud-compatible sandbox control plane, for tests.\n"
-	"\n"
-	"  --listen ADDR:PORT      listen there (default 127.0.0.1:8080; port 0 picks one)\n"
-	"  --port-file FILE        write the port there once accepting connections\n"
-	"  --api-key KEY           accept this key (repeatable; also SC_SANDBOXD_API_KEY)\n"
-	"  --no-auth               accept requests without a key (needed when no key is set)\n"
-	"  --data PATH             persist state in this journal file (or directory)\n"
-	"  --max-sandboxes N       answer 429 to creates past N live sandboxes\n"
-	"  --rate-limit R          at most R API requests per second (429 + Retry-After)\n"
-	"  --fault-rate F          make a fraction F (0..1) of API requests fail\n"
-	"  --fault-kinds LIST      what a fault is: 5xx,429,drop,lost-create,truncate,slow\n"
-	"                          (default 5xx)\n"
-	"  --slow-ms MS            the delay of a slow fault (default 5000)\n"
-	"  --latency-ms MS         add MS to every API response\n"
-	"  --seed S                seed of the fault generator (default 1)\n"
-	"  --start-delay-ms MS     new sandboxes stay 'starting' for MS (waitReady waits)\n"
-	"  --ignore-metadata-filter  list every sandbox whatever the metadata filter\n"
-	"  --log-requests          log one line per request to stderr\n"
-	"  --threads N             HTTP worker threads (default: one per CPU)\n"
-	"  --help, --version\n"
-	"\n"
-	"Run-time changes: POST /_admin/config with the same names in camelCase\n"
-	"({\"faultRate\":0.3,\"faultKinds\":[\"5xx\"],\"latencyMs\":20,...}); GET shows them.\n"
-	"POST /_admin/clock {\"advance\":SECONDS} moves the server clock forward;\n"
-	"GET /_admin/stats counts requests, POST /_admin/stats/reset zeroes them.\n";
+    "usage: sc-sandboxd [options]\n"
+    "\n"
+    "A local SeaCloud-compatible sandbox control plane, for tests.\n"
+    "\n"
+    "  --listen ADDR:PORT      listen there (default 127.0.0.1:8080; port 0 picks one)\n"
+    "  --port-file FILE        write the port there once accepting connections\n"
+    "  --api-key KEY           accept this key (repeatable; also SC_SANDBOXD_API_KEY)\n"
+    "  --no-auth               accept requests without a key (needed when no key is "
+    "set)\n"
+    "  --data PATH             persist state in this journal file (or directory)\n"
+    "  --max-sandboxes N       answer 429 to creates past N live sandboxes\n"
+    "  --rate-limit R          at most R API requests per second (429 + Retry-After)\n"
+    "  --fault-rate F          make a fraction F (0..1) of API requests fail\n"
+    "  --fault-kinds LIST      what a fault is: 5xx,429,drop,lost-create,truncate,slow\n"
+    "                          (default 5xx)\n"
+    "  --slow-ms MS            the delay of a slow fault (default 5000)\n"
+    "  --latency-ms MS         add MS to every API response\n"
+    "  --seed S                seed of the fault generator (default 1)\n"
+    "  --start-delay-ms MS     new sandboxes stay 'starting' for MS (waitReady waits)\n"
+    "  --ignore-metadata-filter  list every sandbox whatever the metadata filter\n"
+    "  --log-requests          log one line per request to stderr\n"
+    "  --threads N             HTTP worker threads (default: one per CPU)\n"
+    "  --help, --version\n"
+    "\n"
+    "Run-time changes: POST /_admin/config with the same names in camelCase\n"
+    "({\"faultRate\":0.3,\"faultKinds\":[\"5xx\"],\"latencyMs\":20,...}); GET shows "
+    "them.\n"
+    "POST /_admin/clock {\"advance\":SECONDS} moves the server clock forward;\n"
+    "GET /_admin/stats counts requests, POST /_admin/stats/reset zeroes them.\n";
 
 const char *sd_options_usage(void)
 {
@@ -49,7 +51,8 @@ static int parse_double(const char *name, const char *text, double lo, double hi
 	errno = 0;
 	double v = strtod(text, &end);
 	if (!*text || *end || errno || !isfinite(v) || v < lo || v > hi)
-		return sc_diag_error(diag, NULL, 0, 0, "%s: expected a number from %g to %g, got '%s'",
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "%s: expected a number from %g to %g, got '%s'",
 		                     name, lo, hi, text);
 	*out = v;
 	return 0;
@@ -63,8 +66,8 @@ static int parse_long(const char *name, const char *text, long lo, long hi, long
 	long v = strtol(text, &end, 10);
 	if (!*text || *end || errno || v < lo || v > hi)
 		return sc_diag_error(diag, NULL, 0, 0,
-		                     "%s: expected an integer from %ld to %ld, got '%s'", name, lo,
-		                     hi, text);
+		                     "%s: expected an integer from %ld to %ld, got '%s'",
+		                     name, lo, hi, text);
 	*out = v;
 	return 0;
 }
@@ -94,7 +97,8 @@ static int apply_value(sd_options *o, const char *name, const char *value, sc_di
 		o->data = value;
 	else if (!strcmp(name, "--api-key")) {
 		if (!*value)
-			return sc_diag_error(diag, NULL, 0, 0, "--api-key: the key is empty");
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "--api-key: the key is empty");
 		o->keys = sc_realloc(o->keys, (o->key_count + 2) * sizeof(char *));
 		o->keys[o->key_count++] = value;
 		o->keys[o->key_count] = NULL;
@@ -122,7 +126,8 @@ static int apply_value(sd_options *o, const char *name, const char *value, sc_di
 		errno = 0;
 		unsigned long long seed = strtoull(value, &end, 10);
 		if (!*value || *end || errno || value[0] == '-')
-			return sc_diag_error(diag, NULL, 0, 0, "--seed: expected an integer, got '%s'",
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "--seed: expected an integer, got '%s'",
 			                     value);
 		s->seed = seed;
 	} else
@@ -167,16 +172,17 @@ int sd_options_parse(sd_options *out, int argc, char **argv, sc_diag *diag)
 			continue;
 		if (!value && strncmp(name, "--", 2) == 0) {
 			if (i + 1 >= argc)
-				return sc_diag_error(diag, NULL, 0, 0,
-				                     "option '%.60s' is unknown or needs a value", name);
+				return sc_diag_error(
+				    diag, NULL, 0, 0,
+				    "option '%.60s' is unknown or needs a value", name);
 			value = argv[++i];
 		}
 		int rc = value ? apply_value(out, name, value, diag) : 1;
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
-			return sc_diag_error(diag, NULL, 0, 0, "unknown option '%.60s' (see --help)",
-			                     name);
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "unknown option '%.60s' (see --help)", name);
 	}
 	return 0;
 }

@@ -14,13 +14,13 @@
 #include "sandboxd/settings.h"
 
 typedef struct sd_options {
-	const char *listen;      /* "127.0.0.1:8080" */
+	const char *listen; /* "127.0.0.1:8080" */
 	const char *port_file;
 	const char *data;
-	const char **keys;       /* NULL-terminated */
+	const char **keys; /* NULL-terminated */
 	size_t key_count;
 	bool no_auth;
-	unsigned threads;        /* HTTP thread pool; 0: one per CPU */
+	unsigned threads; /* HTTP thread pool; 0: one per CPU */
 	bool help, version;
 	sd_settings settings;
 } sd_options;

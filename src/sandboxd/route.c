@@ -9,29 +9,29 @@ typedef struct route_info {
 } route_info;
 
 static const route_info routes[] = {
-	[SD_ROUTE_NONE] = {"(unknown)", ""},
-	[SD_ROUTE_SANDBOXES] = {"/sandboxes", "GET, POST"},
-	[SD_ROUTE_METRICS_BATCH] = {"/sandboxes/metrics", "GET"},
-	[SD_ROUTE_SANDBOX] = {"/sandboxes/:id", "GET, DELETE"},
-	[SD_ROUTE_CONNECT] = {"/sandboxes/:id/connect", "POST"},
-	[SD_ROUTE_PAUSE] = {"/sandboxes/:id/pause", "POST"},
-	[SD_ROUTE_REFRESHES] = {"/sandboxes/:id/refreshes", "POST"},
-	[SD_ROUTE_TIMEOUT] = {"/sandboxes/:id/timeout", "POST"},
-	[SD_ROUTE_LOGS] = {"/sandboxes/:id/logs", "GET"},
-	[SD_ROUTE_METRICS] = {"/sandboxes/:id/metrics", "GET"},
-	[SD_ROUTE_ADMIN_CLOCK] = {"/_admin/clock", "GET, POST"},
-	[SD_ROUTE_ADMIN_STATS] = {"/_admin/stats", "GET"},
-	[SD_ROUTE_ADMIN_STATS_RESET] = {"/_admin/stats/reset", "POST"},
-	[SD_ROUTE_ADMIN_CONFIG] = {"/_admin/config", "GET, POST"},
+    [SD_ROUTE_NONE] = {"(unknown)", ""},
+    [SD_ROUTE_SANDBOXES] = {"/sandboxes", "GET, POST"},
+    [SD_ROUTE_METRICS_BATCH] = {"/sandboxes/metrics", "GET"},
+    [SD_ROUTE_SANDBOX] = {"/sandboxes/:id", "GET, DELETE"},
+    [SD_ROUTE_CONNECT] = {"/sandboxes/:id/connect", "POST"},
+    [SD_ROUTE_PAUSE] = {"/sandboxes/:id/pause", "POST"},
+    [SD_ROUTE_REFRESHES] = {"/sandboxes/:id/refreshes", "POST"},
+    [SD_ROUTE_TIMEOUT] = {"/sandboxes/:id/timeout", "POST"},
+    [SD_ROUTE_LOGS] = {"/sandboxes/:id/logs", "GET"},
+    [SD_ROUTE_METRICS] = {"/sandboxes/:id/metrics", "GET"},
+    [SD_ROUTE_ADMIN_CLOCK] = {"/_admin/clock", "GET, POST"},
+    [SD_ROUTE_ADMIN_STATS] = {"/_admin/stats", "GET"},
+    [SD_ROUTE_ADMIN_STATS_RESET] = {"/_admin/stats/reset", "POST"},
+    [SD_ROUTE_ADMIN_CONFIG] = {"/_admin/config", "GET, POST"},
 };
 
 static const struct {
 	const char *name;
 	sd_route_kind kind;
 } actions[] = {
-	{"connect", SD_ROUTE_CONNECT},     {"pause", SD_ROUTE_PAUSE},
-	{"refreshes", SD_ROUTE_REFRESHES}, {"timeout", SD_ROUTE_TIMEOUT},
-	{"logs", SD_ROUTE_LOGS},           {"metrics", SD_ROUTE_METRICS},
+    {"connect", SD_ROUTE_CONNECT},     {"pause", SD_ROUTE_PAUSE},
+    {"refreshes", SD_ROUTE_REFRESHES}, {"timeout", SD_ROUTE_TIMEOUT},
+    {"logs", SD_ROUTE_LOGS},           {"metrics", SD_ROUTE_METRICS},
 };
 
 /* Strips "/api/v1/sandbox" or "/api/v1" (whole segments only). */
@@ -69,7 +69,8 @@ static void match_sandbox(sd_route *out, const char *rest)
 		out->id[id_len] = '\0';
 	}
 	if (!slash) {
-		out->kind = strcmp(out->id, "metrics") ? SD_ROUTE_SANDBOX : SD_ROUTE_METRICS_BATCH;
+		out->kind = strcmp(out->id, "metrics") ? SD_ROUTE_SANDBOX
+		                                       : SD_ROUTE_METRICS_BATCH;
 		return;
 	}
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {

@@ -11,16 +11,16 @@
 
 typedef enum {
 	SD_ROUTE_NONE,
-	SD_ROUTE_SANDBOXES,        /* /sandboxes */
-	SD_ROUTE_METRICS_BATCH,    /* /sandboxes/metrics */
-	SD_ROUTE_SANDBOX,          /* /sandboxes/:id */
+	SD_ROUTE_SANDBOXES,     /* /sandboxes */
+	SD_ROUTE_METRICS_BATCH, /* /sandboxes/metrics */
+	SD_ROUTE_SANDBOX,       /* /sandboxes/:id */
 	SD_ROUTE_CONNECT,
 	SD_ROUTE_PAUSE,
 	SD_ROUTE_REFRESHES,
 	SD_ROUTE_TIMEOUT,
 	SD_ROUTE_LOGS,
 	SD_ROUTE_METRICS,
-	SD_ROUTE_ADMIN_CLOCK,      /* /_admin/clock */
+	SD_ROUTE_ADMIN_CLOCK, /* /_admin/clock */
 	SD_ROUTE_ADMIN_STATS,
 	SD_ROUTE_ADMIN_STATS_RESET,
 	SD_ROUTE_ADMIN_CONFIG,
@@ -29,7 +29,7 @@ typedef enum {
 typedef struct sd_route {
 	sd_route_kind kind;
 	bool admin;
-	char id[SD_ID_MAX];   /* the :id segment; "" when absent or too long */
+	char id[SD_ID_MAX]; /* the :id segment; "" when absent or too long */
 } sd_route;
 
 /* Fills out; SD_ROUTE_NONE when the path names nothing. */

@@ -9,7 +9,7 @@
 #include "sandboxd/json.h"
 
 #define SD_ENVD_VERSION "0.2.4"
-#define SD_ROUTER_URL "https://sandbox-router.sandboxd.local/9000-"
+#define SD_ROUTER_URL   "https://sandbox-router.sandboxd.local/9000-"
 
 sd_sandbox *sd_sandbox_new(void)
 {
@@ -126,8 +126,8 @@ void sd_sandbox_write_json(sc_buf *out, const sd_sandbox *sandbox, sd_view view,
                            int64_t mono_now)
 {
 	const char *status = view == SD_VIEW_JOURNAL
-	                             ? (sandbox->paused ? "paused" : "running")
-	                             : sd_sandbox_status(sandbox, mono_now);
+	                         ? (sandbox->paused ? "paused" : "running")
+	                         : sd_sandbox_status(sandbox, mono_now);
 
 	sc_buf_puts(out, "{\"sandboxID\":");
 	sd_json_string(out, sandbox->id);
@@ -211,11 +211,12 @@ static void read_mounts(sd_sandbox *sandbox, const cJSON *array)
 	const cJSON *item;
 	cJSON_ArrayForEach(item, array)
 	{
-		const char *name = get_string(item, "name"), *path = get_string(item, "path");
+		const char *name = get_string(item, "name"),
+		           *path = get_string(item, "path");
 		if (!name || !path)
 			continue;
-		sandbox->mounts = sc_realloc(sandbox->mounts,
-		                             (sandbox->mount_count + 1) * sizeof(sd_mount));
+		sandbox->mounts = sc_realloc(sandbox->mounts, (sandbox->mount_count + 1) *
+		                                                  sizeof(sd_mount));
 		sandbox->mounts[sandbox->mount_count].name = sc_strdup(name);
 		sandbox->mounts[sandbox->mount_count++].path = sc_strdup(path);
 	}
@@ -258,7 +259,8 @@ sd_sandbox *sd_sandbox_from_json(const cJSON *object)
 		return NULL;
 	sd_sandbox *sandbox = sd_sandbox_new();
 	snprintf(sandbox->id, sizeof(sandbox->id), "%s", id);
-	snprintf(sandbox->envd_token, sizeof(sandbox->envd_token), "%s", token ? token : "");
+	snprintf(sandbox->envd_token, sizeof(sandbox->envd_token), "%s",
+	         token ? token : "");
 	sandbox->template_id = sc_strdup(template_id);
 	sandbox->paused = !strcmp(state, "paused");
 	if (get_time(object, "startedAt", &sandbox->started_at) ||
@@ -272,13 +274,17 @@ sd_sandbox *sd_sandbox_from_json(const cJSON *object)
 	sandbox->cpu_count = get_int(object, "cpuCount");
 	sandbox->memory_mb = get_int(object, "memoryMB");
 	sandbox->disk_size_mb = get_int(object, "diskSizeMB");
-	sandbox->auto_pause = !strcmp(get_string(lifecycle, "onTimeout") ?
-	                              get_string(lifecycle, "onTimeout") : "kill", "pause");
+	sandbox->auto_pause = !strcmp(get_string(lifecycle, "onTimeout")
+	                                  ? get_string(lifecycle, "onTimeout")
+	                                  : "kill",
+	                              "pause");
 	sandbox->auto_resume = get_bool(lifecycle, "autoResume");
 	sandbox->allow_internet = get_bool(object, "allowInternetAccess");
 	sandbox->allow_public_traffic = get_bool(network, "allowPublicTraffic");
-	read_strings(&sandbox->allow_out, cJSON_GetObjectItemCaseSensitive(network, "allowOut"));
-	read_strings(&sandbox->deny_out, cJSON_GetObjectItemCaseSensitive(network, "denyOut"));
+	read_strings(&sandbox->allow_out,
+	             cJSON_GetObjectItemCaseSensitive(network, "allowOut"));
+	read_strings(&sandbox->deny_out,
+	             cJSON_GetObjectItemCaseSensitive(network, "denyOut"));
 	read_mounts(sandbox, cJSON_GetObjectItemCaseSensitive(object, "volumeMounts"));
 	read_metadata(sandbox, cJSON_GetObjectItemCaseSensitive(object, "metadata"));
 	read_timeline(sandbox, cJSON_GetObjectItemCaseSensitive(object, "timeline"));

@@ -22,8 +22,9 @@
 #define SD_ID_MAX 64
 
 typedef struct sd_event {
-	int64_t at;      /* server clock, Unix ms */
-	char *event;     /* created, paused, resumed, timeout_set, refreshed, expired, killed */
+	int64_t at; /* server clock, Unix ms */
+	char *
+	    event; /* created, paused, resumed, timeout_set, refreshed, expired, killed */
 	char *detail;
 } sd_event;
 
@@ -38,15 +39,15 @@ typedef struct sd_strings {
 } sd_strings;
 
 typedef struct sd_sandbox {
-	char id[SD_ID_MAX];          /* "sandbox_<16 hex>" */
+	char id[SD_ID_MAX]; /* "sandbox_<16 hex>" */
 	char *template_id;
 	sc_kv metadata;
 	bool paused;
-	int64_t started_at;          /* server clock, Unix ms */
-	int64_t activated_at;        /* last create or resume */
-	int64_t end_at;              /* when the TTL runs out (frozen while paused) */
-	int64_t paused_left_ms;      /* TTL left at the pause */
-	int64_t ready_mono_ms;       /* monotonic ms when "starting" ends; 0: ready */
+	int64_t started_at;     /* server clock, Unix ms */
+	int64_t activated_at;   /* last create or resume */
+	int64_t end_at;         /* when the TTL runs out (frozen while paused) */
+	int64_t paused_left_ms; /* TTL left at the pause */
+	int64_t ready_mono_ms;  /* monotonic ms when "starting" ends; 0: ready */
 	char envd_token[48];
 	int cpu_count, memory_mb, disk_size_mb;
 	bool auto_pause, auto_resume;
@@ -61,9 +62,9 @@ typedef struct sd_sandbox {
 } sd_sandbox;
 
 typedef enum {
-	SD_VIEW_LIST,     /* a list item: no timeline */
-	SD_VIEW_DETAIL,   /* GET /sandboxes/:id, create, connect: with timeline */
-	SD_VIEW_JOURNAL,  /* everything, for the journal */
+	SD_VIEW_LIST,    /* a list item: no timeline */
+	SD_VIEW_DETAIL,  /* GET /sandboxes/:id, create, connect: with timeline */
+	SD_VIEW_JOURNAL, /* everything, for the journal */
 } sd_view;
 
 sd_sandbox *sd_sandbox_new(void);

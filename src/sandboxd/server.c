@@ -20,7 +20,7 @@ typedef struct conn_request {
 	bool has_body;
 	bool too_large;
 	bool answered;
-	bool has_pending;     /* a delayed response waits in pending */
+	bool has_pending; /* a delayed response waits in pending */
 	sd_response pending;
 } conn_request;
 
@@ -57,9 +57,9 @@ static enum MHD_Result send_response(sd_server *server, struct MHD_Connection *c
 	if (response->mode == SD_SEND_TRUNCATE)
 		len /= 2;
 	char *data = sc_buf_detach(&response->body);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, data ? data : (char *)"",
-	                                                         data ? MHD_RESPMEM_MUST_FREE
-	                                                              : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    len, data ? data : (char *)"",
+	    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
 		free(data);
 		return MHD_NO;
@@ -78,7 +78,8 @@ static enum MHD_Result send_response(sd_server *server, struct MHD_Connection *c
 		snprintf(number, sizeof(number), "%d", response->retry_after);
 		add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, number);
 	}
-	enum MHD_Result rc = MHD_queue_response(connection, (unsigned)response->status, r);
+	enum MHD_Result rc =
+	    MHD_queue_response(connection, (unsigned)response->status, r);
 	MHD_destroy_response(r);
 	return rc;
 }
@@ -107,15 +108,17 @@ static enum MHD_Result answer(sd_server *server, struct MHD_Connection *connecti
 	sd_response response;
 	int64_t started = sc_time_monotonic_ms();
 
-	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_param, &params);
+	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_param,
+	                          &params);
 	memset(&request, 0, sizeof(request));
 	request.method = method;
 	request.path = url;
 	request.query = params.items;
 	request.query_count = params.count;
-	request.api_key = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-API-Key");
-	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-	                                                    MHD_HTTP_HEADER_AUTHORIZATION);
+	request.api_key =
+	    MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-API-Key");
+	request.authorization = MHD_lookup_connection_value(
+	    connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	request.body = ctx->has_body ? sc_buf_cstr(&ctx->body) : NULL;
 	request.body_len = ctx->body.len;
 	request.body_too_large = ctx->too_large;
@@ -129,8 +132,8 @@ static enum MHD_Result answer(sd_server *server, struct MHD_Connection *connecti
 		ctx->pending = response;
 		ctx->has_pending = true;
 		MHD_suspend_connection(connection);
-		if (!sd_timer_add(&server->timer, sc_time_monotonic_ms() + response.delay_ms,
-		                  connection))
+		if (!sd_timer_add(&server->timer,
+		                  sc_time_monotonic_ms() + response.delay_ms, connection))
 			MHD_resume_connection(connection);
 		return MHD_YES;
 	}
@@ -156,9 +159,9 @@ static enum MHD_Result send_pending(sd_server *server, struct MHD_Connection *co
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
-                                  const char *url, const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	sd_server *server = cls;
 	conn_request *ctx = *con_cls;
@@ -167,8 +170,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
 	if (!ctx) {
 		ctx = sc_calloc(1, sizeof(*ctx));
 		*con_cls = ctx;
-		const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-		                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *length = MHD_lookup_connection_value(
+		    connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length && strtoull(length, NULL, 10) > SD_BODY_LIMIT) {
 			ctx->too_large = true;
 			return answer(server, connection, url, method, ctx);
@@ -183,7 +186,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
 	}
 	if (*upload_data_size) {
 		ctx->has_body = true;
-		if (!ctx->too_large && ctx->body.len + *upload_data_size > SD_BODY_LIMIT) {
+		if (!ctx->too_large &&
+		    ctx->body.len + *upload_data_size > SD_BODY_LIMIT) {
 			ctx->too_large = true;
 			sc_buf_release(&ctx->body);
 		}
@@ -231,8 +235,9 @@ static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_d
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	int gai = getaddrinfo(host, colon + 1, &hints, &found);
 	if (gai)
-		return sc_diag_error(diag, NULL, 0, 0, "--listen: cannot resolve '%s': %s",
-		                     listen_at, gai_strerror(gai));
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--listen: cannot resolve '%s': %s", listen_at,
+		                     gai_strerror(gai));
 	int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd >= 0)
@@ -242,16 +247,17 @@ static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_d
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(found);
-		return sc_diag_error(diag, NULL, 0, 0, "--listen: cannot listen on '%s': %s",
-		                     listen_at, strerror(err));
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--listen: cannot listen on '%s': %s", listen_at,
+		                     strerror(err));
 	}
 	freeaddrinfo(found);
 	struct sockaddr_storage bound;
 	socklen_t len = sizeof(bound);
 	getsockname(fd, (struct sockaddr *)&bound, &len);
-	*out_port = ntohs(bound.ss_family == AF_INET6
-	                          ? ((struct sockaddr_in6 *)&bound)->sin6_port
-	                          : ((struct sockaddr_in *)&bound)->sin_port);
+	*out_port =
+	    ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+	                                      : ((struct sockaddr_in *)&bound)->sin_port);
 	*out_fd = fd;
 	return 0;
 }
@@ -283,18 +289,19 @@ int sd_server_start(sd_server *server, sd_service *service, const char *listen_a
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	server->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_LISTEN_SOCKET,
-		server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size(threads),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, server, MHD_OPTION_LISTEN_SOCKET,
+	    server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size(threads),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)10000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+	    MHD_OPTION_END);
 	if (!server->daemon) {
 		sd_timer_stop(&server->timer);
 		server->timer_running = false;
 		close(server->listen_fd);
 		server->listen_fd = -1;
-		return sc_diag_error(diag, NULL, 0, 0, "cannot start the HTTP server on '%s'",
-		                     listen_at);
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "cannot start the HTTP server on '%s'", listen_at);
 	}
 	return 0;
 }

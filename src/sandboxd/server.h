@@ -24,7 +24,7 @@ typedef struct sd_server {
 	struct MHD_Daemon *daemon;
 	sd_service *service;
 	int listen_fd;
-	int port;             /* the bound port (also when 0 was asked for) */
+	int port; /* the bound port (also when 0 was asked for) */
 	sd_log_fn log;
 	void *log_ctx;
 	sd_timer timer;

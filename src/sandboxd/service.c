@@ -23,7 +23,8 @@ int sd_service_init(sd_service *service, const sd_settings *settings,
 	service->settings = *settings;
 	sd_rng_seed(&service->rng, settings->seed);
 	for (; keys && *keys; keys++) {
-		service->keys = sc_realloc(service->keys, (service->key_count + 1) * sizeof(char *));
+		service->keys =
+		    sc_realloc(service->keys, (service->key_count + 1) * sizeof(char *));
 		service->keys[service->key_count++] = sc_strdup(*keys);
 	}
 	service->no_auth = no_auth;
@@ -112,16 +113,36 @@ static void dispatch(sd_call *call)
 {
 	bool get = !strcmp(call->request->method, "GET");
 	switch (call->route->kind) {
-	case SD_ROUTE_SANDBOXES: get ? sd_api_list(call) : sd_api_create(call); break;
-	case SD_ROUTE_METRICS_BATCH: sd_api_metrics_batch(call); break;
-	case SD_ROUTE_SANDBOX: get ? sd_api_get(call) : sd_api_delete(call); break;
-	case SD_ROUTE_CONNECT: sd_api_connect(call); break;
-	case SD_ROUTE_PAUSE: sd_api_pause(call); break;
-	case SD_ROUTE_REFRESHES: sd_api_refresh(call); break;
-	case SD_ROUTE_TIMEOUT: sd_api_timeout(call); break;
-	case SD_ROUTE_LOGS: sd_api_logs(call); break;
-	case SD_ROUTE_METRICS: sd_api_metrics(call); break;
-	default: sd_response_error(call->response, 404, "no such route"); break;
+	case SD_ROUTE_SANDBOXES:
+		get ? sd_api_list(call) : sd_api_create(call);
+		break;
+	case SD_ROUTE_METRICS_BATCH:
+		sd_api_metrics_batch(call);
+		break;
+	case SD_ROUTE_SANDBOX:
+		get ? sd_api_get(call) : sd_api_delete(call);
+		break;
+	case SD_ROUTE_CONNECT:
+		sd_api_connect(call);
+		break;
+	case SD_ROUTE_PAUSE:
+		sd_api_pause(call);
+		break;
+	case SD_ROUTE_REFRESHES:
+		sd_api_refresh(call);
+		break;
+	case SD_ROUTE_TIMEOUT:
+		sd_api_timeout(call);
+		break;
+	case SD_ROUTE_LOGS:
+		sd_api_logs(call);
+		break;
+	case SD_ROUTE_METRICS:
+		sd_api_metrics(call);
+		break;
+	default:
+		sd_response_error(call->response, 404, "no such route");
+		break;
 	}
 }
 
@@ -134,17 +155,19 @@ static int admit(sd_service *service, const sd_request *request, const sd_route 
 		return -1;
 	}
 	if (route->kind == SD_ROUTE_NONE) {
-		sd_response_error(response, 404, "no such route: %s %.200s", request->method,
-		                  request->path);
+		sd_response_error(response, 404, "no such route: %s %.200s",
+		                  request->method, request->path);
 		return -1;
 	}
 	if (request->body_too_large) {
-		sd_response_error(response, 413, "body: larger than %d bytes", SD_BODY_LIMIT);
+		sd_response_error(response, 413, "body: larger than %d bytes",
+		                  SD_BODY_LIMIT);
 		return -1;
 	}
 	if (!sd_route_allows(route->kind, request->method)) {
 		response->allow = sc_strdup(sd_route_allow(route->kind));
-		sd_response_error(response, 405, "method %s not allowed on %s (allowed: %s)",
+		sd_response_error(response, 405,
+		                  "method %s not allowed on %s (allowed: %s)",
 		                  request->method, sd_route_template(route->kind),
 		                  sd_route_allow(route->kind));
 		return -1;
@@ -161,14 +184,15 @@ static int gate(sd_call *call, sd_fault *fault)
 
 	pthread_mutex_lock(&service->control);
 	call->settings = service->settings;
-	int retry = sd_limiter_take(&service->limiter, call->settings.rate_limit,
-	                            call->mono_now);
+	int retry =
+	    sd_limiter_take(&service->limiter, call->settings.rate_limit, call->mono_now);
 	*fault = retry ? (sd_fault){0, 0}
 	               : sd_fault_draw(&service->rng, &call->settings, is_create);
 	pthread_mutex_unlock(&service->control);
 	if (retry) {
 		call->response->retry_after = retry;
-		sd_response_error(call->response, 429, "rate limit exceeded: retry in %d s", retry);
+		sd_response_error(call->response, 429,
+		                  "rate limit exceeded: retry in %d s", retry);
 		return -1;
 	}
 	switch (fault->kind) {
@@ -177,7 +201,8 @@ static int gate(sd_call *call, sd_fault *fault)
 		return -1;
 	case SD_FAULT_429:
 		call->response->retry_after = 1;
-		sd_response_error(call->response, 429, "injected fault: too many requests");
+		sd_response_error(call->response, 429,
+		                  "injected fault: too many requests");
 		return -1;
 	case SD_FAULT_DROP:
 		call->response->mode = SD_SEND_DROP;
@@ -197,7 +222,8 @@ static void after(sd_call *call, const sd_fault *fault)
 		call->response->mode = SD_SEND_TRUNCATE;
 	if (fault->kind == SD_FAULT_LOST_CREATE) {
 		if (fault->status)
-			sd_response_error(call->response, fault->status, "injected fault");
+			sd_response_error(call->response, fault->status,
+			                  "injected fault");
 		else
 			call->response->mode = SD_SEND_DROP;
 	}
@@ -215,8 +241,9 @@ static void run_api(sd_call *call)
 		sd_store_expire(store, call->now);
 		dispatch(call);
 		if (store->write_failed)
-			sd_response_error(call->response, 500,
-			                  "the change could not be persisted (journal write failed)");
+			sd_response_error(
+			    call->response, 500,
+			    "the change could not be persisted (journal write failed)");
 		sd_store_unlock(store);
 		after(call, &fault);
 	}

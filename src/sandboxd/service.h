@@ -62,10 +62,10 @@ typedef struct sd_call {
 	const sd_request *request;
 	const sd_route *route;
 	sd_response *response;
-	sd_settings settings;   /* a snapshot taken at the start */
-	int64_t now;            /* the server clock */
+	sd_settings settings; /* a snapshot taken at the start */
+	int64_t now;          /* the server clock */
 	int64_t mono_now;
-	int wait_ms;            /* delay the response this long (waitReady, slow) */
+	int wait_ms; /* delay the response this long (waitReady, slow) */
 } sd_call;
 
 void sd_api_create(sd_call *call);

@@ -7,7 +7,7 @@
 #include "sandboxd/json.h"
 
 static const char *const kind_names[SD_FAULT_KIND_COUNT] = {
-	"5xx", "429", "drop", "lost-create", "truncate", "slow",
+    "5xx", "429", "drop", "lost-create", "truncate", "slow",
 };
 
 void sd_settings_defaults(sd_settings *settings)
@@ -47,10 +47,11 @@ int sd_fault_kinds_parse(const char *list, unsigned *out, sc_diag *diag)
 		size_t len = strcspn(p, ", ");
 		unsigned bit;
 		if (len && kind_bit(p, len, &bit))
-			return sc_diag_error(diag, NULL, 0, 0,
-			                     "faultKinds: unknown kind '%.*s' (expected 5xx, 429, "
-			                     "drop, lost-create, truncate, slow)",
-			                     (int)len, p);
+			return sc_diag_error(
+			    diag, NULL, 0, 0,
+			    "faultKinds: unknown kind '%.*s' (expected 5xx, 429, "
+			    "drop, lost-create, truncate, slow)",
+			    (int)len, p);
 		if (len)
 			kinds |= bit;
 		p += len;
@@ -97,7 +98,8 @@ static int apply_kinds(sd_settings *s, const cJSON *item, sc_diag *diag)
 	if (cJSON_IsString(item))
 		return sd_fault_kinds_parse(item->valuestring, &s->fault_kinds, diag);
 	if (!cJSON_IsArray(item))
-		return sc_diag_error(diag, NULL, 0, 0, "faultKinds: must be an array of strings");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "faultKinds: must be an array of strings");
 	sc_buf list = SC_BUF_INIT;
 	const cJSON *kind;
 	cJSON_ArrayForEach(kind, item)
@@ -134,7 +136,8 @@ static int apply_one(sd_settings *s, const cJSON *item, sc_diag *diag)
 		return apply_kinds(s, item, diag);
 	if (!strcmp(name, "ignoreMetadataFilter") || !strcmp(name, "logRequests")) {
 		if (!cJSON_IsBool(item))
-			return sc_diag_error(diag, NULL, 0, 0, "%s: must be a boolean", name);
+			return sc_diag_error(diag, NULL, 0, 0, "%s: must be a boolean",
+			                     name);
 		if (!strcmp(name, "logRequests"))
 			s->log_requests = cJSON_IsTrue(item);
 		else
@@ -143,24 +146,29 @@ static int apply_one(sd_settings *s, const cJSON *item, sc_diag *diag)
 	}
 	if (!strcmp(name, "faultRate")) {
 		if (number_in(item, 0, 1, false, &v))
-			return sc_diag_error(diag, NULL, 0, 0, "faultRate: must be a number from 0 to 1");
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "faultRate: must be a number from 0 to 1");
 		s->fault_rate = v;
 	} else if (!strcmp(name, "rateLimit")) {
 		if (number_in(item, 0, 1e9, false, &v))
-			return sc_diag_error(diag, NULL, 0, 0, "rateLimit: must be a number >= 0");
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "rateLimit: must be a number >= 0");
 		s->rate_limit = v;
 	} else if (delay_field(s, name)) {
 		if (number_in(item, 0, 600000, true, &v))
 			return sc_diag_error(diag, NULL, 0, 0,
-			                     "%s: must be an integer from 0 to 600000", name);
+			                     "%s: must be an integer from 0 to 600000",
+			                     name);
 		*delay_field(s, name) = (int)v;
 	} else if (!strcmp(name, "maxSandboxes")) {
 		if (number_in(item, 0, 1e9, true, &v))
-			return sc_diag_error(diag, NULL, 0, 0, "maxSandboxes: must be an integer >= 0");
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "maxSandboxes: must be an integer >= 0");
 		s->max_sandboxes = (long)v;
 	} else if (!strcmp(name, "seed")) {
 		if (number_in(item, 0, 9007199254740992.0, true, &v))
-			return sc_diag_error(diag, NULL, 0, 0, "seed: must be an integer >= 0");
+			return sc_diag_error(diag, NULL, 0, 0,
+			                     "seed: must be an integer >= 0");
 		s->seed = (uint64_t)v;
 	} else {
 		return sc_diag_error(diag, NULL, 0, 0, "unknown setting '%s'", name);

@@ -28,16 +28,16 @@ enum {
 #define SD_FAULT_KIND_COUNT 6
 
 typedef struct sd_settings {
-	double fault_rate;        /* 0..1 of API requests fail */
-	unsigned fault_kinds;     /* SD_FAULT_* bits; default 5xx */
-	int latency_ms;           /* added to every API response */
-	int slow_ms;              /* the delay of a "slow" fault; default 5000 */
-	double rate_limit;        /* API requests per second; 0: none */
-	long max_sandboxes;       /* 429 on a create past it; 0: none */
+	double fault_rate;    /* 0..1 of API requests fail */
+	unsigned fault_kinds; /* SD_FAULT_* bits; default 5xx */
+	int latency_ms;       /* added to every API response */
+	int slow_ms;          /* the delay of a "slow" fault; default 5000 */
+	double rate_limit;    /* API requests per second; 0: none */
+	long max_sandboxes;   /* 429 on a create past it; 0: none */
 	bool ignore_metadata_filter;
-	int start_delay_ms;       /* how long a new sandbox stays "starting" */
+	int start_delay_ms; /* how long a new sandbox stays "starting" */
 	bool log_requests;
-	uint64_t seed;            /* of the fault generator */
+	uint64_t seed; /* of the fault generator */
 } sd_settings;
 
 void sd_settings_defaults(sd_settings *settings);

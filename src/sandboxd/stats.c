@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const char *const methods[SD_STATS_METHODS] = {
-	"GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "OTHER",
+    "GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "OTHER",
 };
 
 void sd_stats_reset(sd_stats *stats)
@@ -36,13 +36,14 @@ void sd_stats_write_json(sc_buf *out, const sd_stats *stats)
 	int first = 1;
 
 	sc_buf_printf(out, "{\"total\":%llu,\"writes\":%llu,\"byRoute\":{",
-	              (unsigned long long)stats->total, (unsigned long long)stats->writes);
+	              (unsigned long long)stats->total,
+	              (unsigned long long)stats->writes);
 	for (unsigned m = 0; m < SD_STATS_METHODS; m++) {
 		for (unsigned r = 0; r < SD_STATS_ROUTES; r++) {
 			if (!stats->by_route[m][r])
 				continue;
-			sc_buf_printf(out, "%s\"%s %s\":%llu", first ? "" : ",", methods[m],
-			              sd_route_template((sd_route_kind)r),
+			sc_buf_printf(out, "%s\"%s %s\":%llu", first ? "" : ",",
+			              methods[m], sd_route_template((sd_route_kind)r),
 			              (unsigned long long)stats->by_route[m][r]);
 			first = 0;
 		}

@@ -12,7 +12,7 @@
 #include "sandboxd/route.h"
 
 #define SD_STATS_METHODS 8
-#define SD_STATS_ROUTES (SD_ROUTE_ADMIN_CONFIG + 1)
+#define SD_STATS_ROUTES  (SD_ROUTE_ADMIN_CONFIG + 1)
 
 typedef struct sd_stats {
 	uint64_t total;

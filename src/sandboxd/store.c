@@ -102,7 +102,8 @@ static void attach(sd_store *store, sd_sandbox *sandbox)
 /* Removes from the index and the hash; the caller frees. */
 static void detach(sd_store *store, sd_sandbox *sandbox)
 {
-	sd_sandbox **link = &store->buckets[hash_id(sandbox->id) & (store->bucket_count - 1)];
+	sd_sandbox **link =
+	    &store->buckets[hash_id(sandbox->id) & (store->bucket_count - 1)];
 	while (*link && *link != sandbox)
 		link = &(*link)->hash_next;
 	if (*link)
@@ -264,7 +265,8 @@ static void replay_record(void *ctx, const cJSON *record)
 	if (!cJSON_IsString(op))
 		return;
 	if (!strcmp(op->valuestring, "clock")) {
-		const cJSON *offset = cJSON_GetObjectItemCaseSensitive(record, "offsetMs");
+		const cJSON *offset =
+		    cJSON_GetObjectItemCaseSensitive(record, "offsetMs");
 		if (cJSON_IsNumber(offset))
 			store->clock_offset_ms = (int64_t)offset->valuedouble;
 		return;
@@ -273,11 +275,13 @@ static void replay_record(void *ctx, const cJSON *record)
 	sd_sandbox *sandbox = NULL;
 	if (!strcmp(op->valuestring, "put")) {
 		sandbox = sd_sandbox_from_json(
-			cJSON_GetObjectItemCaseSensitive(record, "sandbox"));
+		    cJSON_GetObjectItemCaseSensitive(record, "sandbox"));
 		if (!sandbox)
 			return;
 	}
-	const char *old_id = sandbox ? sandbox->id : cJSON_IsString(id) ? id->valuestring : NULL;
+	const char *old_id = sandbox              ? sandbox->id
+	                     : cJSON_IsString(id) ? id->valuestring
+	                                          : NULL;
 	sd_sandbox *old = old_id ? sd_store_find(store, old_id) : NULL;
 	if (old) {
 		detach(store, old);
@@ -341,4 +345,3 @@ void sd_store_release(sd_store *store)
 	memset(store, 0, sizeof(*store));
 	store->journal.fd = -1;
 }
-

@@ -28,14 +28,15 @@
 
 typedef struct sd_store {
 	pthread_mutex_t lock;
-	sd_sandbox **order;     /* reverse list order: order[count-1] is listed first */
+	sd_sandbox **order; /* reverse list order: order[count-1] is listed first */
 	size_t count, alloc;
-	sd_sandbox **buckets;   /* hash chains through hash_next */
-	size_t bucket_count;    /* a power of two */
-	_Atomic int64_t clock_offset_ms;  /* read without the lock for Date headers */
-	int64_t next_expiry_ms; /* earliest endAt of a running sandbox; INT64_MAX when none */
+	sd_sandbox **buckets;            /* hash chains through hash_next */
+	size_t bucket_count;             /* a power of two */
+	_Atomic int64_t clock_offset_ms; /* read without the lock for Date headers */
+	int64_t
+	    next_expiry_ms; /* earliest endAt of a running sandbox; INT64_MAX when none */
 	bool persistent;
-	bool write_failed;      /* a journal write failed since the caller cleared it */
+	bool write_failed; /* a journal write failed since the caller cleared it */
 	sd_journal journal;
 } sd_store;
 

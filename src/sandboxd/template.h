@@ -6,8 +6,8 @@
 #define SD_TEMPLATE_H
 
 typedef struct sd_template {
-	const char *alias;   /* "base" */
-	const char *id;      /* "tpl-base-7f3a9c" */
+	const char *alias; /* "base" */
+	const char *id;    /* "tpl-base-7f3a9c" */
 	int cpu_count;
 	int memory_mb;
 	int disk_size_mb;

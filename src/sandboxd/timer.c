@@ -43,7 +43,8 @@ static void *run(void *arg)
 	sd_timer *t = arg;
 	pthread_mutex_lock(&t->lock);
 	for (;;) {
-		if (t->count && (t->stopping || t->heap[0].due <= sc_time_monotonic_ms())) {
+		if (t->count &&
+		    (t->stopping || t->heap[0].due <= sc_time_monotonic_ms())) {
 			sd_timer_entry e = heap_pop(t);
 			pthread_mutex_unlock(&t->lock);
 			t->fire(t->ctx, e.arg);
@@ -57,7 +58,8 @@ static void *run(void *arg)
 			continue;
 		}
 		int64_t due = t->heap[0].due;
-		struct timespec ts = {(time_t)(due / 1000), (long)(due % 1000) * 1000000L};
+		struct timespec ts = {(time_t)(due / 1000),
+		                      (long)(due % 1000) * 1000000L};
 		pthread_cond_timedwait(&t->wake, &t->lock, &ts);
 	}
 	pthread_mutex_unlock(&t->lock);

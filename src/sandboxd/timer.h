@@ -18,7 +18,7 @@
 typedef void (*sd_timer_fn)(void *ctx, void *arg);
 
 typedef struct sd_timer_entry {
-	int64_t due;   /* monotonic ms */
+	int64_t due; /* monotonic ms */
 	void *arg;
 } sd_timer_entry;
 
@@ -26,7 +26,7 @@ typedef struct sd_timer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	sd_timer_entry *heap;   /* a min-heap on due */
+	sd_timer_entry *heap; /* a min-heap on due */
 	size_t count, alloc;
 	bool stopping;
 	sd_timer_fn fire;

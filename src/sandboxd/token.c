@@ -8,7 +8,7 @@
 #include "common/mem.h"
 
 static const char alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static char *encode(const unsigned char *data, size_t len)
 {
@@ -75,7 +75,8 @@ int sd_token_decode(const char *text, int64_t *started_at, char id[SD_ID_MAX])
 		return -1;
 	const char *rest = end + 1;
 	size_t id_len = strlen(rest);
-	if (!id_len || id_len >= SD_ID_MAX || len != (size_t)(rest - (char *)plain) + id_len)
+	if (!id_len || id_len >= SD_ID_MAX ||
+	    len != (size_t)(rest - (char *)plain) + id_len)
 		return -1;
 	for (const char *p = rest; *p; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')

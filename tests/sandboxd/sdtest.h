@@ -19,8 +19,8 @@
 #include "support/sandboxd.h"
 
 /* One request with the test key; the body parsed (NULL when not JSON). */
-static inline cJSON *sdt_call(const test_sandboxd *sd, const char *method, const char *url,
-                              const char *body, long *status)
+static inline cJSON *sdt_call(const test_sandboxd *sd, const char *method,
+                              const char *url, const char *body, long *status)
 {
 	test_response r;
 	test_http(sd, method, url, TEST_API_KEY, body, &r);
@@ -31,8 +31,8 @@ static inline cJSON *sdt_call(const test_sandboxd *sd, const char *method, const
 }
 
 /* Like sdt_call, and checks the status; the body is freed. */
-static inline long sdt_status(const test_sandboxd *sd, const char *method, const char *url,
-                              const char *body)
+static inline long sdt_status(const test_sandboxd *sd, const char *method,
+                              const char *url, const char *body)
 {
 	long status;
 	cJSON_Delete(sdt_call(sd, method, url, body, &status));
@@ -60,8 +60,8 @@ static inline char *sdt_create(const test_sandboxd *sd, const char *body)
 }
 
 /* The error message of an error body, for CHECK_CONTAINS; malloc'd ("" if none). */
-static inline char *sdt_error(const test_sandboxd *sd, const char *method, const char *url,
-                              const char *body, long *status)
+static inline char *sdt_error(const test_sandboxd *sd, const char *method,
+                              const char *url, const char *body, long *status)
 {
 	cJSON *json = sdt_call(sd, method, url, body, status);
 	const char *message = sdt_str(json, "message");
@@ -80,11 +80,12 @@ static inline int sdt_list_all(const test_sandboxd *sd, const char *query, int l
 	for (int pages = 0; pages < 10000; pages++) {
 		test_response r;
 		snprintf(url, sizeof(url), "/sandboxes?limit=%d%s%s%s%s", limit,
-		         query && *query ? "&" : "", query ? query : "", token ? "&nextToken=" : "",
-		         token ? token : "");
+		         query && *query ? "&" : "", query ? query : "",
+		         token ? "&nextToken=" : "", token ? token : "");
 		free(token);
 		token = NULL;
-		if (test_http(sd, "GET", url, TEST_API_KEY, NULL, &r) || r.status != 200) {
+		if (test_http(sd, "GET", url, TEST_API_KEY, NULL, &r) ||
+		    r.status != 200) {
 			test_response_release(&r);
 			return -1;
 		}
@@ -93,8 +94,8 @@ static inline int sdt_list_all(const test_sandboxd *sd, const char *query, int l
 		cJSON_ArrayForEach(item, page)
 		{
 			if (ids_out)
-				cJSON_AddItemToArray(ids_out,
-				                     cJSON_CreateString(sdt_str(item, "sandboxID")));
+				cJSON_AddItemToArray(ids_out, cJSON_CreateString(sdt_str(
+				                                  item, "sandboxID")));
 			total++;
 		}
 		cJSON_Delete(page);
@@ -132,13 +133,13 @@ static inline void sdt_sleep_ms(int ms)
 }
 
 /* Starts sc-sandboxd with extra args; NULL-terminated list. */
-#define SDT_START(sd, ...)                                                     \
-	do {                                                                   \
-		const char *sdt_args[] = {__VA_ARGS__, NULL};                  \
-		if (test_sandboxd_start(&(sd), sdt_args)) {                    \
-			TEST_FAILURE("sc-sandboxd did not start");             \
-			return;                                                \
-		}                                                              \
+#define SDT_START(sd, ...)                                                               \
+	do {                                                                             \
+		const char *sdt_args[] = {__VA_ARGS__, NULL};                            \
+		if (test_sandboxd_start(&(sd), sdt_args)) {                              \
+			TEST_FAILURE("sc-sandboxd did not start");                       \
+			return;                                                          \
+		}                                                                        \
 	} while (0)
 
 #endif

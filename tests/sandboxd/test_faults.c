@@ -1,4 +1,5 @@
-/* sc-sandboxd: seeded faults, rate limit, max sandboxes, run-time config, stats, concurrency. */
+/* sc-sandboxd: seeded faults, rate limit, max sandboxes, run-time config, stats,
+ * concurrency. */
 #include "sdtest.h"
 
 #include <curl/curl.h>
@@ -96,7 +97,8 @@ TEST(max_sandboxes)
 	snprintf(url, sizeof(url), "/sandboxes/%s", a);
 	CHECK_INT(sdt_status(&sd, "DELETE", url, NULL), 204);
 	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes", "{}"), 201);
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"maxSandboxes\":0}", NULL), 200);
+	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"maxSandboxes\":0}", NULL),
+	          200);
 	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes", "{}"), 201);
 	free(a);
 	test_sandboxd_release(&sd);
@@ -110,16 +112,20 @@ TEST(fault_kinds_at_run_time)
 
 	SDT_START(sd, "--slow-ms", "300");
 	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultRate\":2}", NULL), 400);
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"nope\"]}", NULL), 400);
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"noSuchSetting\":1}", NULL), 400);
+	CHECK_INT(
+	    admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"nope\"]}", NULL),
+	    400);
+	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"noSuchSetting\":1}", NULL),
+	          400);
 	CHECK_INT(admin(&sd, "POST", "/_admin/config", "[]", NULL), 400);
 
 	CHECK_INT(admin(&sd, "POST", "/_admin/config",
 	                "{\"faultRate\":1,\"faultKinds\":[\"429\"]}", &config),
 	          200);
 	CHECK_INT(cJSON_GetObjectItem(config, "faultRate")->valuedouble, 1);
-	CHECK_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(config, "faultKinds"), 0)->valuestring,
-	          "429");
+	CHECK_STR(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(config, "faultKinds"), 0)->valuestring,
+	    "429");
 	cJSON_Delete(config);
 	test_http(&sd, "GET", "/sandboxes", TEST_API_KEY, NULL, &r);
 	CHECK_INT(r.status, 429);
@@ -129,13 +135,17 @@ TEST(fault_kinds_at_run_time)
 	test_response_release(&r);
 	CHECK_INT(admin(&sd, "GET", "/api/v1/sandbox/_admin/config", NULL, NULL), 200);
 
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"drop\"]}", NULL), 200);
+	CHECK_INT(
+	    admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"drop\"]}", NULL),
+	    200);
 	CHECK(test_http(&sd, "GET", "/sandboxes", TEST_API_KEY, NULL, &r) != 0);
 	test_response_release(&r);
 
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"truncate\"]}", NULL),
-	          200);
-	test_http(&sd, "POST", "/sandboxes", TEST_API_KEY, "{\"metadata\":{\"t\":\"trunc\"}}", &r);
+	CHECK_INT(
+	    admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"truncate\"]}", NULL),
+	    200);
+	test_http(&sd, "POST", "/sandboxes", TEST_API_KEY,
+	          "{\"metadata\":{\"t\":\"trunc\"}}", &r);
 	CHECK_INT(r.status, 201);
 	cJSON *cut = cJSON_Parse(r.body);
 	CHECK(cut == NULL);
@@ -143,23 +153,27 @@ TEST(fault_kinds_at_run_time)
 	cJSON_Delete(cut);
 	test_response_release(&r);
 
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":\"lost-create\"}", NULL),
+	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":\"lost-create\"}",
+	                NULL),
 	          200);
 	/* lost-create touches only creates: a list passes. */
 	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes", NULL), 200);
 	for (int i = 0; i < 6; i++) {
-		test_http(&sd, "POST", "/sandboxes", TEST_API_KEY, "{\"metadata\":{\"t\":\"lost\"}}",
-		          &r);
+		test_http(&sd, "POST", "/sandboxes", TEST_API_KEY,
+		          "{\"metadata\":{\"t\":\"lost\"}}", &r);
 		CHECK(r.status == 500 || r.status == 0);
 		test_response_release(&r);
 	}
 
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"slow\"]}", NULL), 200);
+	CHECK_INT(
+	    admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"slow\"]}", NULL),
+	    200);
 	int64_t t0 = sc_time_monotonic_ms();
 	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes", NULL), 200);
 	CHECK(sc_time_monotonic_ms() - t0 >= 290);
 
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultRate\":0,\"latencyMs\":200}", NULL),
+	CHECK_INT(admin(&sd, "POST", "/_admin/config",
+	                "{\"faultRate\":0,\"latencyMs\":200}", NULL),
 	          200);
 	t0 = sc_time_monotonic_ms();
 	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes", NULL), 200);
@@ -186,7 +200,8 @@ TEST(fault_kinds_from_the_command_line)
 	test_sandboxd_release(&sd);
 
 	test_process p;
-	const char *argv[] = {SC_SANDBOXD_BIN, "--no-auth", "--fault-kinds", "bogus", NULL};
+	const char *argv[] = {SC_SANDBOXD_BIN, "--no-auth", "--fault-kinds", "bogus",
+	                      NULL};
 	CHECK_INT(test_process_start(&p, argv, NULL, NULL, NULL, NULL), 0);
 	CHECK_INT(test_process_wait(&p, 10000), 0);
 	CHECK_INT(p.exit_status, 64);
@@ -305,7 +320,8 @@ TEST(delays_run_in_parallel)
 	CHECK_INT(admin(&sd, "GET", "/_admin/config", NULL, NULL), 200);
 	CHECK(sc_time_monotonic_ms() - t0 < 700);
 	/* A stop while responses are held: they go out, and the exit is clean. */
-	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"latencyMs\":5000}", NULL), 200);
+	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"latencyMs\":5000}", NULL),
+	          200);
 	for (int i = 0; i < 4; i++) {
 		workers[i] = (worker){&sd, 0};
 		pthread_create(&threads[i], NULL, one_get, &workers[i]);

@@ -1,4 +1,5 @@
-/* sc-sandboxd: connect, pause, timeout, refreshes, delete, TTL expiry (kill and autoPause), start delay. */
+/* sc-sandboxd: connect, pause, timeout, refreshes, delete, TTL expiry (kill and
+ * autoPause), start delay. */
 #include "sdtest.h"
 
 static test_sandboxd sd;
@@ -38,12 +39,12 @@ static long ttl_left(const char *id)
 }
 
 /* The Date header has whole seconds: a TTL read through it is N +- 1 s. */
-#define CHECK_TTL(id, expected)                                                \
-	do {                                                                   \
-		long check_left = ttl_left(id);                                \
-		if (check_left < (expected) - 1 || check_left > (expected) + 1) \
-			TEST_FAILURE("ttl of %s is %ld, expected %d", id,       \
-			             check_left, (int)(expected));             \
+#define CHECK_TTL(id, expected)                                                          \
+	do {                                                                             \
+		long check_left = ttl_left(id);                                          \
+		if (check_left < (expected)-1 || check_left > (expected) + 1)            \
+			TEST_FAILURE("ttl of %s is %ld, expected %d", id, check_left,    \
+			             (int)(expected));                                   \
 	} while (0)
 
 static char *state_of(const char *id)
@@ -68,7 +69,8 @@ static int has_event(const char *id, const char *event)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(json, "timeline"))
 	{
-		if (sdt_str(e, "event") && !strcmp(sdt_str(e, "event"), event) && sdt_str(e, "at"))
+		if (sdt_str(e, "event") && !strcmp(sdt_str(e, "event"), event) &&
+		    sdt_str(e, "at"))
 			found = 1;
 	}
 	cJSON_Delete(json);
@@ -216,7 +218,8 @@ TEST(expiry_kills)
 
 TEST(expiry_pauses_with_autopause)
 {
-	char *id = sdt_create(&sd, "{\"timeout\":60,\"autoPause\":true,\"metadata\":{\"t\":\"ap\"}}");
+	char *id = sdt_create(
+	    &sd, "{\"timeout\":60,\"autoPause\":true,\"metadata\":{\"t\":\"ap\"}}");
 	char *state;
 
 	advance(61);

@@ -45,16 +45,19 @@ TEST(pages_never_skip_or_repeat)
 		const char *last = NULL;
 		cJSON_ArrayForEach(item, page)
 		{
-			cJSON_AddItemToArray(seen, cJSON_CreateString(sdt_str(item, "sandboxID")));
+			cJSON_AddItemToArray(
+			    seen, cJSON_CreateString(sdt_str(item, "sandboxID")));
 			last = sdt_str(item, "sandboxID");
 		}
 		token = test_response_header(&r, "X-Next-Token");
 		pages++;
 		if (token && last) {
-			/* Delete the last one seen (the token's own position) and one not yet seen. */
+			/* Delete the last one seen (the token's own position) and one not
+			 * yet seen. */
 			snprintf(url, sizeof(url), "/sandboxes/%s", last);
 			CHECK_INT(sdt_status(&sd, "DELETE", url, NULL), 204);
-			const char *later = cJSON_GetArrayItem(all, 249 - pages)->valuestring;
+			const char *later =
+			    cJSON_GetArrayItem(all, 249 - pages)->valuestring;
 			if (!array_has(seen, later)) {
 				snprintf(url, sizeof(url), "/sandboxes/%s", later);
 				CHECK_INT(sdt_status(&sd, "DELETE", url, NULL), 204);
@@ -144,7 +147,8 @@ TEST(ignore_metadata_filter_at_run_time)
 	long status;
 	int everything = count(NULL);
 	snprintf(url, sizeof(url), "%s/_admin/config", sd.root_url);
-	cJSON *json = sdt_call(&sd, "POST", url, "{\"ignoreMetadataFilter\":true}", &status);
+	cJSON *json =
+	    sdt_call(&sd, "POST", url, "{\"ignoreMetadataFilter\":true}", &status);
 	CHECK_INT(status, 200);
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(json, "ignoreMetadataFilter")));
 	cJSON_Delete(json);
@@ -156,8 +160,8 @@ TEST(ignore_metadata_filter_at_run_time)
 TEST(limit_and_token_validation)
 {
 	static const char *const bad[] = {
-		"limit=0", "limit=101", "limit=abc", "limit=-1", "limit=1.5", "limit=",
-		"nextToken=garbage!!", "nextToken=AAAA", "nextToken=",
+	    "limit=0", "limit=101",           "limit=abc",      "limit=-1",   "limit=1.5",
+	    "limit=",  "nextToken=garbage!!", "nextToken=AAAA", "nextToken=",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char url[256];
@@ -179,7 +183,8 @@ TEST(limit_and_token_validation)
 	CHECK(token != NULL);
 	free(token);
 	test_response_release(&r);
-	test_http(&sd, "GET", "/sandboxes?limit=100&metadata[set]=order", TEST_API_KEY, NULL, &r);
+	test_http(&sd, "GET", "/sandboxes?limit=100&metadata[set]=order", TEST_API_KEY,
+	          NULL, &r);
 	token = test_response_header(&r, "X-Next-Token");
 	CHECK(token == NULL);
 	free(token);
@@ -196,7 +201,8 @@ TEST(other_layout_lists_the_same)
 {
 	char url[256];
 	test_response r;
-	snprintf(url, sizeof(url), "%s/api/v1/sandboxes?metadata[set]=order", sd.root_url);
+	snprintf(url, sizeof(url), "%s/api/v1/sandboxes?metadata[set]=order",
+	         sd.root_url);
 	test_http(&sd, "GET", url, TEST_API_KEY, NULL, &r);
 	CHECK_INT(r.status, 200);
 	cJSON *page = cJSON_Parse(r.body);

@@ -1,4 +1,5 @@
-/* sc-sandboxd --data: state and clock survive a clean restart and a kill -9 after an acknowledged write. */
+/* sc-sandboxd --data: state and clock survive a clean restart and a kill -9 after an
+ * acknowledged write. */
 #include "sdtest.h"
 
 #include <signal.h>

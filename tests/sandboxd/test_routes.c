@@ -1,4 +1,5 @@
-/* sc-sandboxd: auth, both layouts, create fields and every create rejection, 404/405/413. */
+/* sc-sandboxd: auth, both layouts, create fields and every create rejection, 404/405/413.
+ */
 #include "sdtest.h"
 
 #include "support/process.h"
@@ -85,8 +86,9 @@ TEST(no_auth_and_env_key)
 	char *dir = test_make_temp_dir("sd-envkey"), port_file[4200], log[4200];
 	snprintf(port_file, sizeof(port_file), "%s/port", dir);
 	snprintf(log, sizeof(log), "%s/log", dir);
-	const char *argv[] = {SC_SANDBOXD_BIN, "--listen", "127.0.0.1:0", "--port-file",
-	                      port_file, "--log-requests", NULL};
+	const char *argv[] = {
+	    SC_SANDBOXD_BIN, "--listen",       "127.0.0.1:0", "--port-file",
+	    port_file,       "--log-requests", NULL};
 	const char *env[] = {"SC_SANDBOXD_API_KEY=env-key-42", NULL};
 	CHECK_INT(test_process_start(&p, argv, env, NULL, log, log), 0);
 	char *port = NULL;
@@ -95,8 +97,8 @@ TEST(no_auth_and_env_key)
 	CHECK(port != NULL);
 	test_sandboxd fake;
 	memset(&fake, 0, sizeof(fake));
-	snprintf(fake.base_url, sizeof(fake.base_url), "http://127.0.0.1:%d/api/v1/sandbox",
-	         port ? atoi(port) : 1);
+	snprintf(fake.base_url, sizeof(fake.base_url),
+	         "http://127.0.0.1:%d/api/v1/sandbox", port ? atoi(port) : 1);
 	free(port);
 	test_http(&fake, "GET", "/sandboxes", "env-key-42", NULL, &r);
 	CHECK_INT(r.status, 200);
@@ -144,8 +146,9 @@ TEST(hostile_input)
 	CHECK_INT(status, 400);
 	CHECK_CONTAINS(message, "UTF-8");
 	free(message);
-	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes", "{\"metadata\":{\"a\":\"\\u0001\"}}"),
-	          201);
+	CHECK_INT(
+	    sdt_status(&sd, "POST", "/sandboxes", "{\"metadata\":{\"a\":\"\\u0001\"}}"),
+	    201);
 	/* Odd bytes in a query come back as valid JSON. */
 	cJSON *json = sdt_call(&sd, "GET", "/sandboxes?state=%ff%fe", NULL, &status);
 	CHECK_INT(status, 400);
@@ -171,15 +174,16 @@ TEST(hostile_input)
 TEST(create_returns_every_field)
 {
 	long status;
-	cJSON *sb = sdt_call(&sd, "POST", "/sandboxes",
-	                     "{\"templateID\":\"code-interpreter\",\"timeout\":1800,"
-	                     "\"waitReady\":true,\"metadata\":{\"app\":\"agent\"},"
-	                     "\"envVars\":{\"SECRET\":\"hunter2-value\"},\"autoPause\":true,"
-	                     "\"autoResume\":{\"enabled\":true},\"allowInternetAccess\":false,"
-	                     "\"network\":{\"allowPublicTraffic\":false,\"allowOut\":"
-	                     "[\"203.0.113.0/24\",\"1.1.1.1\"],\"denyOut\":[\"10.0.0.0/8\"]},"
-	                     "\"volumeMounts\":[{\"name\":\"datasets\",\"path\":\"/data\"}]}",
-	                     &status);
+	cJSON *sb =
+	    sdt_call(&sd, "POST", "/sandboxes",
+	             "{\"templateID\":\"code-interpreter\",\"timeout\":1800,"
+	             "\"waitReady\":true,\"metadata\":{\"app\":\"agent\"},"
+	             "\"envVars\":{\"SECRET\":\"hunter2-value\"},\"autoPause\":true,"
+	             "\"autoResume\":{\"enabled\":true},\"allowInternetAccess\":false,"
+	             "\"network\":{\"allowPublicTraffic\":false,\"allowOut\":"
+	             "[\"203.0.113.0/24\",\"1.1.1.1\"],\"denyOut\":[\"10.0.0.0/8\"]},"
+	             "\"volumeMounts\":[{\"name\":\"datasets\",\"path\":\"/data\"}]}",
+	             &status);
 	CHECK_INT(status, 201);
 	const char *id = sdt_str(sb, "sandboxID");
 	CHECK(id && !strncmp(id, "sandbox_", 8));
@@ -195,7 +199,8 @@ TEST(create_returns_every_field)
 	CHECK(cJSON_IsNumber(cJSON_GetObjectItem(sb, "diskSizeMB")));
 	CHECK(cJSON_IsArray(cJSON_GetObjectItem(sb, "timeline")));
 	CHECK_STR(sdt_str(cJSON_GetObjectItem(sb, "lifecycle"), "onTimeout"), "pause");
-	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(sb, "lifecycle"), "autoResume")));
+	CHECK(cJSON_IsTrue(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(sb, "lifecycle"), "autoResume")));
 	const cJSON *mounts = cJSON_GetObjectItem(sb, "volumeMounts");
 	CHECK_INT(cJSON_GetArraySize(mounts), 1);
 	CHECK_STR(sdt_str(cJSON_GetArrayItem(mounts, 0), "path"), "/data");
@@ -241,12 +246,12 @@ TEST(default_timeout_and_templates)
 	cJSON_Delete(sb);
 
 	static const char *const names[][2] = {
-		{"\"\"", "tpl-base-7f3a9c"},
-		{"\"base\"", "tpl-base-7f3a9c"},
-		{"\"node\"", "tpl-node-5c2d47"},
-		{"\"codex\"", "tpl-codex-9e1f03"},
-		{"\"api-server\"", "tpl-api-server-4a6b8d"},
-		{"\"tpl-node-5c2d47\"", "tpl-node-5c2d47"},
+	    {"\"\"", "tpl-base-7f3a9c"},
+	    {"\"base\"", "tpl-base-7f3a9c"},
+	    {"\"node\"", "tpl-node-5c2d47"},
+	    {"\"codex\"", "tpl-codex-9e1f03"},
+	    {"\"api-server\"", "tpl-api-server-4a6b8d"},
+	    {"\"tpl-node-5c2d47\"", "tpl-node-5c2d47"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char body[128];
@@ -256,8 +261,8 @@ TEST(default_timeout_and_templates)
 		CHECK_STR(sdt_str(sb, "templateID"), names[i][1]);
 		cJSON_Delete(sb);
 	}
-	char *message = sdt_error(&sd, "POST", "/sandboxes", "{\"templateID\":\"no-such\"}",
-	                          &status);
+	char *message =
+	    sdt_error(&sd, "POST", "/sandboxes", "{\"templateID\":\"no-such\"}", &status);
 	CHECK_INT(status, 404);
 	CHECK_CONTAINS(message, "no-such");
 	free(message);
@@ -267,46 +272,49 @@ TEST(default_timeout_and_templates)
 TEST(create_rejections_name_the_field)
 {
 	static const char *const cases[][2] = {
-		{"{\"timeoutMs\":1000}", "timeoutMs"},
-		{"{\"secure\":true}", "secure"},
-		{"{\"mcp\":{}}", "mcp"},
-		{"{\"volume_mounts\":[]}", "volume_mounts"},
-		{"{\"timeout\":\"30m\"}", "timeout"},
-		{"{\"timeout\":1.5}", "timeout"},
-		{"{\"timeout\":0}", "timeout"},
-		{"{\"timeout\":-5}", "timeout"},
-		{"{\"timeout\":86401}", "timeout"},
-		{"{\"templateID\":7}", "templateID"},
-		{"{\"waitReady\":\"yes\"}", "waitReady"},
-		{"{\"metadata\":[]}", "metadata"},
-		{"{\"metadata\":{\"a\":1}}", "metadata.a"},
-		{"{\"envVars\":{\"K\":true}}", "envVars.K"},
-		{"{\"envVars\":\"x\"}", "envVars"},
-		{"{\"autoPause\":1}", "autoPause"},
-		{"{\"autoResume\":\"on\"}", "autoResume"},
-		{"{\"autoResume\":{\"enabled\":3}}", "autoResume.enabled"},
-		{"{\"allowInternetAccess\":\"no\"}", "allowInternetAccess"},
-		{"{\"network\":[]}", "network"},
-		{"{\"network\":{\"allowPublicTraffic\":0}}", "network.allowPublicTraffic"},
-		{"{\"network\":{\"allowOut\":\"1.2.3.4\"}}", "network.allowOut"},
-		{"{\"network\":{\"allowOut\":[\"1.2.3.4/33\"]}}", "network.allowOut[0]"},
-		{"{\"network\":{\"allowOut\":[\"256.1.1.1\"]}}", "network.allowOut[0]"},
-		{"{\"network\":{\"denyOut\":[\"10.0.0.0/8\",\"10.0.0\"]}}", "network.denyOut[1]"},
-		{"{\"network\":{\"denyOut\":[\"example.com\"]}}", "network.denyOut[0]"},
-		{"{\"network\":{\"denyOut\":[\"::1\"]}}", "network.denyOut[0]"},
-		{"{\"volumeMounts\":{}}", "volumeMounts"},
-		{"{\"volumeMounts\":[{\"name\":\"d\",\"path\":\"data\"}]}", "volumeMounts[0].path"},
-		{"{\"volumeMounts\":[{\"path\":\"/data\"}]}", "volumeMounts[0].name"},
-		{"[]", "body"},
-		{"\"text\"", "body"},
-		{"null", "body"},
-		{"{\"timeout\":", "body"},
+	    {"{\"timeoutMs\":1000}", "timeoutMs"},
+	    {"{\"secure\":true}", "secure"},
+	    {"{\"mcp\":{}}", "mcp"},
+	    {"{\"volume_mounts\":[]}", "volume_mounts"},
+	    {"{\"timeout\":\"30m\"}", "timeout"},
+	    {"{\"timeout\":1.5}", "timeout"},
+	    {"{\"timeout\":0}", "timeout"},
+	    {"{\"timeout\":-5}", "timeout"},
+	    {"{\"timeout\":86401}", "timeout"},
+	    {"{\"templateID\":7}", "templateID"},
+	    {"{\"waitReady\":\"yes\"}", "waitReady"},
+	    {"{\"metadata\":[]}", "metadata"},
+	    {"{\"metadata\":{\"a\":1}}", "metadata.a"},
+	    {"{\"envVars\":{\"K\":true}}", "envVars.K"},
+	    {"{\"envVars\":\"x\"}", "envVars"},
+	    {"{\"autoPause\":1}", "autoPause"},
+	    {"{\"autoResume\":\"on\"}", "autoResume"},
+	    {"{\"autoResume\":{\"enabled\":3}}", "autoResume.enabled"},
+	    {"{\"allowInternetAccess\":\"no\"}", "allowInternetAccess"},
+	    {"{\"network\":[]}", "network"},
+	    {"{\"network\":{\"allowPublicTraffic\":0}}", "network.allowPublicTraffic"},
+	    {"{\"network\":{\"allowOut\":\"1.2.3.4\"}}", "network.allowOut"},
+	    {"{\"network\":{\"allowOut\":[\"1.2.3.4/33\"]}}", "network.allowOut[0]"},
+	    {"{\"network\":{\"allowOut\":[\"256.1.1.1\"]}}", "network.allowOut[0]"},
+	    {"{\"network\":{\"denyOut\":[\"10.0.0.0/8\",\"10.0.0\"]}}",
+	     "network.denyOut[1]"},
+	    {"{\"network\":{\"denyOut\":[\"example.com\"]}}", "network.denyOut[0]"},
+	    {"{\"network\":{\"denyOut\":[\"::1\"]}}", "network.denyOut[0]"},
+	    {"{\"volumeMounts\":{}}", "volumeMounts"},
+	    {"{\"volumeMounts\":[{\"name\":\"d\",\"path\":\"data\"}]}",
+	     "volumeMounts[0].path"},
+	    {"{\"volumeMounts\":[{\"path\":\"/data\"}]}", "volumeMounts[0].name"},
+	    {"[]", "body"},
+	    {"\"text\"", "body"},
+	    {"null", "body"},
+	    {"{\"timeout\":", "body"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		test_response r;
 		test_http(&sd, "POST", "/sandboxes", TEST_API_KEY, cases[i][0], &r);
 		if (r.status != 400)
-			TEST_FAILURE("%s: status %ld, expected 400", cases[i][0], r.status);
+			TEST_FAILURE("%s: status %ld, expected 400", cases[i][0],
+			             r.status);
 		cJSON *json = cJSON_Parse(r.body);
 		const char *message = sdt_str(json, "message");
 		if (!message || !strstr(message, cases[i][1]))
@@ -439,8 +447,9 @@ TEST(logs_and_metrics)
 	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(logs, "logs")), 0);
 	cJSON_Delete(logs);
 
-	static const char *const bad[] = {"limit=0", "limit=1001", "limit=x", "cursor=-1",
-	                                  "cursor=abc", "direction=up", "level=trace"};
+	static const char *const bad[] = {"limit=0",    "limit=1001", "limit=x",
+	                                  "cursor=-1",  "cursor=abc", "direction=up",
+	                                  "level=trace"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(url, sizeof(url), "/sandboxes/%s/logs?%s", id, bad[i]);
 		CHECK_INT(sdt_status(&sd, "GET", url, NULL), 400);
@@ -455,8 +464,9 @@ TEST(logs_and_metrics)
 	snprintf(url, sizeof(url), "/sandboxes/%s/metrics", id);
 	cJSON *m1 = sdt_call(&sd, "GET", url, NULL, &status);
 	CHECK_INT(status, 200);
-	static const char *const fields[] = {"timestampUnix", "cpuCount", "cpuUsedPct", "memUsed",
-	                                     "memTotal", "diskUsed", "diskTotal"};
+	static const char *const fields[] = {"timestampUnix", "cpuCount", "cpuUsedPct",
+	                                     "memUsed",       "memTotal", "diskUsed",
+	                                     "diskTotal"};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		CHECK(cJSON_IsNumber(cJSON_GetObjectItem(m1, fields[i])));
 	CHECK(sdt_str(m1, "timestamp") != NULL);
@@ -466,7 +476,8 @@ TEST(logs_and_metrics)
 	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes/sandbox_none/metrics", NULL), 404);
 
 	char *other = sdt_create(&sd, NULL);
-	snprintf(url, sizeof(url), "/sandboxes/metrics?sandbox_ids=%s,%s,sandbox_none", id, other);
+	snprintf(url, sizeof(url), "/sandboxes/metrics?sandbox_ids=%s,%s,sandbox_none",
+	         id, other);
 	cJSON *batch = sdt_call(&sd, "GET", url, NULL, &status);
 	CHECK_INT(status, 200);
 	const cJSON *map = cJSON_GetObjectItem(batch, "sandboxes");

@@ -1,4 +1,5 @@
-/* sc-sandboxd library pieces, without a server: CIDRs, tokens, routes, limiter, faults, store order, JSON. */
+/* sc-sandboxd library pieces, without a server: CIDRs, tokens, routes, limiter, faults,
+ * store order, JSON. */
 #include "harness.h"
 
 #include <stdlib.h>
@@ -17,11 +18,12 @@
 
 TEST(cidrs)
 {
-	static const char *const good[] = {"0.0.0.0", "1.2.3.4", "255.255.255.255",
+	static const char *const good[] = {"0.0.0.0",    "1.2.3.4",   "255.255.255.255",
 	                                   "10.0.0.0/8", "0.0.0.0/0", "1.1.1.1/32"};
-	static const char *const bad[] = {"", "1.2.3", "1.2.3.4.5", "256.0.0.1", "1.2.3.4/33",
-	                                  "1.2.3.4/", "1.2.3.4/-1", "a.b.c.d", "1..2.3",
-	                                  "1.2.3.4 ", "::1", "0001.2.3.4", "1.2.3.4/8/8"};
+	static const char *const bad[] = {
+	    "",         "1.2.3",      "1.2.3.4.5",  "256.0.0.1", "1.2.3.4/33",
+	    "1.2.3.4/", "1.2.3.4/-1", "a.b.c.d",    "1..2.3",    "1.2.3.4 ",
+	    "::1",      "0001.2.3.4", "1.2.3.4/8/8"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		if (!sd_cidr_valid(good[i]))
 			TEST_FAILURE("%s rejected", good[i]);
@@ -95,7 +97,7 @@ TEST(limiter)
 	CHECK_INT(retry, 1);
 	CHECK_INT(sd_limiter_take(&l, 5, 1200), 0); /* one token back after 200 ms */
 	CHECK(sd_limiter_take(&l, 5, 1200) > 0);
-	CHECK_INT(sd_limiter_take(&l, 0, 1200), 0);  /* no limit */
+	CHECK_INT(sd_limiter_take(&l, 0, 1200), 0); /* no limit */
 	sd_limiter slow = {0, 0};
 	CHECK_INT(sd_limiter_take(&slow, 0.25, 1000), 0);
 	CHECK_INT(sd_limiter_take(&slow, 0.25, 1000), 4);
@@ -118,13 +120,15 @@ TEST(fault_kinds_and_draws)
 	sd_rng a, b;
 	sd_rng_seed(&a, 9);
 	for (int i = 0; i < 100; i++)
-		CHECK_INT(sd_fault_draw(&a, &s, false).kind, 0); /* lost-create needs a create */
+		CHECK_INT(sd_fault_draw(&a, &s, false).kind,
+		          0); /* lost-create needs a create */
 	s.fault_kinds = SD_FAULT_5XX | SD_FAULT_SLOW;
 	sd_rng_seed(&a, 9);
 	sd_rng_seed(&b, 9);
 	int faults = 0;
 	for (int i = 0; i < 1000; i++) {
-		sd_fault fa = sd_fault_draw(&a, &s, true), fb = sd_fault_draw(&b, &s, true);
+		sd_fault fa = sd_fault_draw(&a, &s, true),
+		         fb = sd_fault_draw(&b, &s, true);
 		CHECK_INT(fa.kind, fb.kind);
 		CHECK_INT(fa.status, fb.status);
 		faults += fa.kind != 0;
@@ -226,9 +230,9 @@ TEST(json_strings)
 	CHECK_STR(sc_buf_cstr(&out), "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\\ufffd\"");
 	sc_buf_release(&out);
 	CHECK(sd_utf8_valid("h\xc3\xa9llo \xf0\x9f\x98\x80", 11));
-	CHECK(!sd_utf8_valid("\xc0\xaf", 2));       /* overlong */
-	CHECK(!sd_utf8_valid("\xed\xa0\x80", 3));   /* surrogate */
-	CHECK(!sd_utf8_valid("\xe2\x82", 2));       /* truncated */
+	CHECK(!sd_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	CHECK(!sd_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	CHECK(!sd_utf8_valid("\xe2\x82", 2));     /* truncated */
 }
 
 int main(void)
