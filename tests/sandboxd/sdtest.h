@@ -108,24 +108,6 @@ static inline int sdt_list_all(const test_sandboxd *sd, const char *query, int l
 	return -1;
 }
 
-/*
- * tests/support/sandboxd.c execs SC_SANDBOXD_BIN, but that definition only
- * reaches the test programs, not the support library, which falls back to
- * the bare name "sc-sandboxd": run from the binary's directory so that the
- * bare name resolves.
- */
-static inline void sdt_init(void)
-{
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", SC_SANDBOXD_BIN);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		if (chdir(dir))
-			perror("chdir");
-	}
-}
-
 static inline void sdt_sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};

@@ -338,7 +338,6 @@ TEST(delays_run_in_parallel)
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
-	sdt_init();
 	RUN(seeded_fault_rate_is_repeatable);
 	RUN(rate_limit_answers_429_with_retry_after);
 	RUN(max_sandboxes);

@@ -152,7 +152,6 @@ TEST(memory_only_without_data)
 
 int main(void)
 {
-	sdt_init();
 	RUN(clean_restart_keeps_everything);
 	RUN(kill_9_loses_no_acknowledged_write);
 	RUN(memory_only_without_data);

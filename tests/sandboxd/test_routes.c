@@ -502,7 +502,6 @@ TEST(clean_stop)
 int main(void)
 {
 	const char *none[] = {NULL};
-	sdt_init();
 	if (test_sandboxd_start(&sd, none)) {
 		printf("cannot start sc-sandboxd\n");
 		return 1;
