@@ -66,7 +66,8 @@ static void render_actions(const sc_agent_metrics *m, sc_buf *out)
 static void render_managed(const sc_agent_metrics *m, sc_buf *out)
 {
 	header(out, "sc_apply_managed_sandboxes", "gauge",
-	       "Sandboxes of the managed sets as last listed, by set and state.");
+	       "Sandboxes of the managed sets after the last cycle that listed them "
+	       "(as listed, moved by its done actions), by set and state.");
 	for (size_t i = 0; i < m->managed.set_count; i++) {
 		const sc_agent_set_count *set = &m->managed.sets[i];
 		for (size_t state = 0; state < SC_AGENT_STATE_COUNT; state++) {

@@ -143,6 +143,66 @@ void sc_agent_report_count_results(sc_agent_report *report, const sc_plan *plan)
 	}
 }
 
+static void move(sc_agent_report *report, const char *set, sc_agent_state from,
+                 sc_agent_state to)
+{
+	sc_agent_set_count *counts = sc_agent_report_set(report, set);
+	if ((int)from != SC_AGENT_STATE_COUNT && counts->count[from])
+		counts->count[from]--;
+	if ((int)to != SC_AGENT_STATE_COUNT)
+		counts->count[to]++;
+}
+
+/* The state the action's old sandbox counted under; COUNT when none or gone. */
+static sc_agent_state old_state(const sc_action *action)
+{
+	sc_agent_state state;
+	if (!action->sandbox || !sc_agent_state_of_phase(action->sandbox->phase, &state))
+		return SC_AGENT_STATE_COUNT;
+	return state;
+}
+
+static sc_agent_state spec_state(const sc_action *action)
+{
+	if (action->spec && action->spec->state == SC_SPEC_PAUSED)
+		return SC_AGENT_STATE_PAUSED;
+	return SC_AGENT_STATE_RUNNING;
+}
+
+void sc_agent_report_project(sc_agent_report *report, const sc_plan *plan)
+{
+	const sc_agent_state none = SC_AGENT_STATE_COUNT;
+
+	if (!report->observed)
+		return;
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		if (action->result.status != SC_RESULT_DONE || !action->set)
+			continue;
+		switch (action->kind) {
+		case SC_ACTION_CREATE:
+			move(report, action->set, none, spec_state(action));
+			break;
+		case SC_ACTION_REPLACE:
+			move(report, action->set, old_state(action), spec_state(action));
+			break;
+		case SC_ACTION_DELETE:
+			move(report, action->set, old_state(action), none);
+			break;
+		case SC_ACTION_PAUSE:
+			move(report, action->set, old_state(action),
+			     SC_AGENT_STATE_PAUSED);
+			break;
+		case SC_ACTION_RESUME:
+			move(report, action->set, old_state(action),
+			     SC_AGENT_STATE_RUNNING);
+			break;
+		case SC_ACTION_RENEW:
+			break;
+		}
+	}
+}
+
 unsigned long sc_agent_report_total(const sc_agent_report *report, sc_agent_result result)
 {
 	unsigned long total = 0;

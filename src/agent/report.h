@@ -88,6 +88,14 @@ void sc_agent_report_count_plan(sc_agent_report *report, const sc_plan *plan);
 /* Adds every action of an executed plan to actions[kind][result]. */
 void sc_agent_report_count_results(sc_agent_report *report, const sc_plan *plan);
 
+/*
+ * Moves the managed counts of an observed report by what the plan's DONE
+ * actions did (a create or replace adds one in the spec's state, a delete
+ * or replace takes the old one away, pause and resume move one), so that
+ * the gauge shows the sandboxes after the cycle, not before it.
+ */
+void sc_agent_report_project(sc_agent_report *report, const sc_plan *plan);
+
 /* Sums actions[][result] over every kind. */
 unsigned long sc_agent_report_total(const sc_agent_report *report,
                                     sc_agent_result result);

@@ -124,6 +124,28 @@ static bool all_done(const sc_plan *plan)
 	return true;
 }
 
+typedef struct progress_context {
+	sc_agent_log *log;
+	unsigned long cycle;
+} progress_context;
+
+/* -v: each retry as a debug event (the results come after the run). */
+static void on_progress(void *ctx, const sc_action *action, sc_exec_event event,
+                        size_t done, size_t total)
+{
+	progress_context *progress = ctx;
+	(void)done, (void)total;
+	if (event != SC_EXEC_EVENT_RETRYING)
+		return;
+	sc_agent_log_event(
+	    progress->log, SC_AGENT_DEBUG, "action retrying",
+	    SC_AGENT_INT("cycle", progress->cycle),
+	    SC_AGENT_STR("action", sc_action_kind_name(action->kind)),
+	    SC_AGENT_STR("set", action->set), SC_AGENT_STR("name", action->name),
+	    SC_AGENT_STR("sandbox", action->sandbox ? action->sandbox->id : NULL),
+	    SC_AGENT_END);
+}
+
 /* Runs the plan unless a stop came first (then nothing starts: nothing is half-done). */
 static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
                     const sc_agent *agent, unsigned long cycle)
@@ -135,9 +157,12 @@ static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
 		                   SC_AGENT_INT("drift", plan->count), SC_AGENT_END);
 		return false;
 	}
+	progress_context progress = {.log = &context->log, .cycle = cycle};
 	sc_exec_options exec = {
 	    .parallel = context->options.parallel,
 	    .total_timeout_ms = context->options.timeout_ms,
+	    .progress = on_progress,
+	    .progress_ctx = &progress,
 	};
 	sc_exec_run(session->client, plan, &exec, &session->diag);
 	return all_done(plan);
@@ -170,6 +195,7 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 	log_planned(&context->log, &plan, cycle);
 	out->ok = execute(context, &session, &plan, agent, cycle);
 	sc_agent_report_count_results(out, &plan);
+	sc_agent_report_project(out, &plan);
 	log_results(&context->log, &plan, cycle);
 done:
 	log_diag(&context->log, &session.diag, cycle);

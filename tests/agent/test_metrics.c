@@ -94,6 +94,55 @@ TEST(report_counts_plan_and_results)
 	sc_plan_release(&plan);
 }
 
+static sc_action *add_set_action(sc_plan *plan, sc_action_kind kind,
+                                 sc_result_status status, const sc_spec *spec,
+                                 const sc_sandbox *sandbox)
+{
+	add_action(plan, kind, status);
+	sc_action *action = &plan->actions[plan->count - 1];
+	action->set = "team-ml";
+	action->spec = spec;
+	action->sandbox = sandbox;
+	return action;
+}
+
+TEST(projection_moves_the_counts_by_done_actions)
+{
+	sc_sandbox_list list = {0};
+	add_sandbox(&list, "r1", "team-ml", "running");
+	add_sandbox(&list, "r2", "team-ml", "running");
+	add_sandbox(&list, "r3", "team-ml", "running");
+	add_sandbox(&list, "p1", "team-ml", "paused");
+	add_sandbox(&list, "p2", "team-ml", "paused");
+	const char *sets[] = {"team-ml"};
+	sc_spec running = {.state = SC_SPEC_RUNNING}, paused = {.state = SC_SPEC_PAUSED};
+
+	sc_agent_report report = SC_AGENT_REPORT_INIT;
+	sc_agent_report_count_sandboxes(&report, &list, sets, 1);
+	sc_plan plan = {0};
+	add_set_action(&plan, SC_ACTION_CREATE, SC_RESULT_DONE, &running, NULL);
+	add_set_action(&plan, SC_ACTION_CREATE, SC_RESULT_DONE, &paused, NULL);
+	add_set_action(&plan, SC_ACTION_CREATE, SC_RESULT_FAILED, &running, NULL);
+	add_set_action(&plan, SC_ACTION_DELETE, SC_RESULT_DONE, NULL, &list.items[0]);
+	add_set_action(&plan, SC_ACTION_PAUSE, SC_RESULT_DONE, &paused, &list.items[1]);
+	add_set_action(&plan, SC_ACTION_RESUME, SC_RESULT_DONE, &running, &list.items[3]);
+	add_set_action(&plan, SC_ACTION_REPLACE, SC_RESULT_DONE, &running,
+	               &list.items[4]);
+	add_set_action(&plan, SC_ACTION_RENEW, SC_RESULT_DONE, &running, &list.items[2]);
+	sc_agent_report_project(&report, &plan);
+	/* running: 3 + 1 create - 1 delete - 1 pause + 1 resume + 1 replace = 4 */
+	CHECK_INT(report.sets[0].count[SC_AGENT_STATE_RUNNING], 4);
+	/* paused: 2 + 1 create + 1 pause - 1 resume - 1 replaced = 2 */
+	CHECK_INT(report.sets[0].count[SC_AGENT_STATE_PAUSED], 2);
+	sc_agent_report_release(&report);
+
+	/* A report that did not observe has nothing to move. */
+	sc_agent_report_project(&report, &plan);
+	CHECK_INT(report.set_count, 0);
+	sc_plan_release(&plan);
+	sc_sandbox_list_release(&list);
+}
+
 TEST(every_metric_has_help_and_type_before_its_samples)
 {
 	sc_agent_metrics metrics;
@@ -239,6 +288,7 @@ int main(void)
 {
 	RUN(report_counts_owned_sandboxes_by_set_and_state);
 	RUN(report_counts_plan_and_results);
+	RUN(projection_moves_the_counts_by_done_actions);
 	RUN(every_metric_has_help_and_type_before_its_samples);
 	RUN(recorded_cycles_show_in_the_samples);
 	RUN(label_values_are_escaped);
