@@ -238,7 +238,8 @@ static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_d
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "--listen: cannot resolve '%s': %s", listen_at,
 		                     gai_strerror(gai));
-	int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+	int fd = socket(found->ai_family,
+	                found->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1;
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
