@@ -59,8 +59,6 @@ int sc_agent_run(const sc_agent_config *config, sc_diag *diag);
 
 /* Whether a stop was asked for: a cycle checks it before it starts to write. */
 bool sc_agent_stopping(const sc_agent *agent);
-/* The run's log (NULL when none), for the cycle function's own events. */
-sc_agent_log *sc_agent_get_log(const sc_agent *agent);
 /* The metrics address actually bound ("127.0.0.1:43123"), or NULL without a server. */
 const char *sc_agent_metrics_address(const sc_agent *agent);
 

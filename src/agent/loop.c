@@ -24,11 +24,6 @@ bool sc_agent_stopping(const sc_agent *agent)
 	return sc_agent_signals_stopping(&agent->signals);
 }
 
-sc_agent_log *sc_agent_get_log(const sc_agent *agent)
-{
-	return agent->config->log;
-}
-
 const char *sc_agent_metrics_address(const sc_agent *agent)
 {
 	return agent->server ? sc_agent_server_address(agent->server) : NULL;
@@ -57,8 +52,7 @@ static bool wait_for_cycle(sc_agent *agent, int64_t due)
 		if (ready > 0) {
 			sc_agent_signals_drain(&agent->signals);
 		} else if (ready < 0 && errno != EINTR) {
-			/* Cannot happen on a valid pipe; never spin: wait in small steps.
-			 */
+			/* Not on a valid pipe; but never spin: wait a little. */
 			struct timespec step = {0, 100 * 1000000L};
 			nanosleep(&step, NULL);
 		}

@@ -30,7 +30,6 @@ static void on_stop(sc_agent_signals *signals, int sig, int64_t *deadline)
 {
 	int stops = atomic_fetch_add(&signals->stops, 1) + 1;
 
-	atomic_store(&signals->last_stop, sig);
 	if (stops == 1) {
 		/* Logged before the loop wakes, so that it comes before "agent stopped".
 		 */

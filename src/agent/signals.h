@@ -35,11 +35,10 @@ typedef struct sc_agent_signals {
 	bool started;
 	sigset_t old_mask;
 	struct sigaction old_pipe;
-	atomic_bool quit;     /* tells the thread to end */
-	atomic_int stops;     /* SIGTERM and SIGINT received */
-	atomic_bool reload;   /* SIGHUP received and not yet taken */
-	atomic_int last_stop; /* the last stop signal's number */
-	atomic_bool busy;     /* the loop is running a cycle */
+	atomic_bool quit;   /* tells the thread to end */
+	atomic_int stops;   /* SIGTERM and SIGINT received */
+	atomic_bool reload; /* SIGHUP received and not yet taken */
+	atomic_bool busy;   /* the loop is running a cycle */
 	long grace_ms;
 	sc_agent_expired_fn expired;
 	void *expired_ctx;

@@ -272,8 +272,7 @@ int sc_cmd_agent(const sc_cli_options *options)
 	if (options->verbose)
 		context.log.min_level = SC_AGENT_DEBUG;
 	if (json && options->verbose) {
-		/* The client's request trace is plain text: it would break the JSON
-		 * lines. */
+		/* The request trace is plain text: it would break the JSON lines. */
 		context.options.verbose = 0;
 		sc_agent_log_event(&context.log, SC_AGENT_WARN,
 		                   "-v request tracing is off with --log-format json",
