@@ -31,8 +31,7 @@ static void on_stop(sc_agent_signals *signals, int sig, int64_t *deadline)
 	int stops = atomic_fetch_add(&signals->stops, 1) + 1;
 
 	if (stops == 1) {
-		/* Logged before the loop wakes, so that it comes before "agent stopped".
-		 */
+		/* Logged before the loop wakes: it comes before "agent stopped". */
 		sc_agent_log_event(
 		    signals->log, SC_AGENT_INFO, "stop requested",
 		    SC_AGENT_STR("signal", sig == SIGINT ? "SIGINT" : "SIGTERM"),
@@ -115,8 +114,7 @@ int sc_agent_signals_start(sc_agent_signals *signals, long grace_ms,
 	return 0;
 }
 
-/* Takes signals that came after the thread ended, so that unblocking them does not kill.
- */
+/* Takes the signals that came after the thread ended: unblocked, they would kill. */
 static void discard_pending(void)
 {
 	sigset_t set;
