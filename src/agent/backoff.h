@@ -13,8 +13,7 @@
 
 /* The ceiling of the backoff for interval_ms. */
 long sc_agent_backoff_cap_ms(long interval_ms);
-/* The wait before the next cycle after failures consecutive failed cycles (0: interval).
- */
+/* The wait before the next cycle after that many failed cycles in a row (0: interval). */
 long sc_agent_backoff_ms(long interval_ms, unsigned long failures);
 /*
  * delay_ms spread uniformly over [delay x (1 - fraction), delay x (1 +

@@ -28,8 +28,7 @@ int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out,
 /* Starts serving on listen ("ADDR:PORT"). */
 int sc_agent_server_start(sc_agent_server **out, const char *listen,
                           sc_agent_metrics *metrics, sc_diag *diag);
-/* The bound address, "127.0.0.1:43123" or "[::1]:43123" (the real port when 0 was asked).
- */
+/* The bound address, "127.0.0.1:43123" or "[::1]:43123": the real port, even for 0. */
 const char *sc_agent_server_address(const sc_agent_server *server);
 void sc_agent_server_free(sc_agent_server *server);
 

@@ -22,8 +22,7 @@ typedef struct agent_context {
 	sc_agent_log log;
 } agent_context;
 
-/* "file:line:column: message", the place parts that are known (the level is the event's).
- */
+/* "file:line:column: message", the known parts of the place; the level is the event's. */
 static char *diag_text(const sc_diag_entry *entry)
 {
 	if (!entry->file)

@@ -272,8 +272,7 @@ static long request(const test_sandboxd *sd, const char *method, const char *pat
 	return status;
 }
 
-/* Breaks the sandboxes three ways behind the agent's back; returns web's shortened end.
- */
+/* Breaks the sandboxes three ways behind the agent's back; returns web's new endAt. */
 static long long make_drift(const test_sandboxd *sd)
 {
 	char py0[128], py1[128], web[128], path[256];
