@@ -326,6 +326,15 @@ static void check_metric_families(const agent *a)
 		CHECK_CONTAINS(text, type);
 	}
 	CHECK_CONTAINS(text, "sc_apply_reconcile_duration_seconds_bucket{le=\"+Inf\"} ");
+	/* The exposition format's version is in the content type. */
+	char url[256];
+	test_response response;
+	snprintf(url, sizeof(url), "http://%s/metrics", a->address);
+	CHECK_INT(test_http(NULL, "GET", url, NULL, NULL, &response), 0);
+	char *type = test_response_header(&response, "Content-Type");
+	CHECK_CONTAINS(type, "text/plain; version=0.0.4");
+	free(type);
+	test_response_release(&response);
 	CHECK_NOT_CONTAINS(text, SECRET_VALUE);
 	free(text);
 }
