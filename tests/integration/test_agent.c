@@ -456,6 +456,7 @@ TEST(sigterm_during_a_cycle_finishes_the_actions_in_flight)
 	CHECK_INT(agent_start(&a, &sd, (const char *[]){"--interval", "1h", NULL}), 0);
 	/* The creates are sent and slow to answer: stop now. */
 	CHECK(wait_log(&a, "action planned", 10000));
+	sleep_ms(300); /* the creates are out, their answers 1 s away */
 	kill(a.process.pid, SIGTERM);
 	CHECK_INT(test_process_wait(&a.process, 15000), 0);
 	CHECK_INT(a.process.exit_status, 0);
