@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -124,11 +125,34 @@ int sd_journal_append(sd_journal *journal, const char *line, size_t len)
 	return 0;
 }
 
+int sd_journal_lock(sd_journal *journal, const char *path, sc_diag *diag)
+{
+	char *lock_path = sc_asprintf("%s.lock", path);
+	int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int rc = 0;
+
+	if (fd < 0)
+		rc = sc_diag_error(diag, lock_path, 0, 0,
+		                   "cannot open the journal lock: %s", strerror(errno));
+	else if (flock(fd, LOCK_EX | LOCK_NB))
+		rc = sc_diag_error(diag, path, 0, 0,
+		                   "the journal is in use by another sc-sandboxd");
+	if (rc && fd >= 0)
+		close(fd);
+	else if (!rc)
+		journal->lock_fd = fd;
+	free(lock_path);
+	return rc;
+}
+
 void sd_journal_close(sd_journal *journal)
 {
 	if (journal->fd >= 0)
 		close(journal->fd);
 	journal->fd = -1;
+	if (journal->lock_fd >= 0)
+		close(journal->lock_fd);
+	journal->lock_fd = -1;
 	free(journal->path);
 	journal->path = NULL;
 }

@@ -18,10 +18,17 @@
 #include "common/diag.h"
 
 typedef struct sd_journal {
-	int fd; /* -1 when closed */
+	int fd;      /* -1 when closed */
+	int lock_fd; /* PATH.lock, flock'ed while open; -1 when none */
 	char *path;
 	size_t records; /* lines appended since the last compaction */
 } sd_journal;
+
+/*
+ * Takes PATH.lock, so that two servers never share one journal. The lock
+ * dies with the process (a kill -9 leaves none behind).
+ */
+int sd_journal_lock(sd_journal *journal, const char *path, sc_diag *diag);
 
 /* Called for each well-formed line, in order; a torn last line is skipped. */
 typedef void (*sd_journal_visit)(void *ctx, const cJSON *record);

@@ -317,13 +317,16 @@ int sd_store_init(sd_store *store, const char *data_path, sc_diag *diag)
 	pthread_mutex_init(&store->lock, NULL);
 	store->next_expiry_ms = INT64_MAX;
 	store->journal.fd = -1;
+	store->journal.lock_fd = -1;
 	hash_grow(store);
 	if (!data_path)
 		return 0;
 
 	char *path = journal_path(data_path);
 	sc_buf contents = SC_BUF_INIT;
-	int rc = sd_journal_replay(path, replay_record, store, diag);
+	int rc = sd_journal_lock(&store->journal, path, diag);
+	if (rc == 0)
+		rc = sd_journal_replay(path, replay_record, store, diag);
 	if (rc == 0) {
 		snapshot(store, &contents);
 		rc = sd_journal_rewrite(&store->journal, path, &contents, diag);
@@ -344,4 +347,5 @@ void sd_store_release(sd_store *store)
 	pthread_mutex_destroy(&store->lock);
 	memset(store, 0, sizeof(*store));
 	store->journal.fd = -1;
+	store->journal.lock_fd = -1;
 }

@@ -54,6 +54,20 @@ TEST(clean_restart_keeps_everything)
 	snprintf(url, sizeof(url), "%s/_admin/clock", sd.root_url);
 	CHECK_INT(sdt_status(&sd, "POST", url, "{\"advance\":100}"), 200);
 
+	/* A second server on the same journal refuses to start. */
+	test_process other;
+	char other_log[4300];
+	snprintf(other_log, sizeof(other_log), "%s/other.log", sd.dir);
+	const char *argv[] = {SC_SANDBOXD_BIN, "--no-auth", "--listen", "127.0.0.1:0",
+	                      "--data",        data,        NULL};
+	CHECK_INT(test_process_start(&other, argv, NULL, NULL, other_log, other_log), 0);
+	if (test_process_wait(&other, 10000))
+		test_process_stop(&other, SIGTERM, 5000);
+	CHECK_INT(other.exit_status, 1);
+	char *text = test_read_file(other_log);
+	CHECK_CONTAINS(text, "in use by another sc-sandboxd");
+	free(text);
+
 	CHECK_INT(test_sandboxd_stop(&sd), 0);
 	char *journal = test_read_file(data);
 	CHECK(journal != NULL);

@@ -219,6 +219,9 @@ TEST(journal_compacts_while_running)
 	char *tmp = sc_asprintf("%s.tmp", path);
 	unlink(tmp);
 	free(tmp);
+	tmp = sc_asprintf("%s.lock", path);
+	unlink(tmp);
+	free(tmp);
 	rmdir(dir);
 	free(path);
 }
