@@ -1,6 +1,9 @@
 /* sc-sandboxd: GET /sandboxes filters, limits and pages (no skip, no repeat). */
 #include "sdtest.h"
 
+#include <curl/curl.h>
+#include <pthread.h>
+
 static test_sandboxd sd;
 
 static int count(const char *query)
@@ -89,6 +92,54 @@ TEST(pages_never_skip_or_repeat)
 	cJSON_Delete(all);
 	cJSON_Delete(seen);
 	cJSON_Delete(deleted);
+}
+
+typedef struct churn {
+	const test_sandboxd *sd;
+	volatile int stop;
+	int operations;
+} churn;
+
+/* Creates and deletes sandboxes of the same set until told to stop. */
+static void *churn_run(void *arg)
+{
+	churn *c = arg;
+	while (!c->stop) {
+		char *id = sdt_create(c->sd, "{\"metadata\":{\"set\":\"busy\"}}");
+		if (id && c->operations % 2) {
+			char url[256];
+			snprintf(url, sizeof(url), "/sandboxes/%s", id);
+			sdt_status(c->sd, "DELETE", url, NULL);
+		}
+		free(id);
+		c->operations++;
+	}
+	return NULL;
+}
+
+TEST(pages_are_stable_under_concurrent_churn)
+{
+	cJSON *all = cJSON_CreateArray(), *seen = cJSON_CreateArray();
+	churn c = {&sd, 0, 0};
+	pthread_t thread;
+
+	create_n(300, "{\"metadata\":{\"set\":\"busy\",\"base\":\"yes\"}}");
+	CHECK_INT(sdt_list_all(&sd, "metadata[base]=yes", 100, all), 300);
+	pthread_create(&thread, NULL, churn_run, &c);
+	/* Small pages, so that many creates and deletes land between them. */
+	sdt_list_all(&sd, "metadata[set]=busy", 7, seen);
+	c.stop = 1;
+	pthread_join(thread, NULL);
+	CHECK(c.operations > 10);
+	const cJSON *item;
+	cJSON_ArrayForEach(item, all)
+	{
+		if (array_has(seen, item->valuestring) != 1)
+			TEST_FAILURE("%s seen %d times", item->valuestring,
+			             array_has(seen, item->valuestring));
+	}
+	cJSON_Delete(all);
+	cJSON_Delete(seen);
 }
 
 TEST(order_is_newest_first)
@@ -221,11 +272,13 @@ TEST(clean_stop)
 int main(void)
 {
 	const char *none[] = {NULL};
+	curl_global_init(CURL_GLOBAL_ALL);
 	if (test_sandboxd_start(&sd, none)) {
 		printf("cannot start sc-sandboxd\n");
 		return 1;
 	}
 	RUN(pages_never_skip_or_repeat);
+	RUN(pages_are_stable_under_concurrent_churn);
 	RUN(order_is_newest_first);
 	RUN(state_filter);
 	RUN(metadata_filters_both_encodings);
