@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/mem.h"
@@ -27,6 +28,16 @@ static void log_line(void *ctx, const char *line)
 {
 	(void)ctx;
 	fprintf(stderr, "%s\n", line);
+}
+
+/* Many concurrent clients need many descriptors: raise the soft limit to the hard one. */
+static void raise_fd_limit(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
 }
 
 /* Writes the port to a temporary file and renames it into place. */
@@ -106,6 +117,7 @@ int main(int argc, char **argv)
 	sc_diag diag = SC_DIAG_INIT;
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	if (sd_options_parse(&options, argc, argv, &diag)) {
 		print_diag(&diag);
 		sc_diag_release(&diag);
