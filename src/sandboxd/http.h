@@ -48,8 +48,8 @@ typedef struct sd_response {
 	char *allow;      /* Allow header of a 405 */
 	char *next_token; /* X-Next-Token */
 	int retry_after;  /* Retry-After seconds; 0: none */
-	int64_t date_ms;  /* the server clock for the Date header */
 	int delay_ms;     /* hold the response this long before sending it */
+	bool log;         /* log this request (logRequests) */
 	sd_send_mode mode;
 	char request_id[40];
 } sd_response;

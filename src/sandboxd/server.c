@@ -87,7 +87,7 @@ static enum MHD_Result send_response(sd_server *server, struct MHD_Connection *c
 static void log_request(sd_server *server, const char *method, const char *url,
                         const sd_response *response, int64_t started)
 {
-	if (!server->log || !sd_service_settings(server->service).log_requests)
+	if (!server->log || !response->log)
 		return;
 	char *line = sc_asprintf("%s %.512s %d %lldms %s%s", method, url,
 	                         response->mode == SD_SEND_DROP ? 0 : response->status,

@@ -272,11 +272,10 @@ void sd_service_handle(sd_service *service, const sd_request *request,
 		else
 			run_api(&call);
 	}
-	if (!route.admin) {
-		pthread_mutex_lock(&service->control);
+	pthread_mutex_lock(&service->control);
+	if (!route.admin)
 		sd_stats_count(&service->stats, request->method, route.kind,
 		               response->mode == SD_SEND_DROP ? 0 : response->status);
-		pthread_mutex_unlock(&service->control);
-	}
-	response->date_ms = sd_store_now(&service->store);
+	response->log = service->settings.log_requests;
+	pthread_mutex_unlock(&service->control);
 }
