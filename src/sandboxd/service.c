@@ -44,14 +44,6 @@ void sd_service_release(sd_service *service)
 	pthread_mutex_destroy(&service->control);
 }
 
-sd_settings sd_service_settings(sd_service *service)
-{
-	pthread_mutex_lock(&service->control);
-	sd_settings settings = service->settings;
-	pthread_mutex_unlock(&service->control);
-	return settings;
-}
-
 /* Compares without stopping at the first difference: no timing hint. */
 static bool same_secret(const char *a, const char *b)
 {

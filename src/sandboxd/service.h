@@ -53,8 +53,6 @@ void sd_service_release(sd_service *service);
 void sd_service_handle(sd_service *service, const sd_request *request,
                        sd_response *response);
 
-/* A copy of the current settings. */
-sd_settings sd_service_settings(sd_service *service);
 
 /* The API handlers (api_*.c); the store is locked by the caller. */
 typedef struct sd_call {
