@@ -208,6 +208,19 @@ TEST(ignore_metadata_filter_at_run_time)
 	CHECK_INT(count("metadata[b]=nothing-has-this"), 0);
 }
 
+TEST(ignore_metadata_filter_option)
+{
+	test_sandboxd careless;
+	SDT_START(careless, "--ignore-metadata-filter");
+	free(sdt_create(&careless, "{\"metadata\":{\"sc-apply/set\":\"mine\"}}"));
+	free(sdt_create(&careless, "{\"metadata\":{\"sc-apply/set\":\"theirs\"}}"));
+	CHECK_INT(sdt_list_all(&careless, "metadata[sc-apply/set]=mine", 100, NULL), 2);
+	CHECK_INT(sdt_list_all(&careless, "metadata=sc-apply%2Fset%3Dmine", 100, NULL),
+	          2);
+	CHECK_INT(test_sandboxd_stop(&careless), 0);
+	test_sandboxd_release(&careless);
+}
+
 TEST(limit_and_token_validation)
 {
 	static const char *const bad[] = {
@@ -283,6 +296,7 @@ int main(void)
 	RUN(state_filter);
 	RUN(metadata_filters_both_encodings);
 	RUN(ignore_metadata_filter_at_run_time);
+	RUN(ignore_metadata_filter_option);
 	RUN(limit_and_token_validation);
 	RUN(other_layout_lists_the_same);
 	RUN(clean_stop);
