@@ -241,6 +241,8 @@ void sd_api_metrics_batch(sd_call *call)
 	sc_buf_reset(out);
 	sc_buf_puts(out, "{\"sandboxes\":{");
 	int first = 1;
+	const sd_sandbox *done[SD_METRICS_MAX_IDS];
+	size_t done_count = 0;
 	for (const char *p = ids; *p;) {
 		size_t len = strcspn(p, ",");
 		char id[SD_ID_MAX];
@@ -249,7 +251,12 @@ void sd_api_metrics_batch(sd_call *call)
 			id[len] = '\0';
 			const sd_sandbox *sandbox =
 			    sd_store_find(&call->service->store, id);
+			/* An id asked for twice is answered once: keys stay unique. */
+			for (size_t i = 0; sandbox && i < done_count; i++)
+				if (done[i] == sandbox)
+					sandbox = NULL;
 			if (sandbox) {
+				done[done_count++] = sandbox;
 				if (!first)
 					sc_buf_putc(out, ',');
 				first = 0;

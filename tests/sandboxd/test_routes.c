@@ -476,8 +476,8 @@ TEST(logs_and_metrics)
 	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes/sandbox_none/metrics", NULL), 404);
 
 	char *other = sdt_create(&sd, NULL);
-	snprintf(url, sizeof(url), "/sandboxes/metrics?sandbox_ids=%s,%s,sandbox_none",
-	         id, other);
+	snprintf(url, sizeof(url), "/sandboxes/metrics?sandbox_ids=%s,%s,sandbox_none,%s",
+	         id, other, id);
 	cJSON *batch = sdt_call(&sd, "GET", url, NULL, &status);
 	CHECK_INT(status, 200);
 	const cJSON *map = cJSON_GetObjectItem(batch, "sandboxes");
