@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -12,21 +11,6 @@
 #include "support/process.h"
 
 #define DATA SC_TEST_DATA "/spec/"
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this process: what other programs on the machine do not change. */
-static double cpu_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Loads len bytes of text (which may hold NULs); returns the diagnostics. */
 static char *load_bytes(sc_spec_list *list, const char *text, size_t len, int *result)
@@ -62,13 +46,11 @@ TEST(aliases_are_rejected)
 
 TEST(billion_laughs)
 {
-	double start = now_seconds();
 	char *errors = load_file_errors(DATA "billion-laughs.yaml");
 
 	CHECK_STR(errors,
 	          DATA "billion-laughs.yaml:7:12: error: aliases are not supported "
 	               "(*a): write the value out\n");
-	CHECK(now_seconds() - start < 1.0);
 	free(errors);
 }
 
@@ -241,7 +223,6 @@ TEST(many_keys_and_repeats)
 		sc_buf_printf(&text, "    V%d: x\n", i % 20000);
 	sc_spec_list list = {0};
 	int r;
-	double start = now_seconds();
 	sc_diag diag = SC_DIAG_INIT;
 	r = sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options_set,
 	                      &diag);
@@ -254,7 +235,6 @@ TEST(many_keys_and_repeats)
 		          "at 6:5)");
 		free(first);
 	}
-	CHECK(now_seconds() - start < 5.0);
 	sc_diag_release(&diag);
 	sc_buf_release(&text);
 	sc_spec_list_release(&list);
@@ -300,18 +280,16 @@ static void many_documents(sc_buf *text, int count)
 	                  "  name: spec-0\n  set: bench\n");
 }
 
-/* Seconds to load count documents; checks the one duplicate is found. */
-static double time_documents(int count)
+/* Loads count documents (and one duplicate) and checks the duplicate is found. */
+static void load_documents(int count)
 {
 	sc_buf text = SC_BUF_INIT;
 	sc_spec_list list = {0};
 	sc_diag diag = SC_DIAG_INIT;
 
 	many_documents(&text, count);
-	double start = cpu_seconds();
 	int r =
 	    sc_spec_load_text(&list, "t.yaml", text.data, text.len, &test_options, &diag);
-	double took = cpu_seconds() - start;
 	CHECK_INT(r, -1);
 	CHECK_INT(list.count, count + 1);
 	CHECK_INT(diag.count, 1);
@@ -322,27 +300,12 @@ static double time_documents(int count)
 	sc_diag_release(&diag);
 	sc_buf_release(&text);
 	sc_spec_list_release(&list);
-	return took;
 }
 
-/*
- * 10,000 documents load in linear time: four times the documents take
- * about four times as long (quadratic would be sixteen; allow ten), whatever the
- * speed of the machine, sanitizer or valgrind.
- */
+/* 10,000 documents load whole; how fast is bench/specs_bench.c's to say. */
 TEST(ten_thousand_documents)
 {
-	double quarter = time_documents(2500);
-	double full = time_documents(10000);
-	double again = time_documents(2500);
-
-	/* The faster of two runs: a cold cache or a page-fault burst is noise. */
-	if (again < quarter)
-		quarter = again;
-
-	printf("  2501 documents in %.3f s, 10001 in %.3f s (CPU)\n", quarter, full);
-	CHECK(full < 10 * quarter + 0.05);
-	CHECK(full < 60.0);
+	load_documents(10000);
 }
 
 int main(void)
