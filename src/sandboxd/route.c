@@ -115,6 +115,8 @@ bool sd_route_allows(sd_route_kind kind, const char *method)
 {
 	const char *allow = routes[kind].allow;
 	size_t len = strlen(method);
+	if (!len)
+		return false;  /* strstr would find "" everywhere, forever */
 	for (const char *p = allow; (p = strstr(p, method)); p += len) {
 		if ((p == allow || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0'))
 			return true;

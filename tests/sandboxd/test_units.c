@@ -80,6 +80,7 @@ TEST(routes)
 	CHECK(sd_route_allows(SD_ROUTE_SANDBOX, "DELETE"));
 	CHECK(!sd_route_allows(SD_ROUTE_SANDBOX, "POST"));
 	CHECK(!sd_route_allows(SD_ROUTE_SANDBOXES, "POS"));
+	CHECK(!sd_route_allows(SD_ROUTE_SANDBOXES, ""));  /* found by fuzz_sandboxd: looped forever */
 	CHECK_STR(sd_route_template(SD_ROUTE_LOGS), "/sandboxes/:id/logs");
 }
 
