@@ -145,7 +145,16 @@ static void on_progress(void *ctx, const sc_action *action, sc_exec_event event,
 	    SC_AGENT_END);
 }
 
-/* Runs the plan unless a stop came first (then nothing starts: nothing is half-done). */
+static bool agent_should_stop(void *ctx)
+{
+	return sc_agent_stopping(ctx);
+}
+
+/*
+ * Runs the plan unless a stop came first (then nothing starts: nothing is
+ * half-done); a stop during the run lets requests in flight finish and
+ * starts nothing new.
+ */
 static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
                     const sc_agent *agent, unsigned long cycle)
 {
@@ -162,6 +171,8 @@ static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
 	    .total_timeout_ms = context->options.timeout_ms,
 	    .progress = on_progress,
 	    .progress_ctx = &progress,
+	    .should_stop = agent_should_stop,
+	    .stop_ctx = (void *)agent,
 	};
 	sc_exec_run(session->client, plan, &exec, &session->diag);
 	return all_done(plan);

@@ -44,34 +44,64 @@ static int target_width(const sc_action *action)
 	return (int)(strlen(action->set) + 1 + strlen(action->name));
 }
 
-static column_widths measure(const sc_plan *plan)
+/* How many creates of the same spec start at index i (1 for any other action). */
+static size_t create_run(const sc_plan *plan, size_t i)
+{
+	const sc_action *first = &plan->actions[i];
+	size_t run = 1;
+
+	if (first->kind != SC_ACTION_CREATE)
+		return 1;
+	while (i + run < plan->count) {
+		const sc_action *next = &plan->actions[i + run];
+		if (next->kind != SC_ACTION_CREATE || strcmp(next->set, first->set) ||
+		    strcmp(next->name, first->name))
+			break;
+		run++;
+	}
+	return run;
+}
+
+/* The sandbox column: its id, "(new)", or "(4 new)" for a run of creates. */
+static const char *sandbox_column(char label[32], const sc_action *action, size_t run)
+{
+	if (run <= 1)
+		return sandbox_label(action);
+	snprintf(label, 32, "(%zu new)", run);
+	return label;
+}
+
+static column_widths measure(const sc_plan *plan, bool group_creates)
 {
 	column_widths widths = {6, 4, 5};
-	for (size_t i = 0; i < plan->count; i++) {
+	char label[32];
+
+	for (size_t i = 0; i < plan->count;) {
 		const sc_action *action = &plan->actions[i];
+		size_t run = group_creates ? create_run(plan, i) : 1;
 		int kind = (int)strlen(sc_action_kind_name(action->kind));
 		int target = target_width(action);
-		int sandbox = (int)strlen(sandbox_label(action));
+		int sandbox = (int)strlen(sandbox_column(label, action, run));
 		if (kind > widths.kind)
 			widths.kind = kind;
 		if (target > widths.target)
 			widths.target = target;
 		if (sandbox > widths.sandbox)
 			widths.sandbox = sandbox;
+		i += run;
 	}
 	return widths;
 }
 
 /* "  -/+ replace  team-ml/agent  sandbox_1  " : the columns every line shares. */
 static void put_columns(FILE *out, const sc_term *term, const sc_action *action,
-                        const column_widths *widths)
+                        const column_widths *widths, const char *sandbox)
 {
 	sc_term_style style = kind_style(action->kind);
 	fprintf(out, "  %s%3s %-*s%s  %s/%s%*s  %-*s  ", sc_term_on(term, style),
 	        sc_action_kind_symbol(action->kind), widths->kind,
 	        sc_action_kind_name(action->kind), sc_term_off(term), action->set, action->name,
-	        widths->target - target_width(action), "", widths->sandbox,
-	        sandbox_label(action));
+	        widths->target - target_width(action), "", widths->sandbox, sandbox);
 }
 
 static void count_kinds(const sc_plan *plan, size_t counts[SC_ACTION_DELETE + 1])
@@ -85,12 +115,17 @@ void sc_render_plan_text(FILE *out, const sc_render_context *context)
 {
 	const sc_plan *plan = context->plan;
 	const sc_term *term = &context->session->term;
-	column_widths widths = measure(plan);
+	column_widths widths = measure(plan, true);
 	size_t counts[SC_ACTION_DELETE + 1];
+	char label[32];
 
-	for (size_t i = 0; i < plan->count; i++) {
-		put_columns(out, term, &plan->actions[i], &widths);
-		fprintf(out, "%s\n", plan->actions[i].reason ? plan->actions[i].reason : "");
+	/* Creates of one spec are one line: a pool of 100 is not 100 lines. */
+	for (size_t i = 0; i < plan->count;) {
+		const sc_action *action = &plan->actions[i];
+		size_t run = create_run(plan, i);
+		put_columns(out, term, action, &widths, sandbox_column(label, action, run));
+		fprintf(out, "%s\n", action->reason ? action->reason : "");
+		i += run;
 	}
 	if (!plan->count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
@@ -146,7 +181,7 @@ void sc_render_results_text(FILE *out, const sc_render_context *context)
 {
 	const sc_plan *plan = context->plan;
 	const sc_term *term = &context->session->term;
-	column_widths widths = measure(plan);
+	column_widths widths = measure(plan, false);
 	size_t done = 0, failed = 0;
 
 	for (size_t i = 0; i < plan->count; i++) {
@@ -156,7 +191,7 @@ void sc_render_results_text(FILE *out, const sc_render_context *context)
 		failed += !ok;
 		if (ok && !context->session->options->verbose)
 			continue;  /* the plan above already named it */
-		put_columns(out, term, action, &widths);
+		put_columns(out, term, action, &widths, sandbox_label(action));
 		put_result(out, term, action);
 	}
 	if (!plan->count) {

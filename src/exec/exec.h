@@ -12,6 +12,7 @@
 #ifndef SC_EXEC_EXEC_H
 #define SC_EXEC_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "api/client.h"
@@ -27,6 +28,9 @@ typedef enum {
 typedef void (*sc_exec_progress_fn)(void *ctx, const sc_action *action,
                                     sc_exec_event event, size_t done, size_t total);
 
+/* Asked between requests; true once the run should stop (SIGTERM in the agent). */
+typedef bool (*sc_exec_stop_fn)(void *ctx);
+
 typedef struct sc_exec_options {
 	unsigned parallel;     /* transfers in flight; 0: 16 */
 	unsigned max_attempts; /* per request, retries included; 0: 8 */
@@ -39,6 +43,13 @@ typedef struct sc_exec_options {
 	double max_rate;       /* client-side requests per second cap; 0: none */
 	sc_exec_progress_fn progress;
 	void *progress_ctx;
+	/*
+	 * When should_stop says so: no new action starts (SKIPPED), no retry
+	 * waits (FAILED, "stopped"), and requests in flight finish, so nothing
+	 * is left half-done that a create token cannot resolve next run.
+	 */
+	sc_exec_stop_fn should_stop;
+	void *stop_ctx;
 } sc_exec_options;
 
 /*

@@ -154,12 +154,17 @@ static void take_finished(sc_exec_run_state *run)
 	}
 }
 
-/* The run's time is up, or the loop broke: every unfinished job ends now. */
-static void end_unfinished(sc_exec_run_state *run, int64_t now, const char *why)
+/*
+ * The run's time is up, the loop broke, or the run is stopping: every
+ * unfinished job ends now (with in_flight false, only those with no
+ * request in flight: the others end when their answer comes).
+ */
+static void end_unfinished(sc_exec_run_state *run, int64_t now, const char *why,
+                           bool in_flight)
 {
 	for (size_t i = 0; i < run->plan->count; i++) {
 		sc_exec_job *job = &run->jobs[i];
-		if (job->finished)
+		if (job->finished || (!in_flight && job->transfer))
 			continue;
 		if (!job->started_at)
 			sc_exec_job_finish(job, SC_RESULT_SKIPPED, now, "not started: %s",
@@ -178,6 +183,11 @@ static void end_unfinished(sc_exec_run_state *run, int64_t now, const char *why)
 	}
 }
 
+static bool stopping(const sc_exec_run_state *run)
+{
+	return run->options->should_stop && run->options->should_stop(run->options->stop_ctx);
+}
+
 static void run_loop(sc_exec_run_state *run, sc_diag *diag)
 {
 	char why[96];
@@ -188,14 +198,17 @@ static void run_loop(sc_exec_run_state *run, sc_diag *diag)
 			snprintf(why, sizeof(why),
 			         "the run's time limit (%ld ms) ran out",
 			         run->settings.total_timeout_ms);
-			end_unfinished(run, now, why);
+			end_unfinished(run, now, why, true);
 			return;
 		}
-		start_due(run, now, diag);
+		if (stopping(run))
+			end_unfinished(run, now, "the run was stopped", false);
+		else
+			start_due(run, now, diag);
 		if (sc_api_client_wait(run->client,
 		                       next_wait(run, sc_time_monotonic_ms()), diag)) {
 			end_unfinished(run, sc_time_monotonic_ms(),
-			               "the HTTP engine failed");
+			               "the HTTP engine failed", true);
 			return;
 		}
 		take_finished(run);

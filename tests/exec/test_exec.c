@@ -122,6 +122,41 @@ TEST(pause_resume_renew_and_pause_twice)
 	fixture_stop(&fx);
 }
 
+/* Stops once two actions have finished, as the agent does on SIGTERM. */
+static bool stop_after_two(void *ctx)
+{
+	const fixture *fx = ctx;
+	return fx->progress_finished >= 2;
+}
+
+TEST(a_stop_finishes_what_is_in_flight_and_starts_nothing)
+{
+	fixture fx;
+	sc_exec_options options = {.parallel = 2, .should_stop = stop_after_two};
+	sc_sandbox_list list = {0};
+	if (fixture_start(&fx, (const char *const[]){"--latency-ms", "50", NULL}))
+		return;
+	options.stop_ctx = &fx;
+	for (int i = 0; i < 12; i++)
+		fixture_add(&fx, SC_ACTION_CREATE, &fx.spec, -1);
+	CHECK_INT(fixture_run(&fx, &options), -1);
+	size_t done = 0, skipped = 0;
+	for (size_t i = 0; i < fx.plan.count; i++) {
+		const sc_action_result *r = &fx.plan.actions[i].result;
+		done += r->status == SC_RESULT_DONE;
+		if (r->status == SC_RESULT_SKIPPED) {
+			skipped++;
+			CHECK_CONTAINS(r->message, "stopped");
+		}
+	}
+	/* What was in flight finished; nothing failed half-way; the rest never began. */
+	CHECK(done >= 2 && done <= 4);
+	CHECK_INT(done + skipped, 12);
+	CHECK_INT(fixture_count(&fx, &list), (long)done);
+	sc_sandbox_list_release(&list);
+	fixture_stop(&fx);
+}
+
 TEST(delete_of_a_missing_sandbox_is_done)
 {
 	fixture fx;
@@ -363,5 +398,6 @@ int main(void)
 	RUN(paused_spec_is_paused_after_create);
 	RUN(rate_cap_spaces_requests);
 	RUN(empty_plan_is_done);
+	RUN(a_stop_finishes_what_is_in_flight_and_starts_nothing);
 	return test_summary();
 }
