@@ -19,7 +19,7 @@ for s in $(seq 1 "$specs"); do
 		[ -n "$token" ] && url="$url&nextToken=$token"
 		headers=$(mktemp)
 		body=$(curl -sS --fail -D "$headers" "${auth[@]}" "$url")
-		have=$((have + $(grep -o '"sandboxID"' <<<"$body" | wc -l)))
+		have=$((have + $( (grep -o '"sandboxID"' <<<"$body" || true) | wc -l)))
 		token=$(grep -i '^x-next-token:' "$headers" | cut -d' ' -f2 | tr -d '\r' || true)
 		rm -f "$headers"
 		[ -z "$token" ] && break

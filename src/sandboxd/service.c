@@ -207,11 +207,30 @@ static int gate(sd_call *call, sd_fault *fault)
 	}
 }
 
+/*
+ * A body of the same shape whose fields have the wrong JSON types: what a
+ * broken gateway or a changed API sends. Only successful JSON answers.
+ */
+static void wrong_types(sd_response *response)
+{
+	const char *body = sc_buf_cstr(&response->body);
+
+	if (response->status >= 300 || !*body)
+		return;
+	sc_buf_reset(&response->body);
+	sc_buf_puts(&response->body,
+	            body[0] == '['
+	                ? "[{\"sandboxID\":7,\"state\":true,\"metadata\":[\"x\"],\"endAt\":12}]"
+	                : "{\"sandboxID\":7,\"state\":true,\"metadata\":\"x\",\"endAt\":12}");
+}
+
 /* Faults that act after the request was performed. */
 static void after(sd_call *call, const sd_fault *fault)
 {
 	if (fault->kind == SD_FAULT_TRUNCATE)
 		call->response->mode = SD_SEND_TRUNCATE;
+	if (fault->kind == SD_FAULT_WRONG_TYPES)
+		wrong_types(call->response);
 	if (fault->kind == SD_FAULT_LOST_CREATE) {
 		if (fault->status)
 			sd_response_error(call->response, fault->status,

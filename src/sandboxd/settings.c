@@ -7,7 +7,7 @@
 #include "sandboxd/json.h"
 
 static const char *const kind_names[SD_FAULT_KIND_COUNT] = {
-    "5xx", "429", "drop", "lost-create", "truncate", "slow",
+    "5xx", "429", "drop", "lost-create", "truncate", "slow", "wrong-types",
 };
 
 void sd_settings_defaults(sd_settings *settings)
@@ -50,7 +50,7 @@ int sd_fault_kinds_parse(const char *list, unsigned *out, sc_diag *diag)
 			return sc_diag_error(
 			    diag, NULL, 0, 0,
 			    "faultKinds: unknown kind '%.*s' (expected 5xx, 429, "
-			    "drop, lost-create, truncate, slow)",
+			    "drop, lost-create, truncate, slow, wrong-types)",
 			    (int)len, p);
 		if (len)
 			kinds |= bit;

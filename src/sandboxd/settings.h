@@ -24,8 +24,9 @@ enum {
 	SD_FAULT_LOST_CREATE = 1 << 3,
 	SD_FAULT_TRUNCATE = 1 << 4,
 	SD_FAULT_SLOW = 1 << 5,
+	SD_FAULT_WRONG_TYPES = 1 << 6,  /* performed, then a JSON body of the wrong types */
 };
-#define SD_FAULT_KIND_COUNT 6
+#define SD_FAULT_KIND_COUNT 7
 
 typedef struct sd_settings {
 	double fault_rate;    /* 0..1 of API requests fail */

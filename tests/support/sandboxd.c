@@ -23,8 +23,11 @@ static int launch(test_sandboxd *sd, const char *const *extra_args)
 	snprintf(log_file, sizeof(log_file), "%s/sandboxd.log", sd->dir);
 	unlink(port_file);
 	argv[argc++] = SC_SANDBOXD_BIN;
+	/* A restart keeps the port, so that a client mid-run finds it again. */
+	char listen[32];
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", sd->port);
 	argv[argc++] = "--listen";
-	argv[argc++] = "127.0.0.1:0";
+	argv[argc++] = listen;
 	argv[argc++] = "--port-file";
 	argv[argc++] = port_file;
 	argv[argc++] = "--api-key";

@@ -20,7 +20,7 @@ typedef struct test_sandboxd {
 
 /* extra_args: more options for sc-sandboxd (NULL-terminated, may be NULL). */
 int test_sandboxd_start(test_sandboxd *out, const char *const *extra_args);
-/* Starts it again on the same directory (and --data, when given) after a stop. */
+/* Starts it again on the same port and directory (and --data, when given) after a stop. */
 int test_sandboxd_restart(test_sandboxd *sd, const char *const *extra_args);
 /* SIGTERM; returns the exit status (0 for a clean stop). Keeps dir. */
 int test_sandboxd_stop(test_sandboxd *sd);
