@@ -67,6 +67,11 @@ void test_run_release(test_run *run)
 
 long test_stats_writes(const test_sandboxd *sd)
 {
+	return test_stats_number(sd, "writes");
+}
+
+long test_stats_number(const test_sandboxd *sd, const char *field)
+{
 	char url[256];
 	test_response response;
 	long writes = -1;
@@ -75,7 +80,7 @@ long test_stats_writes(const test_sandboxd *sd)
 	if (test_http(sd, "GET", url, TEST_API_KEY, NULL, &response) == 0 &&
 	    response.status == 200) {
 		cJSON *root = cJSON_Parse(response.body);
-		cJSON *value = cJSON_GetObjectItemCaseSensitive(root, "writes");
+		cJSON *value = cJSON_GetObjectItemCaseSensitive(root, field);
 		if (cJSON_IsNumber(value))
 			writes = (long)value->valuedouble;
 		cJSON_Delete(root);

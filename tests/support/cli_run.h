@@ -25,6 +25,8 @@ void test_run_release(test_run *run);
 
 /* GET /_admin/stats: the number of write requests (non-GET API calls) so far. */
 long test_stats_writes(const test_sandboxd *sd);
+/* A top-level number of GET /_admin/stats ("total", "writes"); -1 on error. */
+long test_stats_number(const test_sandboxd *sd, const char *field);
 /* POST /_admin/stats/reset. */
 int test_stats_reset(const test_sandboxd *sd);
 /* POST /_admin/clock {"advance": seconds}. */
