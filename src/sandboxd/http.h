@@ -51,6 +51,7 @@ typedef struct sd_response {
 	int delay_ms;     /* hold the response this long before sending it */
 	bool log;         /* log this request (logRequests) */
 	sd_send_mode mode;
+	bool faulted;            /* an injected fault changed this answer (stats) */
 	char request_id[40];
 } sd_response;
 

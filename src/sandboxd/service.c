@@ -187,6 +187,8 @@ static int gate(sd_call *call, sd_fault *fault)
 		                  "rate limit exceeded: retry in %d s", retry);
 		return -1;
 	}
+	call->response->faulted = fault->kind == SD_FAULT_5XX || fault->kind == SD_FAULT_429 ||
+	                          fault->kind == SD_FAULT_DROP || fault->kind == SD_FAULT_SLOW;
 	switch (fault->kind) {
 	case SD_FAULT_5XX:
 		sd_response_error(call->response, fault->status, "injected fault");
@@ -217,6 +219,7 @@ static void wrong_types(sd_response *response)
 
 	if (response->status >= 300 || !*body)
 		return;
+	response->faulted = true;
 	sc_buf_reset(&response->body);
 	sc_buf_puts(&response->body,
 	            body[0] == '['
@@ -227,11 +230,14 @@ static void wrong_types(sd_response *response)
 /* Faults that act after the request was performed. */
 static void after(sd_call *call, const sd_fault *fault)
 {
-	if (fault->kind == SD_FAULT_TRUNCATE)
+	if (fault->kind == SD_FAULT_TRUNCATE && call->response->body.len > 1) {
 		call->response->mode = SD_SEND_TRUNCATE;
+		call->response->faulted = true;
+	}
 	if (fault->kind == SD_FAULT_WRONG_TYPES)
 		wrong_types(call->response);
 	if (fault->kind == SD_FAULT_LOST_CREATE) {
+		call->response->faulted = true;
 		if (fault->status)
 			sd_response_error(call->response, fault->status,
 			                  "injected fault");
@@ -287,6 +293,8 @@ void sd_service_handle(sd_service *service, const sd_request *request,
 	if (!route.admin)
 		sd_stats_count(&service->stats, request->method, route.kind,
 		               response->mode == SD_SEND_DROP ? 0 : response->status);
+	if (!route.admin && response->faulted)
+		sd_stats_fault(&service->stats);
 	response->log = service->settings.log_requests;
 	pthread_mutex_unlock(&service->control);
 }

@@ -17,12 +17,14 @@
 typedef struct sd_stats {
 	uint64_t total;
 	uint64_t writes;
+	uint64_t faults;   /* answers an injected fault changed */
 	uint64_t by_route[SD_STATS_METHODS][SD_STATS_ROUTES];
 	uint64_t by_status[600];
 } sd_stats;
 
 void sd_stats_reset(sd_stats *stats);
 void sd_stats_count(sd_stats *stats, const char *method, sd_route_kind route, int status);
+void sd_stats_fault(sd_stats *stats);
 void sd_stats_write_json(sc_buf *out, const sd_stats *stats);
 
 #endif

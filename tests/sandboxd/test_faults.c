@@ -246,6 +246,34 @@ TEST(stats_count_requests)
 	test_sandboxd_release(&sd);
 }
 
+/* Only answers a fault changed are counted: a truncated empty body is no fault. */
+TEST(stats_count_faults_that_struck)
+{
+	test_sandboxd sd;
+	cJSON *stats;
+
+	SDT_START(sd, NULL);
+	char *id = sdt_create(&sd, NULL);
+	CHECK_INT(admin(&sd, "POST", "/_admin/config",
+	                "{\"faultRate\":1,\"faultKinds\":[\"wrong-types\"]}", NULL),
+	          200);
+	test_response r;
+	CHECK_INT(test_http(&sd, "GET", "/sandboxes", TEST_API_KEY, NULL, &r), 0);
+	CHECK_INT(r.status, 200);
+	CHECK_CONTAINS(r.body, "\"sandboxID\":7");
+	test_response_release(&r);
+	CHECK_INT(admin(&sd, "POST", "/_admin/config", "{\"faultKinds\":[\"truncate\"]}", NULL),
+	          200);
+	char url[256];
+	snprintf(url, sizeof(url), "%s/api/v1/sandboxes/%s", sd.root_url, id);
+	CHECK_INT(sdt_status(&sd, "DELETE", url, NULL), 204);
+	CHECK_INT(admin(&sd, "GET", "/_admin/stats", NULL, &stats), 200);
+	CHECK_INT(cJSON_GetObjectItem(stats, "faults")->valueint, 1);
+	cJSON_Delete(stats);
+	free(id);
+	test_sandboxd_release(&sd);
+}
+
 typedef struct worker {
 	const test_sandboxd *sd;
 	int created;
@@ -344,6 +372,7 @@ int main(void)
 	RUN(fault_kinds_at_run_time);
 	RUN(fault_kinds_from_the_command_line);
 	RUN(stats_count_requests);
+	RUN(stats_count_faults_that_struck);
 	RUN(concurrent_clients);
 	RUN(delays_run_in_parallel);
 	curl_global_cleanup();
