@@ -18,6 +18,7 @@
 #define SC_LABEL_SET "sc-apply/set"
 #define SC_LABEL_NAME "sc-apply/name"
 #define SC_LABEL_HASH "sc-apply/hash"
+#define SC_LABEL_PARTS "sc-apply/parts"  /* per-group hashes: what a replace changes */
 #define SC_LABEL_SALT "sc-apply/salt"
 #define SC_LABEL_CREATE_TOKEN "sc-apply/create-token"
 

@@ -41,15 +41,17 @@ static void create_metadata(const sc_exec_job *job, sc_kv *out)
 {
 	const sc_action *action = job->action;
 	const sc_spec *spec = action->spec;
-	char salt[33], hash[SC_SPEC_HASH_HEX + 1];
+	char salt[33], hash[SC_SPEC_HASH_HEX + 1], parts[SC_SPEC_PARTS_LEN + 1];
 
 	sc_kv_copy(out, &spec->labels);
 	sc_random_hex(salt, 16);
 	sc_spec_hash(hash, spec, salt);
+	sc_spec_hash_parts(parts, spec, salt);
 	sc_kv_set(out, SC_LABEL_SET, action->set ? action->set : spec->set);
 	sc_kv_set(out, SC_LABEL_NAME, action->name ? action->name : spec->name);
 	sc_kv_set(out, SC_LABEL_SALT, salt);
 	sc_kv_set(out, SC_LABEL_HASH, hash);
+	sc_kv_set(out, SC_LABEL_PARTS, parts);
 	sc_kv_set(out, SC_LABEL_CREATE_TOKEN, job->token);
 }
 

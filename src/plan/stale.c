@@ -85,16 +85,46 @@ static bool template_differs(const sc_spec *spec, const sc_sandbox *sandbox)
 	return strcmp(have, spec->template_id) != 0;
 }
 
+/*
+ * Names the groups of fields whose sc-apply/parts hash differs ("template,
+ * envVars (changed)"): a secret shows as changed, never as a value.
+ * Returns how many; 0 when the sandbox has no usable parts label.
+ */
+static size_t diff_parts(sc_buf *names, const sc_spec *spec, const sc_sandbox *sandbox)
+{
+	const char *have = sc_kv_get(&sandbox->metadata, SC_LABEL_PARTS);
+	const char *salt = sc_kv_get(&sandbox->metadata, SC_LABEL_SALT);
+	char want[SC_SPEC_PARTS_LEN + 1];
+	size_t count = 0;
+
+	if (!have || !salt || strlen(have) != SC_SPEC_PARTS_LEN)
+		return 0;
+	sc_spec_hash_parts(want, spec, salt);
+	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
+		size_t at = (size_t)part * 9;
+		if (!memcmp(want + at, have + at, 8))
+			continue;
+		sc_buf_printf(names, "%s%s%s", count ? ", " : "",
+		              sc_spec_part_name((sc_spec_part)part),
+		              part == SC_SPEC_PART_ENV ? " (changed)" : "");
+		count++;
+	}
+	return count;
+}
+
 char *sc_plan_replace_reason(const sc_spec *spec, const sc_sandbox *sandbox)
 {
-	sc_buf reason = SC_BUF_INIT, keys = SC_BUF_INIT;
+	sc_buf reason = SC_BUF_INIT, keys = SC_BUF_INIT, parts = SC_BUF_INIT;
 
 	if (!sc_kv_get(&sandbox->metadata, SC_LABEL_SALT))
 		sc_buf_puts(&reason, "spec hash unknown (no " SC_LABEL_SALT " label)");
 	else if (!sc_kv_get(&sandbox->metadata, SC_LABEL_HASH))
 		sc_buf_puts(&reason, "spec hash unknown (no " SC_LABEL_HASH " label)");
+	else if (diff_parts(&parts, spec, sandbox))
+		sc_buf_printf(&reason, "spec changed: %s", sc_buf_cstr(&parts));
 	else
 		sc_buf_puts(&reason, "spec changed (hash differs)");
+	sc_buf_release(&parts);
 	if (diff_labels(&keys, &spec->labels, &sandbox->metadata))
 		sc_buf_printf(&reason, "; labels changed: %s", sc_buf_cstr(&keys));
 	if (template_differs(spec, sandbox))

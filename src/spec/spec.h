@@ -115,4 +115,23 @@ const sc_spec *sc_spec_list_find(const sc_spec_list *list, const char *set,
 void sc_spec_hash(char out[SC_SPEC_HASH_HEX + 1], const sc_spec *spec,
                   const char *salt);
 
+/*
+ * The same fields in groups, each hashed on its own (salted, 8 hex digits,
+ * joined by '.'), for the sc-apply/parts label: a replace can then say
+ * which group changed ("envVars (changed)") without naming any value.
+ */
+typedef enum {
+	SC_SPEC_PART_TEMPLATE,
+	SC_SPEC_PART_LABELS,
+	SC_SPEC_PART_ENV,
+	SC_SPEC_PART_NETWORK,
+	SC_SPEC_PART_MOUNTS,
+	SC_SPEC_PART_LIFECYCLE,
+} sc_spec_part;
+#define SC_SPEC_PART_COUNT 6
+#define SC_SPEC_PARTS_LEN (SC_SPEC_PART_COUNT * 9 - 1)
+void sc_spec_hash_parts(char out[SC_SPEC_PARTS_LEN + 1], const sc_spec *spec,
+                        const char *salt);
+const char *sc_spec_part_name(sc_spec_part part);
+
 #endif

@@ -174,6 +174,7 @@ TEST(template_and_env_changes_replace)
 	                         changed_env, NULL, &third), 0);
 	CHECK_INT(third.exit_code, 0);
 	CHECK_CONTAINS(third.out, "\"action\":\"replace\"");
+	CHECK_CONTAINS(third.out, "spec changed: envVars (changed)");
 	CHECK_NOT_CONTAINS(third.out, "another-secret-XYZ");
 	CHECK_NOT_CONTAINS(third.err, "another-secret-XYZ");
 	CHECK_INT(count_live(&sd, "team-ml", "py", NULL), 2);

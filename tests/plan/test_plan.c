@@ -648,6 +648,40 @@ TEST(changed_env_makes_a_replace_without_naming_the_value)
 	fixture_release(&f);
 }
 
+/* With sc-apply/parts, the reason names each group that changed; env only as "(changed)". */
+TEST(parts_label_names_what_changed)
+{
+	fixture f;
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 1);
+	sc_sandbox *sandbox = add_sandbox(&f, "sb-1", "running", web);
+	char parts[SC_SPEC_PARTS_LEN + 1];
+	sc_spec_hash_parts(parts, web, sc_kv_get(&sandbox->metadata, SC_LABEL_SALT));
+	sc_kv_set(&sandbox->metadata, SC_LABEL_PARTS, parts);
+	sc_kv_set(&web->env, "API_TOKEN", "s3cr3t-rotated");
+	free(web->template_id);
+	web->template_id = sc_strdup("code-interpreter");
+	CHECK_INT(plan(&f), 0);
+	EXPECT_ACTIONS(&f, {SC_ACTION_REPLACE, "web", "sb-1", "spec changed"});
+	CHECK_STR(f.plan.actions[0].reason, "spec changed: template, envVars (changed)");
+	check_no_secret(&f);
+	fixture_release(&f);
+}
+
+/* A malformed parts label says nothing, and the plain reason stands. */
+TEST(malformed_parts_label_falls_back)
+{
+	fixture f;
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 1);
+	sc_sandbox *sandbox = add_sandbox(&f, "sb-1", "running", web);
+	sc_kv_set(&sandbox->metadata, SC_LABEL_PARTS, "not-parts");
+	sc_kv_set(&web->env, "API_TOKEN", "s3cr3t-rotated");
+	CHECK_INT(plan(&f), 0);
+	CHECK_STR(f.plan.actions[0].reason, "spec changed (hash differs)");
+	fixture_release(&f);
+}
+
 TEST(missing_salt_is_stale)
 {
 	fixture f;
@@ -1439,6 +1473,8 @@ int main(void)
 	RUN(unknown_end_warns_instead_of_renewing);
 	RUN(renew_uses_now_not_the_local_clock);
 	RUN(changed_env_makes_a_replace_without_naming_the_value);
+	RUN(parts_label_names_what_changed);
+	RUN(malformed_parts_label_falls_back);
 	RUN(missing_salt_is_stale);
 	RUN(missing_hash_is_stale);
 	RUN(changed_labels_show_in_the_reason);

@@ -226,6 +226,54 @@ TEST(unambiguous)
 	CHECK(strcmp(a, b) != 0);
 }
 
+/* The parts of BASE + spec_text with salt. */
+static void parts_of(char out[SC_SPEC_PARTS_LEN + 1], const char *spec_text, const char *salt)
+{
+	sc_spec_list list = {0};
+	char *text = malloc(strlen(BASE) + strlen(spec_text) + 1);
+	int r;
+
+	strcpy(text, BASE);
+	strcat(text, spec_text);
+	test_vars = vars;
+	char *errors = test_load(&list, text, 1, &r);
+	CHECK_STR(errors, "");
+	strcpy(out, "(not loaded)");
+	if (list.count == 1)
+		sc_spec_hash_parts(out, &list.items[0], salt);
+	free(errors);
+	free(text);
+	sc_spec_list_release(&list);
+}
+
+/* Each group's part changes with that group alone: a changed env value moves only envVars. */
+TEST(parts_change_one_group_at_a_time)
+{
+	char base[SC_SPEC_PARTS_LEN + 1], env[SC_SPEC_PARTS_LEN + 1], tpl[SC_SPEC_PARTS_LEN + 1],
+	    other_salt[SC_SPEC_PARTS_LEN + 1];
+
+	parts_of(base, SPEC, "salt");
+	CHECK_INT(strlen(base), SC_SPEC_PARTS_LEN);
+	for (int i = 0; i < SC_SPEC_PART_COUNT - 1; i++)
+		CHECK(base[i * 9 + 8] == '.');
+	parts_of(env, "spec:\n  template: base\n  envVars: {A: \"${KEY}\", B: three}\n"
+	              "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	              "  volumeMounts: [{name: d, path: /d}]\n",
+	         "salt");
+	parts_of(tpl, "spec:\n  template: node\n  envVars: {A: \"${KEY}\", B: two}\n"
+	              "  network: {allowOut: [1.2.3.4], denyOut: [10.0.0.0/8]}\n"
+	              "  volumeMounts: [{name: d, path: /d}]\n",
+	         "salt");
+	parts_of(other_salt, SPEC, "pepper");
+	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
+		size_t at = (size_t)part * 9;
+		CHECK((memcmp(base + at, env + at, 8) != 0) == (part == SC_SPEC_PART_ENV));
+		CHECK((memcmp(base + at, tpl + at, 8) != 0) == (part == SC_SPEC_PART_TEMPLATE));
+		CHECK(memcmp(base + at, other_salt + at, 8) != 0);
+	}
+	CHECK_STR(sc_spec_part_name(SC_SPEC_PART_ENV), "envVars");
+}
+
 int main(void)
 {
 	RUN(stable_and_hex);
@@ -234,5 +282,6 @@ int main(void)
 	RUN(changes_with_the_expanded_value);
 	RUN(blind_to_in_place_fields);
 	RUN(unambiguous);
+	RUN(parts_change_one_group_at_a_time);
 	return test_summary();
 }
