@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_string.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 
@@ -32,37 +33,6 @@ const char *sc_agent_level_name(sc_agent_level level)
 	}
 }
 
-void sc_agent_json_string(sc_buf *out, const char *text)
-{
-	sc_buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p;
-	     p++) {
-		switch (*p) {
-		case '"':
-			sc_buf_puts(out, "\\\"");
-			break;
-		case '\\':
-			sc_buf_puts(out, "\\\\");
-			break;
-		case '\n':
-			sc_buf_puts(out, "\\n");
-			break;
-		case '\r':
-			sc_buf_puts(out, "\\r");
-			break;
-		case '\t':
-			sc_buf_puts(out, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				sc_buf_printf(out, "\\u%04x", *p);
-			else
-				sc_buf_putc(out, (char)*p);
-		}
-	}
-	sc_buf_putc(out, '"');
-}
-
 /* A text value goes bare when it is a plain word, else quoted as JSON. */
 static bool needs_quotes(const char *text)
 {
@@ -85,7 +55,7 @@ static void put_value(sc_buf *out, sc_agent_log_format format,
 		if (!field->str)
 			sc_buf_puts(out, json ? "null" : "-");
 		else if (json || needs_quotes(field->str))
-			sc_agent_json_string(out, field->str);
+			sc_json_quote(out, field->str);
 		else
 			sc_buf_puts(out, field->str);
 		break;
@@ -110,14 +80,14 @@ static void format_json(sc_buf *out, const char *ts, sc_agent_level level,
                         const char *msg, const sc_agent_field *fields)
 {
 	sc_buf_puts(out, "{\"ts\":");
-	sc_agent_json_string(out, ts);
+	sc_json_quote(out, ts);
 	sc_buf_printf(out, ",\"level\":\"%s\",\"msg\":", sc_agent_level_name(level));
-	sc_agent_json_string(out, msg);
+	sc_json_quote(out, msg);
 	for (; fields && fields->type != SC_AGENT_FIELD_END; fields++) {
 		if (fields->type == SC_AGENT_FIELD_STR && !fields->str)
 			continue;
 		sc_buf_putc(out, ',');
-		sc_agent_json_string(out, fields->key);
+		sc_json_quote(out, fields->key);
 		sc_buf_putc(out, ':');
 		put_value(out, SC_AGENT_LOG_JSON, fields);
 	}

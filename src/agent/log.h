@@ -75,7 +75,4 @@ void sc_agent_log_format_line(sc_buf *out, sc_agent_log_format format, int64_t t
 /* "debug", "info", "warn", "error". */
 const char *sc_agent_level_name(sc_agent_level level);
 
-/* Appends text as a JSON string, quotes included. */
-void sc_agent_json_string(sc_buf *out, const char *text);
-
 #endif

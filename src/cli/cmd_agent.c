@@ -13,6 +13,7 @@
 #include "agent/backoff.h"
 #include "agent/server.h"
 #include "cli/cli.h"
+#include "cli/run.h"
 #include "cli/session.h"
 #include "common/mem.h"
 #include "exec/exec.h"
@@ -55,19 +56,6 @@ static void log_diag(sc_agent_log *log, sc_diag *diag, unsigned long cycle)
 		free(text);
 	}
 	sc_diag_release(diag);
-}
-
-static sc_plan_options plan_options(const sc_session *session)
-{
-	const sc_cli_options *options = session->options;
-	return (sc_plan_options){
-	    .prune = options->prune,
-	    .allow_empty = options->allow_empty,
-	    .max_delete = options->max_delete,
-	    .force = options->force,
-	    .sets = session->sets,
-	    .set_count = session->set_count,
-	};
 }
 
 static void log_planned(sc_agent_log *log, const sc_plan *plan, unsigned long cycle)
@@ -192,7 +180,7 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 		goto done;
 	sc_agent_report_count_sandboxes(out, &session.observed, session.sets,
 	                                session.set_count);
-	sc_plan_options popts = plan_options(&session);
+	sc_plan_options popts = sc_cli_plan_options(&session);
 	if (sc_plan_build(&plan, &session.specs, &session.observed,
 	                  sc_session_now(&session), &popts, &session.diag))
 		goto done;

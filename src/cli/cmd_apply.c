@@ -2,19 +2,6 @@
 #include "cli/cli.h"
 #include "cli/run.h"
 
-static sc_plan_options plan_options(const sc_session *session)
-{
-	const sc_cli_options *options = session->options;
-	return (sc_plan_options){
-		.prune = options->prune,
-		.allow_empty = options->allow_empty,
-		.max_delete = options->max_delete,
-		.force = options->force,
-		.sets = session->sets,
-		.set_count = session->set_count,
-	};
-}
-
 static int apply_or_plan(const sc_cli_options *options, bool execute)
 {
 	const char *command = execute ? "apply" : "plan";
@@ -28,7 +15,7 @@ static int apply_or_plan(const sc_cli_options *options, bool execute)
 		result = sc_cli_fail_early(&session, command);
 		goto done;
 	}
-	sc_plan_options popts = plan_options(&session);
+	sc_plan_options popts = sc_cli_plan_options(&session);
 	if (sc_plan_build(&plan, &session.specs, &session.observed, sc_session_now(&session),
 	                  &popts, &session.diag)) {
 		result = sc_cli_fail_early(&session, command);

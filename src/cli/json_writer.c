@@ -1,5 +1,7 @@
 #include "cli/json_writer.h"
 
+#include "common/json_string.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,40 +64,10 @@ void sc_json_array_end(sc_json *json)
 	close_scope(json, ']');
 }
 
-static void put_escaped(sc_buf *buf, const char *s)
-{
-	sc_buf_putc(buf, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			sc_buf_puts(buf, "\\\"");
-			break;
-		case '\\':
-			sc_buf_puts(buf, "\\\\");
-			break;
-		case '\n':
-			sc_buf_puts(buf, "\\n");
-			break;
-		case '\r':
-			sc_buf_puts(buf, "\\r");
-			break;
-		case '\t':
-			sc_buf_puts(buf, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				sc_buf_printf(buf, "\\u%04x", *p);
-			else
-				sc_buf_putc(buf, (char)*p);
-		}
-	}
-	sc_buf_putc(buf, '"');
-}
-
 void sc_json_key(sc_json *json, const char *key)
 {
 	item(json);
-	put_escaped(&json->buf, key);
+	sc_json_quote(&json->buf, key);
 	sc_buf_putc(&json->buf, ':');
 	json->after_key = true;
 }
@@ -107,7 +79,7 @@ void sc_json_string(sc_json *json, const char *value)
 		return;
 	}
 	item(json);
-	put_escaped(&json->buf, value);
+	sc_json_quote(&json->buf, value);
 }
 
 void sc_json_int(sc_json *json, int64_t value)

@@ -4,6 +4,19 @@
 #include "common/timeutil.h"
 #include "exec/exec.h"
 
+sc_plan_options sc_cli_plan_options(const sc_session *session)
+{
+	const sc_cli_options *options = session->options;
+	return (sc_plan_options){
+		.prune = options->prune,
+		.allow_empty = options->allow_empty,
+		.max_delete = options->max_delete,
+		.force = options->force,
+		.sets = session->sets,
+		.set_count = session->set_count,
+	};
+}
+
 static void on_progress(void *ctx, const sc_action *action, sc_exec_event event, size_t done,
                         size_t total)
 {

@@ -7,6 +7,9 @@
 #include "cli/session.h"
 #include "plan/plan.h"
 
+/* The plan's options from the command line and the session's sets. */
+sc_plan_options sc_cli_plan_options(const sc_session *session);
+
 /*
  * Prints the plan; when execute, runs it and prints what failed and the
  * summary. Returns the exit code: for a plan only, SC_EXIT_CHANGES when

@@ -134,11 +134,11 @@ static void write_log(sc_buf *out, const sd_sandbox *sandbox, const sd_event *e,
 	sd_json_time(out, e->at);
 	sc_buf_printf(
 	    out, ",\"level\":\"%s\",\"message\":", level_names[event_level(e->event)]);
-	sd_json_string(out, message);
+	sc_json_quote(out, message);
 	sc_buf_puts(out, ",\"fields\":{\"event\":");
-	sd_json_string(out, e->event);
+	sc_json_quote(out, e->event);
 	sc_buf_puts(out, ",\"sandboxID\":");
-	sd_json_string(out, sandbox->id);
+	sc_json_quote(out, sandbox->id);
 	sc_buf_printf(out, ",\"timestampUnixMs\":%lld}}", (long long)e->at);
 }
 
@@ -260,7 +260,7 @@ void sd_api_metrics_batch(sd_call *call)
 				if (!first)
 					sc_buf_putc(out, ',');
 				first = 0;
-				sd_json_string(out, id);
+				sc_json_quote(out, id);
 				sc_buf_putc(out, ':');
 				write_snapshot(out, sandbox, call->now);
 			}

@@ -56,12 +56,12 @@ void sd_response_error(sd_response *response, int status, const char *fmt, ...)
 	response->status = status;
 	sc_buf_reset(&response->body);
 	sc_buf_printf(&response->body, "{\"code\":%d,\"message\":", status);
-	sd_json_string(&response->body, message);
+	sc_json_quote(&response->body, message);
 	sc_buf_printf(&response->body,
 	              ",\"error\":{\"code\":\"%s\",\"details\":", error_code(status));
-	sd_json_string(&response->body, message);
+	sc_json_quote(&response->body, message);
 	sc_buf_puts(&response->body, "},\"request_id\":");
-	sd_json_string(&response->body, response->request_id);
+	sc_json_quote(&response->body, response->request_id);
 	sc_buf_putc(&response->body, '}');
 	free(message);
 }

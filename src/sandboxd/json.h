@@ -11,18 +11,15 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/json_string.h"
 #include "common/kv.h"
 
-/* Appends s as a quoted, escaped JSON string ("null" for NULL). */
-void sd_json_string(sc_buf *out, const char *s);
 /* Appends "key": (the key is written as is: callers pass literals). */
 void sd_json_key(sc_buf *out, const char *key);
 /* Appends an RFC 3339 UTC time as a JSON string. */
 void sd_json_time(sc_buf *out, int64_t ms);
 /* Appends a string map as a JSON object. */
 void sd_json_kv(sc_buf *out, const sc_kv *kv);
-/* Whether len bytes of text are well-formed UTF-8 (no overlongs, no surrogates). */
-bool sd_utf8_valid(const char *text, size_t len);
 /* Appends "true" or "false". */
 void sd_json_bool(sc_buf *out, int value);
 

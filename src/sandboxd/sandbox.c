@@ -71,7 +71,7 @@ static void write_strings(sc_buf *out, const sd_strings *strings)
 	for (size_t i = 0; i < strings->count; i++) {
 		if (i)
 			sc_buf_putc(out, ',');
-		sd_json_string(out, strings->items[i]);
+		sc_json_quote(out, strings->items[i]);
 	}
 	sc_buf_putc(out, ']');
 }
@@ -83,9 +83,9 @@ static void write_mounts(sc_buf *out, const sd_sandbox *sandbox)
 		if (i)
 			sc_buf_putc(out, ',');
 		sc_buf_puts(out, "{\"name\":");
-		sd_json_string(out, sandbox->mounts[i].name);
+		sc_json_quote(out, sandbox->mounts[i].name);
 		sc_buf_puts(out, ",\"path\":");
-		sd_json_string(out, sandbox->mounts[i].path);
+		sc_json_quote(out, sandbox->mounts[i].path);
 		sc_buf_putc(out, '}');
 	}
 	sc_buf_putc(out, ']');
@@ -101,9 +101,9 @@ static void write_timeline(sc_buf *out, const sd_sandbox *sandbox)
 		sc_buf_puts(out, "{\"at\":");
 		sd_json_time(out, e->at);
 		sc_buf_puts(out, ",\"event\":");
-		sd_json_string(out, e->event);
+		sc_json_quote(out, e->event);
 		sc_buf_puts(out, ",\"detail\":");
-		sd_json_string(out, e->detail);
+		sc_json_quote(out, e->detail);
 		sc_buf_putc(out, '}');
 	}
 	sc_buf_putc(out, ']');
@@ -130,9 +130,9 @@ void sd_sandbox_write_json(sc_buf *out, const sd_sandbox *sandbox, sd_view view,
 	                         : sd_sandbox_status(sandbox, mono_now);
 
 	sc_buf_puts(out, "{\"sandboxID\":");
-	sd_json_string(out, sandbox->id);
+	sc_json_quote(out, sandbox->id);
 	sc_buf_puts(out, ",\"templateID\":");
-	sd_json_string(out, sandbox->template_id);
+	sc_json_quote(out, sandbox->template_id);
 	sc_buf_puts(out, ",\"metadata\":");
 	sd_json_kv(out, &sandbox->metadata);
 	sc_buf_printf(out, ",\"state\":\"%s\",\"status\":\"%s\"",
@@ -145,7 +145,7 @@ void sd_sandbox_write_json(sc_buf *out, const sd_sandbox *sandbox, sd_view view,
 	sd_json_time(out, sandbox->end_at);
 	sc_buf_printf(out, ",\"envdUrl\":\"" SD_ROUTER_URL "%s\"", sandbox->id);
 	sc_buf_puts(out, ",\"envdAccessToken\":");
-	sd_json_string(out, sandbox->envd_token);
+	sc_json_quote(out, sandbox->envd_token);
 	sc_buf_printf(out,
 	              ",\"envdVersion\":\"" SD_ENVD_VERSION "\",\"cpuCount\":%d,"
 	              "\"memoryMB\":%d,\"diskSizeMB\":%d",

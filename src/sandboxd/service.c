@@ -84,7 +84,7 @@ cJSON *sd_call_body_object(sd_call *call, bool required)
 		sd_response_error(call->response, 400, "body: a JSON object is required");
 		return NULL;
 	}
-	if (!sd_utf8_valid(request->body, request->body_len)) {
+	if (!sc_utf8_valid(request->body, request->body_len)) {
 		sd_response_error(call->response, 400, "body: not valid UTF-8");
 		return NULL;
 	}

@@ -230,13 +230,13 @@ TEST(journal_compacts_while_running)
 TEST(json_strings)
 {
 	sc_buf out = SC_BUF_INIT;
-	sd_json_string(&out, "a\"b\\c\n\x01\xc3\xa9\xff");
+	sc_json_quote(&out, "a\"b\\c\n\x01\xc3\xa9\xff");
 	CHECK_STR(sc_buf_cstr(&out), "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\\ufffd\"");
 	sc_buf_release(&out);
-	CHECK(sd_utf8_valid("h\xc3\xa9llo \xf0\x9f\x98\x80", 11));
-	CHECK(!sd_utf8_valid("\xc0\xaf", 2));     /* overlong */
-	CHECK(!sd_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
-	CHECK(!sd_utf8_valid("\xe2\x82", 2));     /* truncated */
+	CHECK(sc_utf8_valid("h\xc3\xa9llo \xf0\x9f\x98\x80", 11));
+	CHECK(!sc_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	CHECK(!sc_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	CHECK(!sc_utf8_valid("\xe2\x82", 2));     /* truncated */
 }
 
 int main(void)
