@@ -12,24 +12,31 @@
 
 static const char *const vars[] = {"KEY=one", NULL};
 
-/* The hash of BASE + spec_text with salt. */
-static void hash_of(char out[SC_SPEC_HASH_HEX + 1], const char *head,
-                    const char *spec_text, const char *salt)
+/* Loads head + spec_text, which must hold one valid spec. */
+static void load_one(sc_spec_list *list, const char *head, const char *spec_text)
 {
-	sc_spec_list list = {0};
 	char *text = malloc(strlen(head) + strlen(spec_text) + 1);
 	int r;
 
 	strcpy(text, head);
 	strcat(text, spec_text);
 	test_vars = vars;
-	char *errors = test_load(&list, text, 1, &r);
+	char *errors = test_load(list, text, 1, &r);
 	CHECK_STR(errors, "");
+	free(errors);
+	free(text);
+}
+
+/* The hash of head + spec_text with salt. */
+static void hash_of(char out[SC_SPEC_HASH_HEX + 1], const char *head,
+                    const char *spec_text, const char *salt)
+{
+	sc_spec_list list = {0};
+
+	load_one(&list, head, spec_text);
 	strcpy(out, "(not loaded)");
 	if (list.count == 1)
 		sc_spec_hash(out, &list.items[0], salt);
-	free(errors);
-	free(text);
 	sc_spec_list_release(&list);
 }
 
@@ -230,19 +237,11 @@ TEST(unambiguous)
 static void parts_of(char out[SC_SPEC_PARTS_LEN + 1], const char *spec_text, const char *salt)
 {
 	sc_spec_list list = {0};
-	char *text = malloc(strlen(BASE) + strlen(spec_text) + 1);
-	int r;
 
-	strcpy(text, BASE);
-	strcat(text, spec_text);
-	test_vars = vars;
-	char *errors = test_load(&list, text, 1, &r);
-	CHECK_STR(errors, "");
+	load_one(&list, BASE, spec_text);
 	strcpy(out, "(not loaded)");
 	if (list.count == 1)
 		sc_spec_hash_parts(out, &list.items[0], salt);
-	free(errors);
-	free(text);
 	sc_spec_list_release(&list);
 }
 
