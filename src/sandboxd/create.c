@@ -91,6 +91,9 @@ static int parse_octet(const char **p, long max)
 		return -1;
 	long value = 0;
 	int digits = 0;
+	/* "01" is refused, as inet_pton refuses it: a leading zero reads as octal elsewhere. */
+	if (**p == '0' && isdigit((unsigned char)(*p)[1]))
+		return -1;
 	while (isdigit((unsigned char)**p)) {
 		value = value * 10 + (**p - '0');
 		(*p)++;

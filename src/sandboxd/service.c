@@ -56,20 +56,21 @@ static bool same_secret(const char *a, const char *b)
 
 static bool authorized(const sd_service *service, const sd_request *request)
 {
-	const char *key = request->api_key;
+	const char *bearer = NULL;
+	bool ok = false;
+
 	if (service->no_auth)
 		return true;
-	if (!key && request->authorization &&
-	    !strncasecmp(request->authorization, "Bearer ", 7)) {
-		key = request->authorization + 7;
-		while (*key == ' ')
-			key++;
+	if (request->authorization && !strncasecmp(request->authorization, "Bearer ", 7)) {
+		bearer = request->authorization + 7;
+		while (*bearer == ' ')
+			bearer++;
 	}
-	if (!key)
-		return false;
-	bool ok = false;
-	for (size_t i = 0; i < service->key_count; i++)
-		ok |= same_secret(key, service->keys[i]);
+	/* Either header may carry the key (the SDKs send both). */
+	for (size_t i = 0; i < service->key_count; i++) {
+		ok |= request->api_key && same_secret(request->api_key, service->keys[i]);
+		ok |= bearer && same_secret(bearer, service->keys[i]);
+	}
 	return ok;
 }
 
@@ -88,7 +89,16 @@ cJSON *sd_call_body_object(sd_call *call, bool required)
 		sd_response_error(call->response, 400, "body: not valid UTF-8");
 		return NULL;
 	}
-	cJSON *body = cJSON_ParseWithLength(request->body, request->body_len);
+	/* The whole body must be the one JSON value: nothing may trail it. */
+	const char *end = NULL;
+	cJSON *body = cJSON_ParseWithLengthOpts(request->body, request->body_len, &end, false);
+	while (body && end < request->body + request->body_len &&
+	       strchr(" \t\r\n", *end) && *end)
+		end++;
+	if (body && end != request->body + request->body_len) {
+		cJSON_Delete(body);
+		body = NULL;
+	}
 	if (!body) {
 		sd_response_error(call->response, 400, "body: malformed JSON");
 		return NULL;
@@ -267,11 +277,16 @@ static void run_api(sd_call *call)
 	call->response->delay_ms = call->wait_ms + call->settings.latency_ms;
 }
 
-void sd_service_handle(sd_service *service, const sd_request *request,
+void sd_service_handle(sd_service *service, const sd_request *original,
                        sd_response *response)
 {
 	sd_route route;
 	sd_call call;
+	/* HEAD is GET without the body (the server layer sends none): one path for both. */
+	sd_request head_as_get = *original;
+	if (!strcmp(original->method, "HEAD"))
+		head_as_get.method = "GET";
+	const sd_request *request = &head_as_get;
 
 	snprintf(response->request_id, sizeof(response->request_id), "req_%s%08llx",
 	         service->request_prefix,

@@ -43,6 +43,67 @@ TEST(bearer_is_accepted)
 	free(out);
 }
 
+/* The status curl reports for extra curl arguments against url. */
+static char *curl_status(const char *args, const char *url)
+{
+	char cmd[6000], path[4200];
+	snprintf(path, sizeof(path), "%s/curl.out", sd.dir);
+	snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -w '%%{http_code}' %s '%s' > %s", args,
+	         url, path);
+	if (system(cmd) != 0)
+		return NULL;
+	return test_read_file(path);
+}
+
+TEST(bearer_counts_even_beside_a_wrong_x_api_key)
+{
+	char args[256], *out;
+	snprintf(args, sizeof(args), "-H 'X-API-Key: wrong' -H 'Authorization: Bearer %s'",
+	         TEST_API_KEY);
+	char url[256];
+	snprintf(url, sizeof(url), "%s/sandboxes", sd.base_url);
+	out = curl_status(args, url);
+	CHECK_STR(out, "200");
+	free(out);
+}
+
+TEST(head_is_get_without_a_body)
+{
+	char args[256], url[256];
+	snprintf(args, sizeof(args), "-I -H 'X-API-Key: %s'", TEST_API_KEY);
+	snprintf(url, sizeof(url), "%s/sandboxes", sd.base_url);
+	char *out = curl_status(args, url);
+	CHECK_STR(out, "200");
+	free(out);
+}
+
+TEST(nothing_may_trail_the_json_body)
+{
+	char *message = NULL;
+	long status = 0;
+	message = sdt_error(&sd, "POST", "/sandboxes", "{\"timeout\":10} trailing", &status);
+	CHECK_INT(status, 400);
+	CHECK_CONTAINS(message, "body");
+	free(message);
+	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes", "{\"timeout\":10} \n"), 201);
+}
+
+TEST(octets_with_leading_zeros_are_rejected)
+{
+	long status = 0;
+	char *message = sdt_error(&sd, "POST", "/sandboxes",
+	                          "{\"network\":{\"allowOut\":[\"01.2.3.4\"]}}", &status);
+	CHECK_INT(status, 400);
+	CHECK_CONTAINS(message, "network.allowOut[0]");
+	free(message);
+	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes",
+	                     "{\"network\":{\"allowOut\":[\"1.2.3.4/08\"]}}"),
+	          400);
+	CHECK_INT(sdt_status(&sd, "POST", "/sandboxes",
+	                     "{\"network\":{\"allowOut\":[\"10.0.0.0/8\"]}}"),
+	          201);
+}
+
 TEST(no_key_refuses_to_start)
 {
 	test_process p;
@@ -508,6 +569,10 @@ int main(void)
 	}
 	RUN(auth_is_required);
 	RUN(bearer_is_accepted);
+	RUN(bearer_counts_even_beside_a_wrong_x_api_key);
+	RUN(head_is_get_without_a_body);
+	RUN(nothing_may_trail_the_json_body);
+	RUN(octets_with_leading_zeros_are_rejected);
 	RUN(no_key_refuses_to_start);
 	RUN(no_auth_and_env_key);
 	RUN(create_returns_every_field);
