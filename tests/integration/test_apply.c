@@ -364,6 +364,49 @@ TEST(prune_of_an_empty_input_is_refused)
 	finish(&sd);
 }
 
+TEST(delete_removes_the_named_specs_or_the_whole_set)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	const char *spec = write_spec(&sd, "pool.yaml", pool_spec("base", 2, "running"));
+	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
+	CHECK_INT(run.exit_code, 0);
+	test_run_release(&run);
+	create_foreign(&sd, "{\"sc-apply/set\":\"other-team\",\"sc-apply/name\":\"py\"}");
+
+	/* Only the specs in the file: web goes when only web is named. */
+	const char *web_only = write_spec(&sd, "web.yaml",
+	                                  "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                  "metadata: {name: web, set: team-ml}\n"
+	                                  "spec: {template: node}\n");
+	run = apply(&sd, (const char *[]){"delete", "-f", web_only, NULL});
+	CHECK_INT(run.exit_code, 0);
+	CHECK_CONTAINS(run.out, "Delete complete");
+	CHECK_INT(count_live(&sd, "team-ml", "web", NULL), 0);
+	CHECK_INT(count_live(&sd, "team-ml", "py", NULL), 2);
+	test_run_release(&run);
+
+	/* --max-delete holds for delete too. */
+	run = apply(&sd, (const char *[]){"delete", "--set", "team-ml", "--max-delete", "1", NULL});
+	CHECK_INT(run.exit_code, 1);
+	CHECK_CONTAINS(run.err, "max-delete");
+	CHECK_INT(count_live(&sd, "team-ml", "py", NULL), 2);
+	test_run_release(&run);
+
+	/* The whole set, and nothing of any other set. */
+	run = apply(&sd, (const char *[]){"delete", "--set", "team-ml", NULL});
+	CHECK_INT(run.exit_code, 0);
+	CHECK_INT(count_live(&sd, "team-ml", NULL, NULL), 0);
+	CHECK_INT(count_live(&sd, "other-team", "py", NULL), 1);
+	test_run_release(&run);
+
+	run = apply(&sd, (const char *[]){"delete", NULL});
+	CHECK_INT(run.exit_code, 1);
+	CHECK_CONTAINS(run.err, "--set");
+	test_run_release(&run);
+	finish(&sd);
+}
+
 TEST(secrets_never_reach_any_output)
 {
 	test_sandboxd sd;
@@ -523,6 +566,7 @@ int main(void)
 	RUN(prune_deletes_only_this_sets_orphans);
 	RUN(prune_is_safe_when_the_server_ignores_the_filter);
 	RUN(prune_of_an_empty_input_is_refused);
+	RUN(delete_removes_the_named_specs_or_the_whole_set);
 	RUN(secrets_never_reach_any_output);
 	RUN(json_output_is_one_versioned_document);
 	RUN(bad_yaml_names_its_place);
