@@ -11,6 +11,7 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000L
 #define DEFAULT_LIST_ATTEMPTS      8
 #define DEFAULT_LIST_BACKOFF_MS    200L
+#define DEFAULT_LIST_TIMEOUT_MS    120000L
 
 static bool header_safe(const char *value)
 {
@@ -60,6 +61,8 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	    config->list_attempts ? config->list_attempts : DEFAULT_LIST_ATTEMPTS;
 	client->list_backoff_ms = config->list_backoff_ms > 0 ? config->list_backoff_ms
 	                                                      : DEFAULT_LIST_BACKOFF_MS;
+	client->list_timeout_ms =
+	    config->list_timeout_ms > 0 ? config->list_timeout_ms : DEFAULT_LIST_TIMEOUT_MS;
 	*out = client;
 	return 0;
 }

@@ -35,6 +35,7 @@ typedef struct sc_api_config {
 	void *trace_ctx;
 	unsigned list_attempts; /* per list page, retries included; 0: 8 */
 	long list_backoff_ms;   /* first list retry wait, doubling; 0: 200 */
+	long list_timeout_ms;   /* bound on one sc_api_list, retries and waits included; 0: 120000 */
 } sc_api_config;
 
 int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag);

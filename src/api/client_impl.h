@@ -21,6 +21,7 @@ struct sc_api_client {
 	void *trace_ctx;
 	unsigned list_attempts;
 	long list_backoff_ms;
+	long list_timeout_ms;
 	size_t running;
 	sc_api_transfer **done; /* finished, not yet taken; oldest first */
 	size_t done_count;

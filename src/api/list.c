@@ -6,6 +6,7 @@
 #include "api/decode.h"
 #include "api/retry.h"
 #include "common/mem.h"
+#include "common/timeutil.h"
 
 /* A server that hands out more pages than this is looping. */
 #define MAX_PAGES           100000
@@ -30,7 +31,7 @@ static void page_release(page *p)
  * attempt may be retried (*why says why, malloc'd), -1 on a final error.
  */
 static int fetch_once(sc_api_client *client, const char *url, page *out, char **why,
-                      long *retry_after_ms, sc_diag *diag)
+                      long *retry_after_ms, long timeout_ms, sc_diag *diag)
 {
 	sc_api_transfer *transfer = sc_api_transfer_new(client, "GET", url, NULL, NULL);
 	const sc_api_response *response = sc_api_transfer_response(transfer);
@@ -39,7 +40,7 @@ static int fetch_once(sc_api_client *client, const char *url, page *out, char **
 	int rc = 1;
 
 	*retry_after_ms = -1;
-	if (sc_api_transfer_run(transfer, 0, diag)) {
+	if (sc_api_transfer_run(transfer, timeout_ms, diag)) {
 		rc = -1;
 	} else if (response->transport_failed || response->status != 200) {
 		*why = response->transport_failed
@@ -67,27 +68,39 @@ static int fetch_once(sc_api_client *client, const char *url, page *out, char **
 	return rc;
 }
 
-static int fetch_page(sc_api_client *client, const char *url, page *out, sc_diag *diag)
+/*
+ * One page, retried on what may pass, never past deadline (monotonic ms):
+ * a server asking for a wait longer than the time left fails the list
+ * now instead of holding a cron run for hours.
+ */
+static int fetch_page(sc_api_client *client, const char *url, page *out, int64_t deadline,
+                      sc_diag *diag)
 {
 	for (unsigned attempt = 1;; attempt++) {
 		char *why = NULL;
-		long retry_after_ms;
-		int rc = fetch_once(client, url, out, &why, &retry_after_ms, diag);
+		long retry_after_ms = -1;
+		int64_t left = deadline - sc_time_monotonic_ms();
+		int rc = left <= 0 ? 1
+		                   : fetch_once(client, url, out, &why, &retry_after_ms,
+		                                (long)left, diag);
 
 		if (rc == 0)
 			return 0;
-		if (rc < 0 || attempt >= client->list_attempts) {
-			if (why)
-				sc_diag_error(diag, NULL, 0, 0, "list sandboxes: %s%s",
-				              why,
-				              rc < 0 ? "" : " (giving up after retries)");
+		long wait = rc < 0 ? 0
+		                   : sc_api_backoff_ms(attempt, client->list_backoff_ms,
+		                                       LIST_BACKOFF_CAP_MS, retry_after_ms, NULL);
+		bool out_of_time = sc_time_monotonic_ms() + wait >= deadline;
+		if (rc < 0 || attempt >= client->list_attempts || out_of_time) {
+			sc_diag_error(diag, NULL, 0, 0, "list sandboxes: %s%s",
+			              why ? why : "no answer in time",
+			              rc < 0        ? ""
+			              : out_of_time ? " (giving up: the list's time limit would pass)"
+			                            : " (giving up after retries)");
 			free(why);
 			return -1;
 		}
 		free(why);
-		sc_api_client_sleep(
-		    client, sc_api_backoff_ms(attempt, client->list_backoff_ms,
-		                              LIST_BACKOFF_CAP_MS, retry_after_ms, NULL));
+		sc_api_client_sleep(client, wait);
 	}
 }
 
@@ -107,12 +120,13 @@ int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out
 	sc_sandbox_list all = {0};
 	char *token = NULL;
 	int rc = -1;
+	int64_t deadline = sc_time_monotonic_ms() + client->list_timeout_ms;
 
 	for (unsigned pages = 0; pages < MAX_PAGES; pages++) {
 		page p = {0};
 		char *url = sc_api_list_url(client->base_url, filter,
 		                            client->filter_style, PAGE_LIMIT, token);
-		int fetched = fetch_page(client, url, &p, diag);
+		int fetched = fetch_page(client, url, &p, deadline, diag);
 		free(url);
 		if (fetched)
 			goto done;

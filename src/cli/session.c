@@ -209,6 +209,7 @@ int sc_session_connect(sc_session *session)
 		.api_key = key,
 		.insecure = options->insecure,
 		.request_timeout_ms = options->request_timeout_ms,
+		.list_timeout_ms = options->timeout_ms,
 		.filter_style = options->filter_style && !strcmp(options->filter_style, "e2b")
 		                        ? SC_FILTER_E2B
 		                        : SC_FILTER_PAGE,

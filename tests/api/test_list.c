@@ -243,6 +243,30 @@ TEST(unreachable_server_gives_up)
 	sc_diag_release(&diag);
 }
 
+/* A Retry-After past the list's time limit fails the list at once: cron is never held. */
+TEST(a_wait_past_the_time_limit_fails_the_list)
+{
+	server s;
+	sc_diag diag = SC_DIAG_INIT;
+	sc_api_client *client;
+	sc_sandbox_list list = {0};
+	if (server_start(&s, NULL, SC_FILTER_PAGE))
+		return;
+	post(&s, "/_admin/config", "{\"faultRate\":1,\"faultKinds\":[\"429\"]}");
+	sc_api_config config = {.base_url = s.sd.base_url,
+	                        .api_key = TEST_API_KEY,
+	                        .list_timeout_ms = 500};
+	CHECK_INT(sc_api_client_new(&client, &config, &diag), 0);
+	CHECK_INT(sc_api_list(client, NULL, &list, &diag), -1);
+	CHECK_INT(diag.count, 1);
+	if (diag.count)
+		CHECK_CONTAINS(diag.entries[0].message, "time limit would pass");
+	CHECK_INT(list.count, 0);
+	sc_api_client_free(client);
+	sc_diag_release(&diag);
+	server_stop(&s);
+}
+
 int main(void)
 {
 	RUN(pages_with_the_page_filter);
@@ -253,5 +277,6 @@ int main(void)
 	RUN(wrong_key_is_an_error_without_the_key);
 	RUN(config_is_checked);
 	RUN(unreachable_server_gives_up);
+	RUN(a_wait_past_the_time_limit_fails_the_list);
 	return test_summary();
 }
