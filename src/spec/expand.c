@@ -40,7 +40,7 @@ static const char *look_up(sc_spec_lookup_fn lookup, void *ctx, const char *name
  * Expands one ${...} whose body (between the braces) is body[0..len).
  * Appends the result to out; returns -1 with a message in errors.
  */
-static int expand_reference(sc_buf *out, const char *body, size_t len,
+static int expand_reference(sc_buf *out, const char *body, size_t len, size_t at,
                             sc_spec_lookup_fn lookup, void *ctx, sc_strlist *errors)
 {
 	size_t n = 0;
@@ -52,10 +52,12 @@ static int expand_reference(sc_buf *out, const char *body, size_t len,
 	                 (body[n + 1] != '-' && body[n + 1] != '?')))) {
 		sc_spec_strlist_push(
 		    errors,
+		    /* The text itself is not shown: in envVars it may be a secret. */
 		    sc_asprintf(
-		        "malformed ${%.*s}: expected ${NAME}, ${NAME:-default} or "
-		        "${NAME:?message}, where NAME matches [A-Za-z_][A-Za-z0-9_]*",
-		        (int)(len > 64 ? 64 : len), body));
+		        "malformed ${...} at character %zu: expected ${NAME}, "
+		        "${NAME:-default} or ${NAME:?message}, where NAME matches "
+		        "[A-Za-z_][A-Za-z0-9_]*",
+		        at));
 		return -1;
 	}
 	char *name = sc_strndup(body, n);
@@ -119,7 +121,7 @@ int sc_spec_expand(sc_buf *out, const char *text, size_t len, sc_spec_lookup_fn 
 			return -1;
 		}
 		size_t body = at + 2;
-		if (expand_reference(out, text + body, (size_t)(close - text) - body,
+		if (expand_reference(out, text + body, (size_t)(close - text) - body, at + 1,
 		                     lookup, lookup_ctx, errors))
 			result = -1;
 		i = (size_t)(close - text) + 1;

@@ -262,7 +262,9 @@ static void read_env_var(doc *d, const char *path, const sc_yaml_node *key,
 	sc_vctx *c = &d->c;
 
 	if (!sc_spec_is_env_name(key->text)) {
-		char *shown = sc_spec_show(key);
+		/* A name with '=' may be "KEY=secret" written as a key: not shown. */
+		char *shown = strchr(key->text, '=') ? sc_strdup("(a name containing '=')")
+		                                     : sc_spec_show(key);
 		sc_vctx_error(c, key,
 		              "%s: invalid name %s: must match [A-Za-z_][A-Za-z0-9_]*",
 		              path, shown);
@@ -280,6 +282,14 @@ static void read_env_var(doc *d, const char *path, const sc_yaml_node *key,
 static void read_env(sc_vctx *c, const char *path, const sc_yaml_node *value,
                      void *target)
 {
+	if (value->kind == SC_YAML_SCALAR && !sc_spec_is_null(value)) {
+		/* Not shown: `envVars: "KEY=sk-..."` would print the secret. */
+		sc_vctx_error(c, value,
+		              "%s: must be a mapping of NAME: value, got a scalar (its "
+		              "text is not shown: it may hold a secret)",
+		              path);
+		return;
+	}
 	if (!sc_spec_expect_map(c, path, value))
 		return;
 	bool *skip = sc_spec_check_keys(c, path, value);

@@ -93,6 +93,17 @@ static const error_case cases[] = {
     /* envVars */
     {HEAD "  envVars: [A=1]\n",
      "t.yaml:6:12: error: spec.envVars: must be a mapping, got a sequence\n"},
+    /* A secret written as the whole value is never echoed. */
+    {HEAD "  envVars: OPENAI_API_KEY=sk-live-123\n",
+     "t.yaml:6:12: error: spec.envVars: must be a mapping of NAME: value, got a scalar "
+     "(its text is not shown: it may hold a secret)\n"},
+    {HEAD "  envVars:\n    OPENAI_API_KEY=sk-live-123: x\n",
+     "t.yaml:7:5: error: spec.envVars: invalid name (a name containing '='): must match "
+     "[A-Za-z_][A-Za-z0-9_]*\n"},
+    {HEAD "  envVars:\n    KEY: \"sk-live-${oops:=x}\"\n",
+     "t.yaml:7:10: error: spec.envVars.KEY: malformed ${...} at character 9: expected "
+     "${NAME}, ${NAME:-default} or ${NAME:?message}, where NAME matches "
+     "[A-Za-z_][A-Za-z0-9_]*\n"},
     {HEAD "  envVars:\n    9LIVES: x\n    BAD-NAME: y\n    _ok_1: z\n",
      "t.yaml:7:5: error: spec.envVars: invalid name \"9LIVES\": must match "
      "[A-Za-z_][A-Za-z0-9_]*\n"
