@@ -222,6 +222,44 @@ int sc_session_connect(sc_session *session)
 	return result;
 }
 
+static int compare_by_id(const void *a, const void *b)
+{
+	const sc_sandbox *x = *(const sc_sandbox *const *)a;
+	const sc_sandbox *y = *(const sc_sandbox *const *)b;
+	int by_id = strcmp(x->id ? x->id : "", y->id ? y->id : "");
+	/* Equal ids: the earlier in the list first, so it is the one kept. */
+	return by_id ? by_id : (x < y ? -1 : x > y);
+}
+
+/*
+ * Keeps the first of each sandbox id, in list order: the lists of several
+ * sets overlap when the server ignores the filter, and a page boundary
+ * may repeat a sandbox that moved.
+ */
+static void drop_repeats(sc_sandbox_list *list)
+{
+	sc_sandbox **sorted = sc_calloc(list->count, sizeof(*sorted));
+	bool *repeat = sc_calloc(list->count, sizeof(*repeat));
+	size_t kept = 0;
+
+	for (size_t i = 0; i < list->count; i++)
+		sorted[i] = &list->items[i];
+	qsort(sorted, list->count, sizeof(*sorted), compare_by_id);
+	for (size_t i = 1; i < list->count; i++) {
+		if (sorted[i]->id && sorted[i - 1]->id && !strcmp(sorted[i]->id, sorted[i - 1]->id))
+			repeat[sorted[i] - list->items] = true;
+	}
+	for (size_t i = 0; i < list->count; i++) {
+		if (repeat[i])
+			sc_sandbox_release(&list->items[i]);
+		else
+			list->items[kept++] = list->items[i];
+	}
+	list->count = kept;
+	free(repeat);
+	free(sorted);
+}
+
 int sc_session_observe(sc_session *session)
 {
 	for (size_t i = 0; i < session->set_count; i++) {
@@ -239,6 +277,7 @@ int sc_session_observe(sc_session *session)
 		if (before && before < session->observed.server_now)
 			session->observed.server_now = before;
 	}
+	drop_repeats(&session->observed);
 	return 0;
 }
 

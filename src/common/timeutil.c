@@ -128,10 +128,16 @@ int sc_time_parse_http(const char *text, int64_t *out_ms)
 	                    &year, &hour, &minute, &second, &consumed) != 7 ||
 	    !consumed)
 		return -1;
+	/* A server's header is input: out of range is malformed, never overflow. */
+	if (year < 1970 || year > 9999 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+	    minute < 0 || minute > 59 || second < 0 || second > 60)
+		return -1;
 	for (unsigned m = 0; m < 12; m++) {
 		if (!strcmp(mon, month_names[m])) {
 			int64_t days = days_from_civil(year, m + 1, (unsigned)day);
-			*out_ms = (days * 86400 + hour * 3600 + minute * 60 + second) * 1000;
+			*out_ms = (days * 86400 + (int64_t)hour * 3600 + (int64_t)minute * 60 +
+			           second) *
+			          1000;
 			return 0;
 		}
 	}

@@ -77,6 +77,10 @@ TEST(time_round_trips_rfc3339_and_http_dates)
 	CHECK_STR(text, "Wed, 10 Jun 2026 08:55:50 GMT");
 	CHECK_INT(sc_time_parse_http(text, &ms), 0);
 	CHECK_INT(ms, 1781081750000LL);
+	/* A hostile Date header is malformed, not an overflow. */
+	CHECK_INT(sc_time_parse_http("Mon, 01 Jan 2026 9999999:00:00 GMT", &ms), -1);
+	CHECK_INT(sc_time_parse_http("Mon, -3 Jan 2026 10:00:00 GMT", &ms), -1);
+	CHECK_INT(sc_time_parse_http("Mon, 01 Jan 99999999 10:00:00 GMT", &ms), -1);
 }
 
 TEST(buf_appends_and_detaches)

@@ -407,6 +407,32 @@ TEST(delete_removes_the_named_specs_or_the_whole_set)
 	finish(&sd);
 }
 
+/* Two sets listed from a server that ignores the filter: every sandbox once. */
+TEST(get_lists_each_sandbox_once_across_sets)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, (const char *[]){"--ignore-metadata-filter", NULL}), 0);
+	const char *a = write_spec(&sd, "a.yaml", "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                          "metadata: {name: x, set: set-a}\nspec: {}\n");
+	const char *b = write_spec(&sd, "b.yaml", "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                          "metadata: {name: y, set: set-b}\nspec: {}\n");
+	test_run run = apply(&sd, (const char *[]){"-f", a, "-f", b, NULL});
+	CHECK_INT(run.exit_code, 0);
+	test_run_release(&run);
+	run = apply(&sd, (const char *[]){"get", "-f", a, "-f", b, "-o", "json", NULL});
+	CHECK_INT(run.exit_code, 0);
+	int rows = 0;
+	for (const char *p = run.out; (p = strstr(p, "\"sandboxID\"")); p++)
+		rows++;
+	CHECK_INT(rows, 2);
+	test_run_release(&run);
+	run = apply(&sd, (const char *[]){"plan", "-f", a, "-f", b, "-o", "json", NULL});
+	CHECK_INT(run.exit_code, 0);
+	CHECK_CONTAINS(run.out, "\"unchanged\":2,\"ignored\":0");
+	test_run_release(&run);
+	finish(&sd);
+}
+
 TEST(secrets_never_reach_any_output)
 {
 	test_sandboxd sd;
@@ -567,6 +593,7 @@ int main(void)
 	RUN(prune_is_safe_when_the_server_ignores_the_filter);
 	RUN(prune_of_an_empty_input_is_refused);
 	RUN(delete_removes_the_named_specs_or_the_whole_set);
+	RUN(get_lists_each_sandbox_once_across_sets);
 	RUN(secrets_never_reach_any_output);
 	RUN(json_output_is_one_versioned_document);
 	RUN(bad_yaml_names_its_place);
