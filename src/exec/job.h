@@ -70,6 +70,7 @@ typedef struct sc_exec_job {
 	char token[33];     /* sc-apply/create-token, one per create stage */
 	char *create_body;  /* SECRET; kept so a re-create sends the same token */
 	char *recover_page; /* next page token while looking the create up */
+	unsigned recover_misses; /* lookups of this create's token that found nothing */
 	char *new_id;
 	unsigned attempt;         /* requests of the current step, retries included */
 	unsigned create_attempts; /* create requests sent for this create stage */

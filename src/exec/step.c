@@ -153,6 +153,15 @@ static sc_job_outcome on_sandbox(sc_exec_job *job, const sc_sandbox *sandbox, in
 	return SC_JOB_NEXT;
 }
 
+/*
+ * How long a lookup of an uncertain create waits at least, and how many
+ * lookups must find nothing before the create is sent again: a create the
+ * server is still making (a client timeout, a gateway's 504) shows up in
+ * the list a little later, and a second create would be a duplicate.
+ */
+#define RECOVER_MIN_WAIT_MS 1000
+#define RECOVER_LOOKUPS     2
+
 /* The create's outcome is unknown: look its token up before anything else. */
 static sc_job_outcome recover(sc_exec_job *job, const sc_api_response *response,
                               int64_t now)
@@ -161,9 +170,12 @@ static sc_job_outcome recover(sc_exec_job *job, const sc_api_response *response,
 	long delay = sc_api_backoff_ms(job->create_attempts, s->base_backoff_ms,
 	                               s->max_backoff_ms, -1, NULL);
 
+	if (delay < RECOVER_MIN_WAIT_MS)
+		delay = RECOVER_MIN_WAIT_MS;
 	remember(job, describe(response));
 	free(job->recover_page);
 	job->recover_page = NULL;
+	job->recover_misses = 0;
 	/* Wait first: a create that timed out may still be under way on the server. */
 	go(job, SC_STEP_RECOVER, now + delay);
 	return SC_JOB_RETRY;
@@ -252,6 +264,10 @@ static sc_job_outcome on_recover(sc_exec_job *job, const sc_api_response *respon
 		job->attempt = 0;
 		job->ready_at = now;
 		outcome = SC_JOB_NEXT;
+	} else if (++job->recover_misses < RECOVER_LOOKUPS) {
+		/* Not there yet: look once more, later, before creating again. */
+		go(job, SC_STEP_RECOVER, now + RECOVER_MIN_WAIT_MS);
+		outcome = SC_JOB_RETRY;
 	} else {
 		outcome = create_again(job, now);
 	}
