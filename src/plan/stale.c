@@ -87,28 +87,30 @@ static bool template_differs(const sc_spec *spec, const sc_sandbox *sandbox)
 
 /*
  * Names the groups of fields whose sc-apply/parts hash differs ("template,
- * envVars (changed)"): a secret shows as changed, never as a value.
- * Returns how many; 0 when the sandbox has no usable parts label.
+ * network"); when none does, the full hash can only differ by envVars,
+ * which shows as "envVars (changed)", never as a value. Returns 0 when the
+ * sandbox has no usable parts label.
  */
 static size_t diff_parts(sc_buf *names, const sc_spec *spec, const sc_sandbox *sandbox)
 {
 	const char *have = sc_kv_get(&sandbox->metadata, SC_LABEL_PARTS);
 	const char *salt = sc_kv_get(&sandbox->metadata, SC_LABEL_SALT);
 	char want[SC_SPEC_PARTS_LEN + 1];
-	size_t count = 0;
+	size_t count = 0, at = 0;
 
 	if (!have || !salt || strlen(have) != SC_SPEC_PARTS_LEN)
 		return 0;
 	sc_spec_hash_parts(want, spec, salt);
 	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
-		size_t at = (size_t)part * 9;
-		if (!memcmp(want + at, have + at, 8))
-			continue;
-		sc_buf_printf(names, "%s%s%s", count ? ", " : "",
-		              sc_spec_part_name((sc_spec_part)part),
-		              part == SC_SPEC_PART_ENV ? " (changed)" : "");
-		count++;
+		if (part == SC_SPEC_PART_ENV)
+			continue;  /* no part of its own: see spec.h */
+		if (memcmp(want + at, have + at, 8))
+			sc_buf_printf(names, "%s%s", count++ ? ", " : "",
+			              sc_spec_part_name((sc_spec_part)part));
+		at += 9;
 	}
+	if (!count)
+		sc_buf_printf(names, "%s (changed)", sc_spec_part_name(SC_SPEC_PART_ENV)), count++;
 	return count;
 }
 

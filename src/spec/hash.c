@@ -104,11 +104,14 @@ void sc_spec_hash(char out[SC_SPEC_HASH_HEX + 1], const sc_spec *spec, const cha
 void sc_spec_hash_parts(char out[SC_SPEC_PARTS_LEN + 1], const sc_spec *spec,
                         const char *salt)
 {
+	char *at = out;
+
 	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
 		sc_sha256 ctx;
 		uint8_t digest[32];
-		char *at = out + part * (PART_HEX + 1);
 
+		if (part == SC_SPEC_PART_ENV)
+			continue;  /* never a hash of the secrets alone */
 		sc_sha256_init(&ctx);
 		put_string(&ctx, PARTS_TAG);
 		put_string(&ctx, salt);
@@ -116,9 +119,11 @@ void sc_spec_hash_parts(char out[SC_SPEC_PARTS_LEN + 1], const sc_spec *spec,
 		put_part(&ctx, spec, (sc_spec_part)part);
 		sc_sha256_final(&ctx, digest);
 		sc_hex(at, digest, PART_HEX / 2);
-		at[PART_HEX] = part + 1 < SC_SPEC_PART_COUNT ? '.' : '\0';
+		at[PART_HEX] = '.';
+		at += PART_HEX + 1;
 		memset(digest, 0, sizeof(digest));
 	}
+	out[SC_SPEC_PARTS_LEN] = '\0';
 }
 
 const char *sc_spec_part_name(sc_spec_part part)

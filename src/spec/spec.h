@@ -118,7 +118,10 @@ void sc_spec_hash(char out[SC_SPEC_HASH_HEX + 1], const sc_spec *spec,
 /*
  * The same fields in groups, each hashed on its own (salted, 8 hex digits,
  * joined by '.'), for the sc-apply/parts label: a replace can then say
- * which group changed ("envVars (changed)") without naming any value.
+ * which group changed without naming any value. envVars has no part of its
+ * own (a hash of the secrets alone would let anyone who reads labels test
+ * guesses of them): when the full hash differs and no part does, what
+ * changed is envVars, and a replace says "envVars (changed)".
  */
 typedef enum {
 	SC_SPEC_PART_TEMPLATE,
@@ -129,7 +132,7 @@ typedef enum {
 	SC_SPEC_PART_LIFECYCLE,
 } sc_spec_part;
 #define SC_SPEC_PART_COUNT 6
-#define SC_SPEC_PARTS_LEN (SC_SPEC_PART_COUNT * 9 - 1)
+#define SC_SPEC_PARTS_LEN ((SC_SPEC_PART_COUNT - 1) * 9 - 1)
 void sc_spec_hash_parts(char out[SC_SPEC_PARTS_LEN + 1], const sc_spec *spec,
                         const char *salt);
 const char *sc_spec_part_name(sc_spec_part part);

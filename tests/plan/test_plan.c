@@ -648,22 +648,43 @@ TEST(changed_env_makes_a_replace_without_naming_the_value)
 	fixture_release(&f);
 }
 
-/* With sc-apply/parts, the reason names each group that changed; env only as "(changed)". */
+/* A sandbox as sc-apply makes it, with its sc-apply/parts label. */
+static sc_sandbox *add_with_parts(fixture *f, const char *id, const sc_spec *spec)
+{
+	sc_sandbox *sandbox = add_sandbox(f, id, "running", spec);
+	char parts[SC_SPEC_PARTS_LEN + 1];
+	sc_spec_hash_parts(parts, spec, sc_kv_get(&sandbox->metadata, SC_LABEL_SALT));
+	sc_kv_set(&sandbox->metadata, SC_LABEL_PARTS, parts);
+	return sandbox;
+}
+
+/* With sc-apply/parts, the reason names each group that changed. */
 TEST(parts_label_names_what_changed)
 {
 	fixture f;
 	fixture_init(&f, "team");
 	sc_spec *web = add_spec(&f, "team", "web", 1);
-	sc_sandbox *sandbox = add_sandbox(&f, "sb-1", "running", web);
-	char parts[SC_SPEC_PARTS_LEN + 1];
-	sc_spec_hash_parts(parts, web, sc_kv_get(&sandbox->metadata, SC_LABEL_SALT));
-	sc_kv_set(&sandbox->metadata, SC_LABEL_PARTS, parts);
-	sc_kv_set(&web->env, "API_TOKEN", "s3cr3t-rotated");
+	add_with_parts(&f, "sb-1", web);
 	free(web->template_id);
 	web->template_id = sc_strdup("code-interpreter");
+	sc_kv_set(&web->labels, "tier", "gold");
 	CHECK_INT(plan(&f), 0);
 	EXPECT_ACTIONS(&f, {SC_ACTION_REPLACE, "web", "sb-1", "spec changed"});
-	CHECK_STR(f.plan.actions[0].reason, "spec changed: template, envVars (changed)");
+	CHECK_STR(f.plan.actions[0].reason,
+	          "spec changed: template, labels; labels changed: tier");
+	fixture_release(&f);
+}
+
+/* envVars has no part (no hash of secrets alone): only it changed when no part did. */
+TEST(parts_label_shows_a_changed_secret_as_changed)
+{
+	fixture f;
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 1);
+	add_with_parts(&f, "sb-1", web);
+	sc_kv_set(&web->env, "API_TOKEN", "s3cr3t-rotated");
+	CHECK_INT(plan(&f), 0);
+	CHECK_STR(f.plan.actions[0].reason, "spec changed: envVars (changed)");
 	check_no_secret(&f);
 	fixture_release(&f);
 }
@@ -1474,6 +1495,7 @@ int main(void)
 	RUN(renew_uses_now_not_the_local_clock);
 	RUN(changed_env_makes_a_replace_without_naming_the_value);
 	RUN(parts_label_names_what_changed);
+	RUN(parts_label_shows_a_changed_secret_as_changed);
 	RUN(malformed_parts_label_falls_back);
 	RUN(missing_salt_is_stale);
 	RUN(missing_hash_is_stale);
