@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,38 @@ static int parse_one(sc_cli_options *out, int opt, const char *arg)
 	return SC_EXIT_USAGE;
 }
 
+/* A set name is a DNS-1123 label: [a-z0-9-], 1 to 63, alphanumeric at both ends. */
+static bool valid_set_name(const char *set)
+{
+	size_t len = strlen(set);
+	bool ok = len >= 1 && len <= 63 && isalnum((unsigned char)set[0]) &&
+	          isalnum((unsigned char)set[len - 1]);
+	for (size_t i = 0; ok && i < len; i++)
+		ok = islower((unsigned char)set[i]) || isdigit((unsigned char)set[i]) ||
+		     set[i] == '-';
+	return ok;
+}
+
+/* What each command needs to be told before it can start. */
+static int check_input(const sc_cli_options *options)
+{
+	bool by_set = !strcmp(options->command, "get") || !strcmp(options->command, "delete");
+
+	if (options->help)
+		return SC_EXIT_OK;
+	if (options->set && !valid_set_name(options->set))
+		return sc_cli_usage_error("--set: must be a DNS-1123 label ([a-z0-9-], 1 to 63, "
+		                          "alphanumeric at both ends), got \"%s\"",
+		                          options->set);
+	if (by_set && !options->path_count && !options->set)
+		return sc_cli_usage_error("%s: pass -f PATH or --set SET", options->command);
+	if (!by_set && !options->path_count)
+		return sc_cli_usage_error("%s: no specs given: pass -f FILE, -f DIRECTORY or "
+		                          "-f - (stdin)",
+		                          options->command);
+	return SC_EXIT_OK;
+}
+
 int sc_cli_parse(sc_cli_options *out, int argc, char **argv)
 {
 	int opt, first = 1;
@@ -286,6 +319,8 @@ int sc_cli_parse(sc_cli_options *out, int argc, char **argv)
 	if (result == SC_EXIT_OK && optind < rest_count)
 		result = sc_cli_usage_error("unexpected argument \"%s\" (paths go after -f)",
 		                            rest[optind]);
+	if (result == SC_EXIT_OK)
+		result = check_input(out);
 	free(rest);
 	return result;
 }

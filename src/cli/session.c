@@ -96,33 +96,12 @@ static void add_set(sc_session *session, const char *set)
 	session->sets[session->set_count++] = set;
 }
 
-/* Where a set name comes from the command line, check it as a spec would. */
-static int check_set_name(sc_session *session, const char *set)
-{
-	size_t len = strlen(set);
-	bool ok = len >= 1 && len <= 63 && isalnum((unsigned char)set[0]) &&
-	          isalnum((unsigned char)set[len - 1]);
-	for (size_t i = 0; ok && i < len; i++)
-		ok = islower((unsigned char)set[i]) || isdigit((unsigned char)set[i]) ||
-		     set[i] == '-';
-	if (!ok)
-		return sc_diag_error(&session->diag, NULL, 0, 0,
-		                     "--set: must be a DNS-1123 label ([a-z0-9-], 1 to 63, "
-		                     "alphanumeric at both ends), got \"%s\"",
-		                     set);
-	return 0;
-}
-
 int sc_session_load_specs(sc_session *session)
 {
 	const sc_cli_options *options = session->options;
 	sc_spec_load_options load = {.default_set = options->set};
 
-	if (!options->path_count)
-		return sc_diag_error(&session->diag, NULL, 0, 0,
-		                     "no specs given: pass -f FILE, -f DIRECTORY or -f - (stdin)");
-	if (options->set && check_set_name(session, options->set))
-		return -1;
+	/* sc_cli_parse has checked that there are paths and that --set is a name. */
 	if (sc_spec_load_paths(&session->specs, options->paths, options->path_count, &load,
 	                       &session->diag))
 		return -1;
@@ -138,13 +117,8 @@ int sc_session_load_specs(sc_session *session)
 
 int sc_session_use_set_only(sc_session *session)
 {
-	const char *set = session->options->set;
-
-	if (!set)
-		return sc_diag_error(&session->diag, NULL, 0, 0, "pass -f PATH or --set SET");
-	if (check_set_name(session, set))
-		return -1;
-	add_set(session, set);
+	/* sc_cli_parse has checked that --set is given and is a name. */
+	add_set(session, session->options->set);
 	return 0;
 }
 

@@ -401,7 +401,7 @@ TEST(delete_removes_the_named_specs_or_the_whole_set)
 	test_run_release(&run);
 
 	run = apply(&sd, (const char *[]){"delete", NULL});
-	CHECK_INT(run.exit_code, 1);
+	CHECK_INT(run.exit_code, 64);
 	CHECK_CONTAINS(run.err, "--set");
 	test_run_release(&run);
 	finish(&sd);
@@ -521,6 +521,15 @@ TEST(usage_errors_exit_64)
 	test_run_release(&run);
 	CHECK_INT(test_run_apply(NULL, (const char *[]){"--parallel", "0", NULL}, NULL, NULL, &run), 0);
 	CHECK_INT(run.exit_code, 64);
+	test_run_release(&run);
+	CHECK_INT(test_run_apply(NULL, (const char *[]){"plan", NULL}, NULL, NULL, &run), 0);
+	CHECK_INT(run.exit_code, 64);
+	CHECK_CONTAINS(run.err, "no specs given");
+	test_run_release(&run);
+	CHECK_INT(test_run_apply(NULL, (const char *[]){"get", "--set", "Not_A_Name", NULL}, NULL,
+	                         NULL, &run), 0);
+	CHECK_INT(run.exit_code, 64);
+	CHECK_CONTAINS(run.err, "DNS-1123");
 	test_run_release(&run);
 	CHECK_INT(test_run_apply(NULL, (const char *[]){"--help", NULL}, NULL, NULL, &run), 0);
 	CHECK_INT(run.exit_code, 0);

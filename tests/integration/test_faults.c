@@ -159,7 +159,12 @@ static void check_converged(const test_sandboxd *sd, const char *row, const char
 	free(all);
 }
 
-static void run_row(const fault_row *row, const char *seed)
+/*
+ * One row under one seed. Returns whether its faults struck: with requests
+ * in parallel, which ones a seed's faults fall on depends on timing, and
+ * a truncated 204 or a 404 of wrong types changes nothing.
+ */
+static bool run_row(const fault_row *row, const char *seed)
 {
 	const char *server_args[6] = {"--seed", seed};
 	for (int i = 0; row->server_args[i]; i++)
@@ -167,7 +172,7 @@ static void run_row(const fault_row *row, const char *seed)
 	test_sandboxd sd;
 	if (test_sandboxd_start(&sd, server_args)) {
 		TEST_FAILURE("%s: sc-sandboxd did not start", row->name);
-		return;
+		return true;
 	}
 	const char *foreign_a = create_foreign(&sd, "{\"sc-apply/set\":\"other\",\"sc-apply/name\":\"py\"}");
 	const char *foreign_b = create_foreign(&sd, "{\"team\":\"by-hand\"}");
@@ -181,10 +186,8 @@ static void run_row(const fault_row *row, const char *seed)
 		code = apply(&sd, spec, row->apply_args);
 	if (code != 0)
 		TEST_FAILURE("%s, seed %s: two runs did not converge", row->name, seed);
-	/* The row proves something only if its faults changed some answers. */
 	long faults = test_stats_number(&sd, "faults");
-	if (!strstr(row->config, "\"faultRate\":0}") && faults <= 0)
-		TEST_FAILURE("%s, seed %s: no fault struck", row->name, seed);
+	bool struck = strstr(row->config, "\"faultRate\":0}") || faults > 0;
 
 	admin_config(&sd, "{\"faultRate\":0}");
 	check_converged(&sd, row->name, foreign_a, foreign_b);
@@ -193,6 +196,7 @@ static void run_row(const fault_row *row, const char *seed)
 	CHECK_INT(test_stats_writes(&sd), 0);
 	CHECK_INT(test_sandboxd_stop(&sd), 0);
 	test_sandboxd_release(&sd);
+	return struck;
 }
 
 TEST(fault_matrix)
@@ -201,9 +205,19 @@ TEST(fault_matrix)
 		for (size_t s = 0; s < sizeof(seeds) / sizeof(seeds[0]); s++) {
 			int failed_before = test_current_failed;
 			test_current_failed = 0;
-			run_row(&rows[r], seeds[s]);
+			/* A row proves something only if its faults changed some
+			 * answers: a seed whose faults all missed runs again, derived. */
+			char seed[32];
+			bool struck = false;
+			for (int again = 0; !struck && again < 4; again++) {
+				snprintf(seed, sizeof(seed), "%d", atoi(seeds[s]) + 1000 * again);
+				struck = run_row(&rows[r], seed);
+			}
+			if (!struck)
+				TEST_FAILURE("%s, seed %s: no fault struck in 4 runs", rows[r].name,
+				             seeds[s]);
 			printf("  %s %s, seed %s\n", test_current_failed ? "FAIL" : "ok  ",
-			       rows[r].name, seeds[s]);
+			       rows[r].name, seed);
 			test_current_failed |= failed_before;
 		}
 	}
