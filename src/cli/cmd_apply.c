@@ -12,13 +12,13 @@ static int apply_or_plan(const sc_cli_options *options, bool execute)
 	sc_session_init(&session, options);
 	if (sc_session_lock(&session) || sc_session_load_specs(&session) ||
 	    sc_session_connect(&session) || sc_session_observe(&session)) {
-		result = sc_cli_fail_early(&session, command);
+		result = sc_cli_fail_early(&session, command, NULL);
 		goto done;
 	}
 	sc_plan_options popts = sc_cli_plan_options(&session);
 	if (sc_plan_build(&plan, &session.specs, &session.observed, sc_session_now(&session),
 	                  &popts, &session.diag)) {
-		result = sc_cli_fail_early(&session, command);
+		result = sc_cli_fail_early(&session, command, &plan);
 		goto done;
 	}
 	result = sc_cli_run_plan(&session, &plan, command, execute);

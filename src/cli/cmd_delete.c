@@ -13,7 +13,7 @@ int sc_cmd_delete(const sc_cli_options *options)
 	                                 : sc_session_use_set_only(&session);
 	if (sc_session_lock(&session) || loaded || sc_session_connect(&session) ||
 	    sc_session_observe(&session)) {
-		result = sc_cli_fail_early(&session, "delete");
+		result = sc_cli_fail_early(&session, "delete", NULL);
 		goto done;
 	}
 	sc_plan_options popts = {
@@ -24,7 +24,7 @@ int sc_cmd_delete(const sc_cli_options *options)
 	};
 	if (sc_plan_build_teardown(&plan, options->path_count ? &session.specs : NULL,
 	                           &session.observed, &popts, &session.diag)) {
-		result = sc_cli_fail_early(&session, "delete");
+		result = sc_cli_fail_early(&session, "delete", &plan);
 		goto done;
 	}
 	result = sc_cli_run_plan(&session, &plan, "delete", true);

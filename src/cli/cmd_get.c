@@ -167,7 +167,7 @@ int sc_cmd_get(const sc_cli_options *options)
 	int loaded = options->path_count ? sc_session_load_specs(&session)
 	                                 : sc_session_use_set_only(&session);
 	if (loaded || sc_session_connect(&session) || sc_session_observe(&session)) {
-		result = sc_cli_fail_early(&session, "get");
+		result = sc_cli_fail_early(&session, "get", NULL);
 		sc_session_release(&session);
 		return result;
 	}

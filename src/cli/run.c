@@ -80,11 +80,16 @@ int sc_cli_run_plan(sc_session *session, sc_plan *plan, const char *command, boo
 	return result;
 }
 
-int sc_cli_fail_early(sc_session *session, const char *command)
+int sc_cli_fail_early(sc_session *session, const char *command, const sc_plan *plan)
 {
+	sc_render_context context = {.command = command, .session = session, .plan = plan};
+
 	if (session->options->output == SC_OUTPUT_JSON) {
-		sc_render_context context = {.command = command, .session = session};
 		sc_render_json(stdout, &context, &session->diag);
+	} else if (plan && plan->count) {
+		printf("Refused, not run:\n");
+		sc_render_plan_text(stdout, &context);
+		fflush(stdout);
 	}
 	sc_session_flush_diag(session);
 	return SC_EXIT_FAILED;

@@ -17,7 +17,11 @@ sc_plan_options sc_cli_plan_options(const sc_session *session);
  */
 int sc_cli_run_plan(sc_session *session, sc_plan *plan, const char *command, bool execute);
 
-/* The exit code and output of a command that stopped before it had a plan. */
-int sc_cli_fail_early(sc_session *session, const char *command);
+/*
+ * The exit code and output of a command that stopped before it could run:
+ * plan is NULL before there is one, or the plan a guard refused (shown, so
+ * the operator sees what would have been done, and not run).
+ */
+int sc_cli_fail_early(sc_session *session, const char *command, const sc_plan *plan);
 
 #endif

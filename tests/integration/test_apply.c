@@ -390,6 +390,9 @@ TEST(delete_removes_the_named_specs_or_the_whole_set)
 	run = apply(&sd, (const char *[]){"delete", "--set", "team-ml", "--max-delete", "1", NULL});
 	CHECK_INT(run.exit_code, 1);
 	CHECK_CONTAINS(run.err, "max-delete");
+	/* What was refused is shown, so the operator sees what it would have done. */
+	CHECK_CONTAINS(run.out, "Refused, not run:");
+	CHECK_CONTAINS(run.out, "team-ml/py");
 	CHECK_INT(count_live(&sd, "team-ml", "py", NULL), 2);
 	test_run_release(&run);
 
