@@ -28,6 +28,21 @@ static const cJSON *member(const cJSON *object, const char *name)
 	return item;
 }
 
+/*
+ * A copy of a server's string with control characters as '?': ids,
+ * statuses and labels end up on a terminal, and a broken or hostile
+ * server must not be able to send it escape sequences.
+ */
+static char *printable_copy(const char *text)
+{
+	char *copy = sc_strdup(text);
+	for (char *p = copy; *p; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			*p = '?';
+	}
+	return copy;
+}
+
 static int optional_string(const cJSON *object, const char *name, char **out,
                            sc_diag *diag)
 {
@@ -39,7 +54,7 @@ static int optional_string(const cJSON *object, const char *name, char **out,
 		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string",
 		                     name);
 	free(*out);
-	*out = sc_strdup(item->valuestring);
+	*out = printable_copy(item->valuestring);
 	return 0;
 }
 
@@ -78,7 +93,11 @@ static int decode_metadata(const cJSON *object, sc_kv *out, sc_diag *diag)
 			return sc_diag_error(
 			    diag, NULL, 0, 0,
 			    "response: metadata '%.63s' must be a string", pair->string);
-		sc_kv_set(out, pair->string, pair->valuestring);
+		char *key = printable_copy(pair->string);
+		char *value = printable_copy(pair->valuestring);
+		sc_kv_set(out, key, value);
+		free(key);
+		free(value);
 	}
 	return 0;
 }

@@ -39,6 +39,11 @@ void sc_session_flush_diag(sc_session *session)
 	sc_term_progress_clear(&session->term);
 	for (size_t i = 0; i < session->diag.count; i++) {
 		char *line = sc_diag_format(&session->diag.entries[i]);
+		/* Messages may quote a server: no escape sequence reaches the terminal. */
+		for (char *p = line; *p; p++) {
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+				*p = '?';
+		}
 		fprintf(stderr, "%s\n", line);
 		free(line);
 	}

@@ -153,8 +153,7 @@ void sc_exec_job_release(sc_exec_job *job)
 	memset(job, 0, sizeof(*job));
 }
 
-/* Replaces every secret value (the spec's envVars) in text with "***". */
-static char *scrub(char *text, const sc_spec *spec)
+char *sc_exec_scrub(char *text, const sc_spec *spec)
 {
 	for (size_t i = 0; spec && i < spec->env.count; i++) {
 		const char *secret = spec->env.pairs[i].value;
@@ -187,7 +186,7 @@ void sc_exec_job_finish(sc_exec_job *job, sc_result_status status, int64_t now,
 	result->message = NULL;
 	if (fmt) {
 		va_start(ap, fmt);
-		result->message = scrub(sc_vasprintf(fmt, ap), job->action->spec);
+		result->message = sc_exec_scrub(sc_vasprintf(fmt, ap), job->action->spec);
 		va_end(ap);
 	}
 	if (job->new_id && !result->new_id)

@@ -10,12 +10,21 @@
 
 /* The failure of the current request, in one line: "HTTP 409: ..." or the transport
  * error. */
-static char *describe(const sc_api_response *response)
+/*
+ * What went wrong, in one line. A server that echoes the request could
+ * send a secret back: the raw body is scrubbed before it is cut short or
+ * cleaned, so no part of a secret survives the cut.
+ */
+static char *describe(const sc_exec_job *job, const sc_api_response *response)
 {
 	if (response->transport_failed)
 		return sc_strdup(response->error ? response->error : "transport error");
-	return sc_api_error_message(response->status, response->body.data,
-	                            response->body.len);
+	char *body = sc_exec_scrub(sc_strndup(response->body.data ? response->body.data : "",
+	                                      response->body.len),
+	                           job->action->spec);
+	char *why = sc_api_error_message(response->status, body, strlen(body));
+	free(body);
+	return why;
 }
 
 static void remember(sc_exec_job *job, char *why)
@@ -83,7 +92,7 @@ static sc_job_outcome retry_later(sc_exec_job *job, int64_t now, long retry_afte
 static sc_job_outcome retry_response(sc_exec_job *job, const sc_api_response *response,
                                      int64_t now)
 {
-	remember(job, describe(response));
+	remember(job, describe(job, response));
 	return retry_later(
 	    job, now, sc_api_retry_after_ms(response->retry_after, response->date_ms));
 }
@@ -172,7 +181,7 @@ static sc_job_outcome recover(sc_exec_job *job, const sc_api_response *response,
 
 	if (delay < RECOVER_MIN_WAIT_MS)
 		delay = RECOVER_MIN_WAIT_MS;
-	remember(job, describe(response));
+	remember(job, describe(job, response));
 	free(job->recover_page);
 	job->recover_page = NULL;
 	job->recover_misses = 0;
@@ -203,7 +212,7 @@ static sc_job_outcome on_create(sc_exec_job *job, const sc_api_response *respons
 		return recover(job, response, now);
 	if (sc_api_response_retryable(response))
 		return retry_response(job, response, now);
-	remember(job, describe(response));
+	remember(job, describe(job, response));
 	return fail(job, now, job->last_error);
 }
 
@@ -243,7 +252,7 @@ static sc_job_outcome on_recover(sc_exec_job *job, const sc_api_response *respon
 	if (response->transport_failed || response->status != 200) {
 		if (sc_api_response_retryable(response))
 			return retry_response(job, response, now);
-		remember(job, describe(response));
+		remember(job, describe(job, response));
 		return fail(job, now, job->last_error);
 	}
 	if (sc_api_decode_list(&list, &body_token, response->body.data,
@@ -288,7 +297,7 @@ static sc_job_outcome on_poll(sc_exec_job *job, const sc_api_response *response,
 	if (response->transport_failed || response->status != 200) {
 		if (sc_api_response_retryable(response))
 			return retry_response(job, response, now);
-		remember(job, describe(response));
+		remember(job, describe(job, response));
 		return fail(job, now, job->last_error);
 	}
 	if (sc_api_decode_sandbox(&sandbox, response->body.data, response->body.len,
@@ -323,7 +332,7 @@ static sc_job_outcome on_call(sc_exec_job *job, const sc_api_response *response,
 		return advance(job, now);
 	if (sc_api_response_retryable(response))
 		return retry_response(job, response, now);
-	remember(job, describe(response));
+	remember(job, describe(job, response));
 	return fail(job, now, job->last_error);
 }
 

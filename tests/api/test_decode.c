@@ -209,9 +209,24 @@ TEST(error_message_is_short)
 	free(message);
 }
 
+/* No escape sequence from a server reaches a terminal through an id, a status or a label. */
+TEST(control_characters_are_not_kept)
+{
+	sc_sandbox sb;
+	const char *text = "{\"sandboxID\":\"sb\\u001b[2J\",\"status\":\"run\\u0007\","
+	                   "\"templateID\":\"t\\n1\",\"metadata\":{\"k\\u001b\":\"v\\u001b]0;x\"}}";
+	CHECK_INT(decode_one(&sb, text), 0);
+	CHECK_STR(sb.id, "sb?[2J");
+	CHECK_STR(sb.status, "run?");
+	CHECK_STR(sb.template_id, "t?1");
+	CHECK_STR(sc_kv_get(&sb.metadata, "k?"), "v?]0;x");
+	sc_sandbox_release(&sb);
+}
+
 int main(void)
 {
 	RUN(sandbox_from_the_page_example);
+	RUN(control_characters_are_not_kept);
 	RUN(status_preferred_to_state_and_odd_words);
 	RUN(sandbox_wrong_types_are_errors);
 	RUN(list_bare_array);
