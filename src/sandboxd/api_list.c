@@ -127,6 +127,11 @@ static int parse_param(list_query *q, const sd_param *param, sd_response *respon
 		parse_e2b_metadata(q, value);
 		return 0;
 	}
+	if (!strcmp(key, "metadata[]")) {
+		/* Dropping it would list everything: a filter that filters nothing. */
+		sd_response_error(response, 400, "metadata[]: the label key is empty");
+		return -1;
+	}
 	if (key_len > 10 && !strncmp(key, "metadata[", 9) && key[key_len - 1] == ']') {
 		char *name = sc_strndup(key + 9, key_len - 10);
 		sc_kv_set(&q->metadata, name, value);

@@ -104,6 +104,15 @@ TEST(octets_with_leading_zeros_are_rejected)
 	          201);
 }
 
+TEST(an_empty_metadata_key_is_refused)
+{
+	long status = 0;
+	char *message = sdt_error(&sd, "GET", "/sandboxes?metadata[]=x", NULL, &status);
+	CHECK_INT(status, 400);
+	CHECK_CONTAINS(message, "metadata[]");
+	free(message);
+}
+
 TEST(no_key_refuses_to_start)
 {
 	test_process p;
@@ -573,6 +582,7 @@ int main(void)
 	RUN(head_is_get_without_a_body);
 	RUN(nothing_may_trail_the_json_body);
 	RUN(octets_with_leading_zeros_are_rejected);
+	RUN(an_empty_metadata_key_is_refused);
 	RUN(no_key_refuses_to_start);
 	RUN(no_auth_and_env_key);
 	RUN(create_returns_every_field);
