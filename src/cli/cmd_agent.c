@@ -166,6 +166,21 @@ static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
 	return all_done(plan);
 }
 
+/* -v: each request as a debug event of the log, in its format (never a secret). */
+static void trace_request(void *ctx, const char *line)
+{
+	sc_agent_log_event(ctx, SC_AGENT_DEBUG, "request", SC_AGENT_STR("request", line),
+	                   SC_AGENT_END);
+}
+
+/* A session whose -v trace goes to the agent's log. */
+static void session_init(sc_session *session, agent_context *context)
+{
+	sc_session_init(session, &context->options);
+	session->trace = trace_request;
+	session->trace_ctx = &context->log;
+}
+
 /* One cycle: the same path as `sc-apply apply`, with its output as log events. */
 static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
                       sc_agent_report *out)
@@ -174,7 +189,7 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 	sc_session session;
 	sc_plan plan = {0};
 
-	sc_session_init(&session, &context->options);
+	session_init(&session, context);
 	if (sc_session_lock(&session) || sc_session_load_specs(&session) ||
 	    sc_session_connect(&session) || sc_session_observe(&session))
 		goto done;
@@ -247,7 +262,7 @@ static int check_service(agent_context *context)
 {
 	sc_session session;
 
-	sc_session_init(&session, &context->options);
+	session_init(&session, context);
 	int result = sc_session_connect(&session);
 	log_diag(&context->log, &session.diag, 0);
 	sc_session_release(&session);
@@ -269,13 +284,6 @@ int sc_cmd_agent(const sc_cli_options *options)
 	                  json ? SC_AGENT_LOG_JSON : SC_AGENT_LOG_TEXT);
 	if (options->verbose)
 		context.log.min_level = SC_AGENT_DEBUG;
-	if (json && options->verbose) {
-		/* The request trace is plain text: it would break the JSON lines. */
-		context.options.verbose = 0;
-		sc_agent_log_event(&context.log, SC_AGENT_WARN,
-		                   "-v request tracing is off with --log-format json",
-		                   SC_AGENT_END);
-	}
 	if (check_service(&context))
 		return SC_EXIT_FAILED;
 

@@ -192,8 +192,8 @@ int sc_session_connect(sc_session *session)
 		.filter_style = options->filter_style && !strcmp(options->filter_style, "e2b")
 		                        ? SC_FILTER_E2B
 		                        : SC_FILTER_PAGE,
-		.trace = options->verbose ? trace_line : NULL,
-		.trace_ctx = session,
+		.trace = !options->verbose ? NULL : session->trace ? session->trace : trace_line,
+		.trace_ctx = session->trace ? session->trace_ctx : session,
 	};
 	int result = sc_api_client_new(&session->client, &config, &session->diag);
 	memset(key, 0, strlen(key));

@@ -26,6 +26,8 @@ typedef struct sc_session {
 	sc_api_client *client;
 	sc_sandbox_list observed;
 	int lock_fd;                /* -1 when no --lock */
+	sc_api_trace_fn trace;      /* -v lines go here when set (the agent's log), else stderr */
+	void *trace_ctx;
 } sc_session;
 
 void sc_session_init(sc_session *session, const sc_cli_options *options);
