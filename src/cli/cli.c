@@ -35,7 +35,7 @@ static const sc_cli_command commands[] = {
 	 "  --lock FILE           hold FILE locked for the run; fail if another holds it\n"
 	 "Execution:\n"
 	 "  --parallel N          requests in flight (default 16)\n"
-	 "  --timeout D           bound on the whole run (default 10m)\n"},
+	 "  --timeout D           bound on listing and on running, each (default 2m, 10m)\n"},
 	{"plan", sc_cmd_plan, "sc-apply plan -f PATH... [options]",
 	 "show what apply would do; exit 2 when there are changes",
 	 "Like apply, but changes nothing. Exit codes: 0 no changes, 2 changes,\n"
