@@ -9,6 +9,15 @@
 #include "sandboxd/json.h"
 #include "sandboxd/service.h"
 
+/* Characters, not bytes: a limit of 256 characters holds 256 "é". */
+static size_t utf8_characters(const char *text)
+{
+	size_t count = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		count += (*p & 0xc0) != 0x80;
+	return count;
+}
+
 #define SD_LOGS_DEFAULT_LIMIT 100
 #define SD_LOGS_MAX_LIMIT     1000
 #define SD_SEARCH_MAX         256
@@ -91,7 +100,7 @@ static int parse_logs_query(sd_call *call, logs_query *q)
 		}
 	}
 	if ((v = sd_request_param(r, "search"))) {
-		if (strlen(v) > SD_SEARCH_MAX) {
+		if (utf8_characters(v) > SD_SEARCH_MAX) {
 			sd_response_error(call->response, 400,
 			                  "search: at most %d characters", SD_SEARCH_MAX);
 			return -1;
@@ -230,9 +239,13 @@ void sd_api_metrics_batch(sd_call *call)
 		                  "sandbox_ids: required (a comma list)");
 		return;
 	}
-	for (const char *p = ids; *p; p++)
-		count += *p == ',';
-	if (count + 1 > SD_METRICS_MAX_IDS) {
+	/* The ids, not the commas: "a,b," and "a,,b" hold two. */
+	for (const char *p = ids; *p;) {
+		size_t len = strcspn(p, ",");
+		count += len > 0;
+		p += len + (p[len] == ',');
+	}
+	if (count > SD_METRICS_MAX_IDS) {
 		sd_response_error(call->response, 400, "sandbox_ids: at most %d ids",
 		                  SD_METRICS_MAX_IDS);
 		return;

@@ -478,7 +478,7 @@ TEST(date_header_is_the_server_clock)
 TEST(logs_and_metrics)
 {
 	char *id = sdt_create(&sd, "{\"timeout\":600}");
-	char url[512];
+	char url[2048];
 	long status;
 
 	snprintf(url, sizeof(url), "/sandboxes/%s/pause", id);
@@ -524,7 +524,12 @@ TEST(logs_and_metrics)
 		snprintf(url, sizeof(url), "/sandboxes/%s/logs?%s", id, bad[i]);
 		CHECK_INT(sdt_status(&sd, "GET", url, NULL), 400);
 	}
-	char search[400];
+	char search[1300] = "";
+	/* 200 two-byte characters are within 256 characters. */
+	for (int i = 0; i < 200; i++)
+		strcat(search, "%C3%A9");
+	snprintf(url, sizeof(url), "/sandboxes/%s/logs?search=%s", id, search);
+	CHECK_INT(sdt_status(&sd, "GET", url, NULL), 200);
 	memset(search, 'a', 257);
 	search[257] = '\0';
 	snprintf(url, sizeof(url), "/sandboxes/%s/logs?search=%s", id, search);
@@ -559,6 +564,12 @@ TEST(logs_and_metrics)
 	for (int i = 0; i < 100; i++)
 		strcat(ids, ",b");
 	CHECK_INT(sdt_status(&sd, "GET", ids, NULL), 400);
+	/* 100 ids and a trailing comma are 100 ids. */
+	strcpy(ids, "/sandboxes/metrics?sandbox_ids=a");
+	for (int i = 0; i < 99; i++)
+		strcat(ids, ",b");
+	strcat(ids, ",");
+	CHECK_INT(sdt_status(&sd, "GET", ids, NULL), 200);
 	free(other);
 	free(id);
 }
