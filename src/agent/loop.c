@@ -17,6 +17,7 @@ struct sc_agent {
 	sc_agent_metrics metrics;
 	sc_agent_server *server;
 	unsigned long cycles;
+	unsigned long unplanned; /* cycles in a row that could not reach a plan */
 };
 
 bool sc_agent_stopping(const sc_agent *agent)
@@ -93,8 +94,13 @@ static long run_cycle(sc_agent *agent)
 	report.duration_ms = sc_time_monotonic_ms() - start;
 	sc_agent_metrics_record(&agent->metrics, &report, sc_time_now_ms());
 
-	unsigned long failures = sc_agent_metrics_consecutive_failures(&agent->metrics);
-	long next = sc_agent_jitter_ms(sc_agent_backoff_ms(config->interval_ms, failures),
+	/*
+	 * Back off only when the cycle could not reach a plan (bad specs, the
+	 * service down): one failing action must not delay every other
+	 * sandbox's renewal by ten intervals.
+	 */
+	agent->unplanned = report.ok || report.planned ? 0 : agent->unplanned + 1;
+	long next = sc_agent_jitter_ms(sc_agent_backoff_ms(config->interval_ms, agent->unplanned),
 	                               config->jitter, sc_agent_random_unit());
 	log_cycle(agent, number, &report, next);
 	sc_agent_report_release(&report);

@@ -19,6 +19,13 @@ static void watched_set(sigset_t *set)
 	sigaddset(set, SIGHUP);
 }
 
+void sc_agent_signals_block(void)
+{
+	sigset_t set;
+	watched_set(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 static void wake(sc_agent_signals *signals)
 {
 	char byte = 1;

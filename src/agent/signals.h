@@ -46,6 +46,13 @@ typedef struct sc_agent_signals {
 } sc_agent_signals;
 
 /* Blocks the signals in the calling thread and starts the signal thread. */
+/*
+ * Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and the threads
+ * it makes later): call it first, so a signal during start-up waits for
+ * the signal thread instead of ending the process (SIGHUP's default).
+ */
+void sc_agent_signals_block(void);
+
 int sc_agent_signals_start(sc_agent_signals *signals, long grace_ms,
                            sc_agent_expired_fn expired, void *expired_ctx,
                            sc_agent_log *log, sc_diag *diag);

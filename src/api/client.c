@@ -63,6 +63,8 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	                                                      : DEFAULT_LIST_BACKOFF_MS;
 	client->list_timeout_ms =
 	    config->list_timeout_ms > 0 ? config->list_timeout_ms : DEFAULT_LIST_TIMEOUT_MS;
+	client->should_stop = config->should_stop;
+	client->stop_ctx = config->stop_ctx;
 	*out = client;
 	return 0;
 }
@@ -152,15 +154,23 @@ int sc_api_client_wait(sc_api_client *client, long timeout_ms, sc_diag *diag)
 	return sc_api_client_drive(client, timeout_ms, NULL, diag);
 }
 
+bool sc_api_client_stopping(const sc_api_client *client)
+{
+	return client->should_stop && client->should_stop(client->stop_ctx);
+}
+
+/* A stop is noticed within this long while the client sleeps. */
+#define SLEEP_SLICE_MS 100
+
 void sc_api_client_sleep(sc_api_client *client, long ms)
 {
 	int64_t wake = sc_time_monotonic_ms() + ms;
 	int64_t now;
 	int still_running;
 
-	while ((now = sc_time_monotonic_ms()) < wake) {
-		if (curl_multi_poll(client->multi, NULL, 0, (int)(wake - now), NULL) !=
-		    CURLM_OK)
+	while ((now = sc_time_monotonic_ms()) < wake && !sc_api_client_stopping(client)) {
+		int64_t slice = wake - now < SLEEP_SLICE_MS ? wake - now : SLEEP_SLICE_MS;
+		if (curl_multi_poll(client->multi, NULL, 0, (int)slice, NULL) != CURLM_OK)
 			break;
 		curl_multi_perform(client->multi, &still_running);
 		drain_finished(client);

@@ -36,6 +36,8 @@ typedef struct sc_api_config {
 	unsigned list_attempts; /* per list page, retries included; 0: 8 */
 	long list_backoff_ms;   /* first list retry wait, doubling; 0: 200 */
 	long list_timeout_ms;   /* bound on one sc_api_list, retries and waits included; 0: 120000 */
+	bool (*should_stop)(void *ctx); /* asked between list attempts and during waits */
+	void *stop_ctx;
 } sc_api_config;
 
 int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag);

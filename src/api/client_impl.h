@@ -22,6 +22,8 @@ struct sc_api_client {
 	unsigned list_attempts;
 	long list_backoff_ms;
 	long list_timeout_ms;
+	bool (*should_stop)(void *ctx);
+	void *stop_ctx;
 	size_t running;
 	sc_api_transfer **done; /* finished, not yet taken; oldest first */
 	size_t done_count;
@@ -57,7 +59,10 @@ int sc_api_client_drive(sc_api_client *client, long timeout_ms,
                         const sc_api_transfer *watch, sc_diag *diag);
 
 /* Waits ms while driving whatever else runs (finished ones get queued). */
+/* Waits ms, driving transfers in flight; returns early when a stop is asked. */
 void sc_api_client_sleep(sc_api_client *client, long ms);
+/* Whether the caller asked the client to stop (config.should_stop). */
+bool sc_api_client_stopping(const sc_api_client *client);
 
 /* Takes transfer off the finished queue, if it is there. */
 void sc_api_client_unqueue(sc_api_client *client, sc_api_transfer *transfer);

@@ -80,6 +80,8 @@ static int fetch_page(sc_api_client *client, const char *url, page *out, int64_t
 		char *why = NULL;
 		long retry_after_ms = -1;
 		int64_t left = deadline - sc_time_monotonic_ms();
+		if (sc_api_client_stopping(client))
+			return sc_diag_error(diag, NULL, 0, 0, "list sandboxes: stopped");
 		int rc = left <= 0 ? 1
 		                   : fetch_once(client, url, out, &why, &retry_after_ms,
 		                                (long)left, diag);

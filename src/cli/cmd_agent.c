@@ -4,6 +4,7 @@
  * same engine as apply: load, list, plan, execute) and turns what the
  * cycle meets (diagnostics, actions and their results) into log events.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "cli/cli.h"
 #include "cli/run.h"
 #include "cli/session.h"
+#include "common/timeutil.h"
+#include "common/buf.h"
 #include "common/mem.h"
 #include "exec/exec.h"
 
@@ -190,6 +193,8 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 	sc_plan plan = {0};
 
 	session_init(&session, context);
+	session.should_stop = agent_should_stop;  /* a stop ends a list's retries too */
+	session.stop_ctx = agent;
 	if (sc_session_lock(&session) || sc_session_load_specs(&session) ||
 	    sc_session_connect(&session) || sc_session_observe(&session))
 		goto done;
@@ -216,14 +221,26 @@ done:
 	sc_session_release(&session);
 }
 
-/* On the signal thread: the running cycle outlived --grace; end the process. */
+/*
+ * On the signal thread: the running cycle outlived --grace; end the
+ * process. The last line is written with write(2), never through stdio:
+ * the main thread may hold stderr's lock, blocked on a full pipe, and the
+ * deadline must hold all the same.
+ */
 static void on_grace_expired(void *ctx)
 {
 	agent_context *context = ctx;
-	sc_agent_log_event(&context->log, SC_AGENT_ERROR,
-	                   "grace period over with a cycle still running: exiting",
-	                   SC_AGENT_INT("grace_ms", context->options.grace_ms),
-	                   SC_AGENT_END);
+	sc_buf line = SC_BUF_INIT;
+	const sc_agent_field fields[] = {SC_AGENT_INT("grace_ms", context->options.grace_ms),
+	                                 SC_AGENT_END};
+
+	sc_agent_log_format_line(&line, context->log.format, sc_time_now_ms(), SC_AGENT_ERROR,
+	                         "grace period over with a cycle still running: exiting",
+	                         fields);
+	fcntl(STDERR_FILENO, F_SETFL, fcntl(STDERR_FILENO, F_GETFL) | O_NONBLOCK);
+	if (write(STDERR_FILENO, line.data, line.len) < 0) {
+		/* Best effort: the exit matters more than the line. */
+	}
 	_exit(SC_EXIT_FAILED);
 }
 
@@ -274,6 +291,7 @@ int sc_cmd_agent(const sc_cli_options *options)
 	agent_context context;
 	sc_diag diag = SC_DIAG_INIT;
 
+	sc_agent_signals_block();
 	int usage = check_options(options);
 	if (usage != SC_EXIT_OK)
 		return usage;

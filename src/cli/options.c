@@ -236,9 +236,17 @@ static int parse_one(sc_cli_options *out, int opt, const char *arg)
 		out->log_format = arg;
 		return SC_EXIT_OK;
 	case OPT_INTERVAL:
-		return parse_duration_option(&out->interval_ms, "--interval", arg);
+		if (parse_duration_option(&out->interval_ms, "--interval", arg))
+			return SC_EXIT_USAGE;
+		return out->interval_ms <= 24L * 3600 * 1000
+		           ? SC_EXIT_OK
+		           : sc_cli_usage_error("--interval: at most 24h, got \"%s\"", arg);
 	case OPT_GRACE:
-		return parse_duration_option(&out->grace_ms, "--grace", arg);
+		if (parse_duration_option(&out->grace_ms, "--grace", arg))
+			return SC_EXIT_USAGE;
+		return out->grace_ms <= 3600L * 1000
+		           ? SC_EXIT_OK
+		           : sc_cli_usage_error("--grace: at most 1h, got \"%s\"", arg);
 	case OPT_LISTEN_METRICS:
 		out->listen_metrics = arg;
 		return SC_EXIT_OK;

@@ -194,6 +194,8 @@ int sc_session_connect(sc_session *session)
 		                        : SC_FILTER_PAGE,
 		.trace = !options->verbose ? NULL : session->trace ? session->trace : trace_line,
 		.trace_ctx = session->trace ? session->trace_ctx : session,
+		.should_stop = session->should_stop,
+		.stop_ctx = session->stop_ctx,
 	};
 	int result = sc_api_client_new(&session->client, &config, &session->diag);
 	memset(key, 0, strlen(key));

@@ -28,6 +28,8 @@ typedef struct sc_session {
 	int lock_fd;                /* -1 when no --lock */
 	sc_api_trace_fn trace;      /* -v lines go here when set (the agent's log), else stderr */
 	void *trace_ctx;
+	bool (*should_stop)(void *ctx); /* the agent's stop: ends a list's retries at once */
+	void *stop_ctx;
 } sc_session;
 
 void sc_session_init(sc_session *session, const sc_cli_options *options);

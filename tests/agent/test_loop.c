@@ -21,6 +21,7 @@ typedef struct fake {
 	unsigned long calls;
 	int64_t at[16];          /* monotonic ms of each call */
 	const char *fail;        /* per call: 'f' fails, anything else succeeds */
+	bool planned;            /* the failing cycles got as far as a plan */
 	unsigned long hup_until; /* send SIGHUP on calls before this */
 	unsigned long term_at;   /* send SIGTERM on this call (0: never) */
 	long sleep_after_term_ms;
@@ -47,6 +48,7 @@ static void fake_cycle(void *ctx, sc_agent *agent, unsigned long number,
 	f->calls++;
 	CHECK_INT(number, f->calls);
 	out->ok = !(f->fail && number <= strlen(f->fail) && f->fail[number - 1] == 'f');
+	out->planned = f->planned;
 	if (number < f->hup_until)
 		kill(getpid(), SIGHUP);
 	if (number == f->term_at) {
@@ -173,6 +175,22 @@ TEST(failures_back_off_exponentially_and_a_success_recovers)
 	check_gap(&f, 3, 400);
 	check_gap(&f, 4, 50);
 	check_gap(&f, 5, 50);
+	sc_diag_release(&diag);
+}
+
+/* A cycle whose plan ran but an action failed keeps the interval: no sandbox waits ten. */
+TEST(failed_actions_do_not_back_off)
+{
+	fake f = {.fail = "fff", .planned = true};
+	sc_agent_config config = config_for(&f, 50);
+	config.max_cycles = 4;
+	sc_diag diag = SC_DIAG_INIT;
+
+	CHECK_INT(sc_agent_run(&config, &diag), 0);
+	CHECK_INT(f.calls, 4);
+	check_gap(&f, 1, 50);
+	check_gap(&f, 2, 50);
+	check_gap(&f, 3, 50);
 	sc_diag_release(&diag);
 }
 
@@ -309,6 +327,7 @@ int main(void)
 	RUN(a_stop_between_cycles_ends_at_once_and_never_calls_expired);
 	RUN(a_cycle_outliving_the_grace_period_calls_expired);
 	RUN(failures_back_off_exponentially_and_a_success_recovers);
+	RUN(failed_actions_do_not_back_off);
 	RUN(endpoints_answer_while_the_loop_runs);
 	RUN(a_bad_or_busy_listen_address_fails_to_start);
 	RUN(listen_addresses_parse);

@@ -497,6 +497,33 @@ TEST(a_cycle_longer_than_the_grace_period_is_cut_short)
 	finish(&sd);
 }
 
+/* While the service fails and the list waits to retry, a stop ends the cycle at once: exit 0. */
+TEST(sigterm_while_the_list_retries_stops_cleanly)
+{
+	test_sandboxd sd;
+	agent a;
+	char url[256];
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	snprintf(a.spec, sizeof(a.spec), "%s/pool.yaml", sd.dir);
+	write_spec(a.spec, spec_text(1, NULL));
+	snprintf(url, sizeof(url), "%s/_admin/config", sd.root_url);
+	CHECK(request(&sd, "POST", url, "{\"faultRate\":1,\"faultKinds\":[\"5xx\"]}") < 300);
+	CHECK_INT(agent_start(&a, &sd, (const char *[]){"--interval", "1h", "--grace", "3s", NULL}),
+	          0);
+	CHECK(wait_log(&a, "agent started", 10000));
+	sleep_ms(600); /* the first list failed: the cycle waits to retry */
+	kill(a.process.pid, SIGTERM);
+	CHECK_INT(test_process_wait(&a.process, 15000), 0);
+	/* Had the stop waited for the grace period, the exit would be 1. */
+	CHECK_INT(a.process.exit_status, 0);
+	if (a.process.exit_status != 0)
+		show_log(&a);
+	CHECK(wait_log(&a, "stopped", 0));
+	test_process_stop(&a.process, SIGKILL, 5000);
+	CHECK(request(&sd, "POST", url, "{\"faultRate\":0}") < 300);
+	finish(&sd);
+}
+
 TEST(usage_errors_exit_64_and_no_service_exits_1)
 {
 	test_run run;
@@ -536,6 +563,7 @@ int main(void)
 	RUN(sighup_reconciles_at_once_with_text_logs);
 	RUN(sigterm_during_a_cycle_finishes_the_actions_in_flight);
 	RUN(a_cycle_longer_than_the_grace_period_is_cut_short);
+	RUN(sigterm_while_the_list_retries_stops_cleanly);
 	RUN(usage_errors_exit_64_and_no_service_exits_1);
 	return test_summary();
 }
