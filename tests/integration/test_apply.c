@@ -70,12 +70,23 @@ static test_run apply(const test_sandboxd *sd, const char *const *args)
 	return run;
 }
 
+/* Runs sc-apply with args and checks its exit code; nothing else is looked at. */
+static void expect_apply(const test_sandboxd *sd, const char *const *args, int code);
+
 static void check_no_secrets(const test_run *run)
 {
 	CHECK_NOT_CONTAINS(run->out, SECRET_VALUE);
 	CHECK_NOT_CONTAINS(run->err, SECRET_VALUE);
 	CHECK_NOT_CONTAINS(run->out, TEST_API_KEY);
 	CHECK_NOT_CONTAINS(run->err, TEST_API_KEY);
+}
+
+static void expect_apply(const test_sandboxd *sd, const char *const *args, int code)
+{
+	test_run run = apply(sd, args);
+	CHECK_INT(run.exit_code, code);
+	check_no_secrets(&run);
+	test_run_release(&run);
 }
 
 /* Stops the server: a clean exit (0) is part of every test (valgrind's 99 is not). */
@@ -250,14 +261,12 @@ TEST(ttl_is_renewed_after_the_clock_moves)
 	test_sandboxd sd;
 	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
 	const char *spec = write_spec(&sd, "pool.yaml", pool_spec("base", 1, "running"));
-	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
-	CHECK_INT(run.exit_code, 0);
-	test_run_release(&run);
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
 
 	/* 600 s TTL, renewBefore 300: after 200 s nothing, after 400 s a renew. */
 	CHECK_INT(test_clock_advance(&sd, 200), 0);
 	CHECK_INT(test_stats_reset(&sd), 0);
-	run = apply(&sd, (const char *[]){"-f", spec, NULL});
+	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
 	CHECK_INT(run.exit_code, 0);
 	CHECK_INT(test_stats_writes(&sd), 0);
 	test_run_release(&run);
@@ -303,9 +312,7 @@ static void check_prune(const char *const *server_args)
 	test_sandboxd sd;
 	CHECK_INT(test_sandboxd_start(&sd, server_args), 0);
 	const char *spec = write_spec(&sd, "pool.yaml", pool_spec("base", 1, "running"));
-	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
-	CHECK_INT(run.exit_code, 0);
-	test_run_release(&run);
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
 	create_foreign(&sd, "{\"sc-apply/set\":\"other-team\",\"sc-apply/name\":\"web\"}");
 	create_foreign(&sd, "{\"app\":\"hand-made\"}");
 
@@ -315,7 +322,7 @@ static void check_prune(const char *const *server_args)
 	                      "  timeout: 600\n  renewBefore: 300\n  envVars:\n"
 	                      "    LOG_LEVEL: info\n    SECRET_TOKEN: ${SECRET_TOKEN}\n";
 	spec = write_spec(&sd, "pool.yaml", only_py);
-	run = apply(&sd, (const char *[]){"-f", spec, NULL});
+	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
 	CHECK_INT(run.exit_code, 0);
 	CHECK_INT(count_live(&sd, "team-ml", "web", NULL), 1);
 	test_run_release(&run);
@@ -345,12 +352,10 @@ TEST(prune_of_an_empty_input_is_refused)
 	test_sandboxd sd;
 	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
 	const char *spec = write_spec(&sd, "pool.yaml", pool_spec("base", 1, "running"));
-	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
-	CHECK_INT(run.exit_code, 0);
-	test_run_release(&run);
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
 
 	const char *empty = write_spec(&sd, "empty.yaml", "# nothing here\n");
-	run = apply(&sd, (const char *[]){"-f", empty, "--set", "team-ml", "--prune", NULL});
+	test_run run = apply(&sd, (const char *[]){"-f", empty, "--set", "team-ml", "--prune", NULL});
 	CHECK_INT(run.exit_code, 1);
 	CHECK_CONTAINS(run.err, "--allow-empty");
 	CHECK_INT(count_live(&sd, "team-ml", NULL, NULL), 2);
@@ -369,9 +374,7 @@ TEST(delete_removes_the_named_specs_or_the_whole_set)
 	test_sandboxd sd;
 	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
 	const char *spec = write_spec(&sd, "pool.yaml", pool_spec("base", 2, "running"));
-	test_run run = apply(&sd, (const char *[]){"-f", spec, NULL});
-	CHECK_INT(run.exit_code, 0);
-	test_run_release(&run);
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
 	create_foreign(&sd, "{\"sc-apply/set\":\"other-team\",\"sc-apply/name\":\"py\"}");
 
 	/* Only the specs in the file: web goes when only web is named. */
@@ -379,7 +382,7 @@ TEST(delete_removes_the_named_specs_or_the_whole_set)
 	                                  "apiVersion: sc-apply/v1\nkind: Sandbox\n"
 	                                  "metadata: {name: web, set: team-ml}\n"
 	                                  "spec: {template: node}\n");
-	run = apply(&sd, (const char *[]){"delete", "-f", web_only, NULL});
+	test_run run = apply(&sd, (const char *[]){"delete", "-f", web_only, NULL});
 	CHECK_INT(run.exit_code, 0);
 	CHECK_CONTAINS(run.out, "Delete complete");
 	CHECK_INT(count_live(&sd, "team-ml", "web", NULL), 0);
@@ -419,10 +422,8 @@ TEST(get_lists_each_sandbox_once_across_sets)
 	                                          "metadata: {name: x, set: set-a}\nspec: {}\n");
 	const char *b = write_spec(&sd, "b.yaml", "apiVersion: sc-apply/v1\nkind: Sandbox\n"
 	                                          "metadata: {name: y, set: set-b}\nspec: {}\n");
-	test_run run = apply(&sd, (const char *[]){"-f", a, "-f", b, NULL});
-	CHECK_INT(run.exit_code, 0);
-	test_run_release(&run);
-	run = apply(&sd, (const char *[]){"get", "-f", a, "-f", b, "-o", "json", NULL});
+	expect_apply(&sd, (const char *[]){"-f", a, "-f", b, NULL}, 0);
+	test_run run = apply(&sd, (const char *[]){"get", "-f", a, "-f", b, "-o", "json", NULL});
 	CHECK_INT(run.exit_code, 0);
 	int rows = 0;
 	for (const char *p = run.out; (p = strstr(p, "\"sandboxID\"")); p++)
@@ -587,9 +588,7 @@ TEST(a_held_lock_stops_a_second_run)
 	CHECK_INT(count_live(&sd, NULL, NULL, NULL), 0);
 	test_run_release(&run);
 	close(fd);
-	run = apply(&sd, (const char *[]){"-f", spec, "--lock", lock, NULL});
-	CHECK_INT(run.exit_code, 0);
-	test_run_release(&run);
+	expect_apply(&sd, (const char *[]){"-f", spec, "--lock", lock, NULL}, 0);
 	finish(&sd);
 }
 
