@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +31,8 @@ int test_process_start(test_process *out, const char *const *argv,
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* A test that crashes must not leave its servers running. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		redirect(stdin_path, 0, O_RDONLY);
 		redirect(stdout_path, 1, O_WRONLY | O_CREAT | O_TRUNC);
 		redirect(stderr_path, 2, O_WRONLY | O_CREAT | O_TRUNC);
