@@ -6,6 +6,7 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
+#include "common/text.h"
 #include "common/timeutil.h"
 
 /* The longest piece of a server's error text we repeat. */
@@ -36,10 +37,7 @@ static const cJSON *member(const cJSON *object, const char *name)
 static char *printable_copy(const char *text)
 {
 	char *copy = sc_strdup(text);
-	for (char *p = copy; *p; p++) {
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-			*p = '?';
-	}
+	sc_text_make_printable(copy);
 	return copy;
 }
 
@@ -213,7 +211,7 @@ static void put_clean(sc_buf *out, const char *text, size_t len)
 		len = ERROR_TEXT_MAX;
 	for (size_t i = 0; i < len && text[i]; i++) {
 		unsigned char c = (unsigned char)text[i];
-		sc_buf_putc(out, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+		sc_buf_putc(out, sc_text_is_control(c) ? ' ' : (char)c);
 	}
 }
 

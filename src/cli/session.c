@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
+#include "common/text.h"
 #include "common/timeutil.h"
 
 void sc_session_init(sc_session *session, const sc_cli_options *options)
@@ -40,10 +41,7 @@ void sc_session_flush_diag(sc_session *session)
 	for (size_t i = 0; i < session->diag.count; i++) {
 		char *line = sc_diag_format(&session->diag.entries[i]);
 		/* Messages may quote a server: no escape sequence reaches the terminal. */
-		for (char *p = line; *p; p++) {
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-				*p = '?';
-		}
+		sc_text_make_printable(line);
 		fprintf(stderr, "%s\n", line);
 		free(line);
 	}
