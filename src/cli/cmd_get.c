@@ -17,15 +17,6 @@ typedef struct get_row {
 	long ttl_left;      /* seconds; -1 unknown or paused */
 } get_row;
 
-static bool owned(const sc_session *session, const char *set)
-{
-	for (size_t i = 0; set && i < session->set_count; i++) {
-		if (!strcmp(session->sets[i], set))
-			return true;
-	}
-	return false;
-}
-
 static const char *sync_word(const sc_session *session, const sc_sandbox *sandbox,
                              const char *set, const char *name)
 {
@@ -64,7 +55,7 @@ static get_row *collect_rows(const sc_session *session, size_t *count)
 	for (size_t i = 0; i < observed->count; i++) {
 		const sc_sandbox *sandbox = &observed->items[i];
 		const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
-		if (!owned(session, set) || sandbox->phase == SC_PHASE_GONE)
+		if (!sc_session_owns_set(session, set) || sandbox->phase == SC_PHASE_GONE)
 			continue;
 		const char *name = sc_kv_get(&sandbox->metadata, SC_LABEL_NAME);
 		get_row *row = &rows[(*count)++];

@@ -82,9 +82,9 @@ int sc_session_lock(sc_session *session)
 	return 0;
 }
 
-static bool has_set(const sc_session *session, const char *set)
+bool sc_session_owns_set(const sc_session *session, const char *set)
 {
-	for (size_t i = 0; i < session->set_count; i++) {
+	for (size_t i = 0; set && i < session->set_count; i++) {
 		if (!strcmp(session->sets[i], set))
 			return true;
 	}
@@ -93,7 +93,7 @@ static bool has_set(const sc_session *session, const char *set)
 
 static void add_set(sc_session *session, const char *set)
 {
-	if (has_set(session, set))
+	if (sc_session_owns_set(session, set))
 		return;
 	session->sets = sc_realloc(session->sets, (session->set_count + 1) * sizeof(char *));
 	session->sets[session->set_count++] = set;

@@ -45,6 +45,8 @@ int sc_session_use_set_only(sc_session *session);
 int sc_session_connect(sc_session *session);
 /* Lists the sandboxes of every set into session->observed. */
 int sc_session_observe(sc_session *session);
+/* Whether set (NULL: no) is one of the sets this run owns. */
+bool sc_session_owns_set(const sc_session *session, const char *set);
 /* The server's clock if the list carried it, else the local clock. */
 int64_t sc_session_now(const sc_session *session);
 
