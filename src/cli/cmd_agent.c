@@ -14,16 +14,18 @@
 #include "agent/backoff.h"
 #include "agent/server.h"
 #include "cli/cli.h"
-#include "cli/run.h"
 #include "cli/session.h"
-#include "common/timeutil.h"
 #include "common/buf.h"
 #include "common/mem.h"
-#include "exec/exec.h"
+#include "common/timeutil.h"
+#include "reconcile/reconcile.h"
 
 typedef struct agent_context {
-	sc_cli_options options; /* a copy: what every cycle's session runs with */
+	sc_cli_options options;      /* a copy: what every cycle runs with */
+	sc_reconcile_config config;  /* made from options; hooks into the log */
 	sc_agent_log log;
+	sc_agent *agent;             /* the loop running the cycle in progress */
+	unsigned long cycle;         /* its number */
 } agent_context;
 
 /* "file:line:column: message", the known parts of the place; the level is the event's. */
@@ -105,40 +107,50 @@ static void log_results(sc_agent_log *log, const sc_plan *plan, unsigned long cy
 	}
 }
 
-static bool all_done(const sc_plan *plan)
-{
-	for (size_t i = 0; i < plan->count; i++) {
-		if (plan->actions[i].result.status != SC_RESULT_DONE)
-			return false;
-	}
-	return true;
-}
-
-typedef struct progress_context {
-	sc_agent_log *log;
-	unsigned long cycle;
-} progress_context;
-
 /* -v: each retry as a debug event (the results come after the run). */
 static void on_progress(void *ctx, const sc_action *action, sc_exec_event event,
                         size_t done, size_t total)
 {
-	progress_context *progress = ctx;
+	agent_context *context = ctx;
 	(void)done, (void)total;
 	if (event != SC_EXEC_EVENT_RETRYING)
 		return;
 	sc_agent_log_event(
-	    progress->log, SC_AGENT_DEBUG, "action retrying",
-	    SC_AGENT_INT("cycle", progress->cycle),
+	    &context->log, SC_AGENT_DEBUG, "action retrying",
+	    SC_AGENT_INT("cycle", context->cycle),
 	    SC_AGENT_STR("action", sc_action_kind_name(action->kind)),
 	    SC_AGENT_STR("set", action->set), SC_AGENT_STR("name", action->name),
 	    SC_AGENT_STR("sandbox", action->sandbox ? action->sandbox->id : NULL),
 	    SC_AGENT_END);
 }
 
+/* A stop ends a list's retries at once, and starts no new action. */
 static bool agent_should_stop(void *ctx)
 {
-	return sc_agent_stopping(ctx);
+	agent_context *context = ctx;
+	return context->agent && sc_agent_stopping(context->agent);
+}
+
+/* -v: each request as a debug event of the log, in its format (never a secret). */
+static void trace_request(void *ctx, const char *line)
+{
+	agent_context *context = ctx;
+	sc_agent_log_event(&context->log, SC_AGENT_DEBUG, "request",
+	                   SC_AGENT_STR("request", line), SC_AGENT_END);
+}
+
+/* The cycles' configuration: apply's, with its hooks into the agent's log. */
+static void config_init(agent_context *context)
+{
+	sc_cli_reconcile_config(&context->config, &context->options);
+	context->config.hooks = (sc_reconcile_hooks){
+	    .trace = context->options.verbose ? trace_request : NULL,
+	    .trace_ctx = context,
+	    .progress = on_progress,
+	    .progress_ctx = context,
+	    .should_stop = agent_should_stop,
+	    .stop_ctx = context,
+	};
 }
 
 /*
@@ -146,79 +158,47 @@ static bool agent_should_stop(void *ctx)
  * half-done); a stop during the run lets requests in flight finish and
  * starts nothing new.
  */
-static bool execute(agent_context *context, sc_session *session, sc_plan *plan,
-                    const sc_agent *agent, unsigned long cycle)
+static bool execute(agent_context *context, sc_reconcile *run)
 {
-	if (sc_agent_stopping(agent)) {
-		sc_agent_log_event(&context->log, SC_AGENT_WARN,
-		                   "stop requested: plan not run",
-		                   SC_AGENT_INT("cycle", cycle),
-		                   SC_AGENT_INT("drift", plan->count), SC_AGENT_END);
+	if (sc_agent_stopping(context->agent)) {
+		sc_agent_log_event(&context->log, SC_AGENT_WARN, "stop requested: plan not run",
+		                   SC_AGENT_INT("cycle", context->cycle),
+		                   SC_AGENT_INT("drift", run->plan.count), SC_AGENT_END);
 		return false;
 	}
-	progress_context progress = {.log = &context->log, .cycle = cycle};
-	sc_exec_options exec = {
-	    .parallel = context->options.parallel,
-	    .total_timeout_ms = context->options.timeout_ms,
-	    .progress = on_progress,
-	    .progress_ctx = &progress,
-	    .should_stop = agent_should_stop,
-	    .stop_ctx = (void *)agent,
-	};
-	sc_exec_run(session->client, plan, &exec, &session->diag);
-	return all_done(plan);
+	return sc_reconcile_execute(run) == 0;
 }
 
-/* -v: each request as a debug event of the log, in its format (never a secret). */
-static void trace_request(void *ctx, const char *line)
-{
-	sc_agent_log_event(ctx, SC_AGENT_DEBUG, "request", SC_AGENT_STR("request", line),
-	                   SC_AGENT_END);
-}
-
-/* A session whose -v trace goes to the agent's log. */
-static void session_init(sc_session *session, agent_context *context)
-{
-	sc_session_init(session, &context->options);
-	session->trace = trace_request;
-	session->trace_ctx = &context->log;
-}
-
-/* One cycle: the same path as `sc-apply apply`, with its output as log events. */
+/* One cycle: the same pipeline as `sc-apply apply`, its output as log events. */
 static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
                       sc_agent_report *out)
 {
 	agent_context *context = ctx;
-	sc_session session;
-	sc_plan plan = {0};
+	sc_reconcile run;
 
-	session_init(&session, context);
-	session.should_stop = agent_should_stop;  /* a stop ends a list's retries too */
-	session.stop_ctx = agent;
-	if (sc_session_lock(&session) || sc_session_load_specs(&session) ||
-	    sc_session_connect(&session) || sc_session_observe(&session))
+	context->agent = agent;
+	context->cycle = cycle;
+	sc_reconcile_init(&run, &context->config);
+	int prepared = sc_reconcile_prepare(&run, SC_RECONCILE_APPLY);
+	if (run.planned) /* the listing is complete, even when a guard refused the plan */
+		sc_agent_report_count_sandboxes(out, &run.observed, run.sets, run.set_count);
+	if (prepared)
 		goto done;
-	sc_agent_report_count_sandboxes(out, &session.observed, session.sets,
-	                                session.set_count);
-	sc_plan_options popts = sc_cli_plan_options(&session);
-	if (sc_plan_build(&plan, &session.specs, &session.observed,
-	                  sc_session_now(&session), &popts, &session.diag))
-		goto done;
-	sc_agent_report_count_plan(out, &plan);
-	log_diag(&context->log, &session.diag, cycle);
-	if (!plan.count) {
+	sc_agent_report_count_plan(out, &run.plan);
+	log_diag(&context->log, &run.diag, cycle);
+	if (!run.plan.count) {
 		out->ok = true;
 		goto done;
 	}
-	log_planned(&context->log, &plan, cycle);
-	out->ok = execute(context, &session, &plan, agent, cycle);
-	sc_agent_report_count_results(out, &plan);
-	sc_agent_report_project(out, &plan);
-	log_results(&context->log, &plan, cycle);
+	log_planned(&context->log, &run.plan, cycle);
+	out->ok = execute(context, &run);
+	sc_agent_report_count_results(out, &run.plan);
+	sc_agent_report_project(out, &run.plan);
+	log_results(&context->log, &run.plan, cycle);
 done:
-	log_diag(&context->log, &session.diag, cycle);
-	sc_plan_release(&plan);
-	sc_session_release(&session);
+	log_diag(&context->log, &run.diag, cycle);
+	sc_reconcile_release(&run);
+	context->agent = NULL;
 }
 
 /*
@@ -250,8 +230,6 @@ static int check_options(const sc_cli_options *options)
 	struct sockaddr_storage addr;
 	socklen_t len;
 
-	if (!options->path_count)
-		return sc_cli_usage_error("agent: pass -f FILE or -f DIRECTORY");
 	for (size_t i = 0; i < options->path_count; i++) {
 		if (!strcmp(options->paths[i], "-"))
 			return sc_cli_usage_error(
@@ -277,24 +255,21 @@ static int check_options(const sc_cli_options *options)
 /* The URL and the key must be there before the first cycle: no interval fixes them. */
 static int check_service(agent_context *context)
 {
-	sc_session session;
+	sc_reconcile run;
 
-	session_init(&session, context);
-	int result = sc_session_connect(&session);
-	log_diag(&context->log, &session.diag, 0);
-	sc_session_release(&session);
+	sc_reconcile_init(&run, &context->config);
+	int result = sc_reconcile_connect(&run);
+	log_diag(&context->log, &run.diag, 0);
+	sc_reconcile_release(&run);
 	return result;
 }
 
-int sc_cmd_agent(const sc_cli_options *options)
+static int agent(const sc_cli_options *options)
 {
 	agent_context context;
 	sc_diag diag = SC_DIAG_INIT;
 
 	sc_agent_signals_block();
-	int usage = check_options(options);
-	if (usage != SC_EXIT_OK)
-		return usage;
 	memset(&context, 0, sizeof(context));
 	context.options = *options;
 	bool json = options->log_format && !strcmp(options->log_format, "json");
@@ -302,6 +277,7 @@ int sc_cmd_agent(const sc_cli_options *options)
 	                  json ? SC_AGENT_LOG_JSON : SC_AGENT_LOG_TEXT);
 	if (options->verbose)
 		context.log.min_level = SC_AGENT_DEBUG;
+	config_init(&context);
 	if (check_service(&context))
 		return SC_EXIT_FAILED;
 
@@ -320,3 +296,18 @@ int sc_cmd_agent(const sc_cli_options *options)
 	log_diag(&context.log, &diag, 0);
 	return result ? SC_EXIT_FAILED : SC_EXIT_OK;
 }
+
+const sc_cli_command sc_cmd_agent = {
+    .name = "agent",
+    .run = agent,
+    .usage = "sc-apply agent -f PATH... [--interval 60s] [options]",
+    .summary = "reconcile forever, every interval",
+    .help = "Runs apply every --interval (with jitter), re-reading the files each time,\n"
+            "so a GitOps checkout that changes under it is followed. SIGHUP reconciles\n"
+            "at once; SIGTERM or SIGINT let the running cycle finish (up to --grace)\n"
+            "and exit. Failing cycles back off exponentially and recover by themselves.\n",
+    .takes = SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPTS_SAFETY | SC_OPTS_EXECUTION |
+             SC_OPTS_AGENT | SC_OPTS_CONNECTION | SC_OPT(SC_OPT_VERBOSE),
+    .needs = SC_NEEDS_SPECS,
+    .check = check_options,
+};

@@ -1,39 +1,54 @@
-/* apply and plan: the same path, but plan stops before it writes. */
+/* apply and plan: one pipeline, but plan stops before it writes. */
 #include "cli/cli.h"
 #include "cli/run.h"
 
-static int apply_or_plan(const sc_cli_options *options, bool execute)
+/* plan takes every option apply takes, so a pipeline plans with apply's flags. */
+#define APPLY_OPTIONS                                                                    \
+	(SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPTS_SAFETY | SC_OPTS_EXECUTION |             \
+	 SC_OPTS_CONNECTION | SC_OPTS_OUTPUT)
+
+static int run_command(const sc_cli_options *options, bool execute)
 {
-	const char *command = execute ? "apply" : "plan";
 	sc_session session;
-	sc_plan plan = {0};
-	int result;
 
 	sc_session_init(&session, options);
-	if (sc_session_lock(&session) || sc_session_load_specs(&session) ||
-	    sc_session_connect(&session) || sc_session_observe(&session)) {
-		result = sc_cli_fail_early(&session, command, NULL);
-		goto done;
-	}
-	sc_plan_options popts = sc_cli_plan_options(&session);
-	if (sc_plan_build(&plan, &session.specs, &session.observed, sc_session_now(&session),
-	                  &popts, &session.diag)) {
-		result = sc_cli_fail_early(&session, command, &plan);
-		goto done;
-	}
-	result = sc_cli_run_plan(&session, &plan, command, execute);
-done:
-	sc_plan_release(&plan);
+	int result = sc_cli_run(&session, SC_RECONCILE_APPLY, execute);
 	sc_session_release(&session);
 	return result;
 }
 
-int sc_cmd_apply(const sc_cli_options *options)
+static int apply(const sc_cli_options *options)
 {
-	return apply_or_plan(options, true);
+	return run_command(options, true);
 }
 
-int sc_cmd_plan(const sc_cli_options *options)
+static int plan(const sc_cli_options *options)
 {
-	return apply_or_plan(options, false);
+	return run_command(options, false);
 }
+
+const sc_cli_command sc_cmd_apply = {
+    .name = "apply",
+    .run = apply,
+    .usage = "sc-apply [apply] -f PATH... [options]",
+    .summary = "make the service match the specs",
+    .help = "Reads the specs, lists the sandboxes of their sets, and creates, resumes,\n"
+            "pauses, renews, replaces or deletes sandboxes until the service matches.\n"
+            "A second apply of the same files changes nothing.\n",
+    .takes = APPLY_OPTIONS,
+    .needs = SC_NEEDS_SPECS,
+    .outputs = "text json",
+};
+
+const sc_cli_command sc_cmd_plan = {
+    .name = "plan",
+    .run = plan,
+    .usage = "sc-apply plan -f PATH... [options]",
+    .summary = "show what apply would do; exit 2 when there are changes",
+    .help = "Like apply, but changes nothing. Exit codes: 0 no changes, 2 changes,\n"
+            "1 error. Takes every option apply takes, so that a pipeline plans with\n"
+            "exactly the flags it applies with (--parallel is then unused).\n",
+    .takes = APPLY_OPTIONS,
+    .needs = SC_NEEDS_SPECS,
+    .outputs = "text json",
+};

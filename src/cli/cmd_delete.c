@@ -2,34 +2,27 @@
 #include "cli/cli.h"
 #include "cli/run.h"
 
-int sc_cmd_delete(const sc_cli_options *options)
+static int delete_sandboxes(const sc_cli_options *options)
 {
 	sc_session session;
-	sc_plan plan = {0};
-	int result;
 
 	sc_session_init(&session, options);
-	int loaded = options->path_count ? sc_session_load_specs(&session)
-	                                 : sc_session_use_set_only(&session);
-	if (sc_session_lock(&session) || loaded || sc_session_connect(&session) ||
-	    sc_session_observe(&session)) {
-		result = sc_cli_fail_early(&session, "delete", NULL);
-		goto done;
-	}
-	sc_plan_options popts = {
-		.max_delete = options->max_delete,
-		.force = options->force,
-		.sets = session.sets,
-		.set_count = session.set_count,
-	};
-	if (sc_plan_build_teardown(&plan, options->path_count ? &session.specs : NULL,
-	                           &session.observed, &popts, &session.diag)) {
-		result = sc_cli_fail_early(&session, "delete", &plan);
-		goto done;
-	}
-	result = sc_cli_run_plan(&session, &plan, "delete", true);
-done:
-	sc_plan_release(&plan);
+	int result = sc_cli_run(&session, SC_RECONCILE_TEARDOWN, true);
 	sc_session_release(&session);
 	return result;
 }
+
+const sc_cli_command sc_cmd_delete = {
+    .name = "delete",
+    .run = delete_sandboxes,
+    .usage = "sc-apply delete (-f PATH... | --set SET) [options]",
+    .summary = "delete the sandboxes of the specs, or of a whole set",
+    .help = "Deletes every sandbox of the named specs (with -f) or of the whole set\n"
+            "(with --set alone). Protected sandboxes need --force; --max-delete caps\n"
+            "the count.\n",
+    .takes = SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPT(SC_OPT_MAX_DELETE) |
+             SC_OPT(SC_OPT_FORCE) | SC_OPT(SC_OPT_LOCK) | SC_OPTS_EXECUTION |
+             SC_OPTS_CONNECTION | SC_OPTS_OUTPUT,
+    .needs = SC_NEEDS_SPECS_OR_SET,
+    .outputs = "text json",
+};

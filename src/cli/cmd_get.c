@@ -7,6 +7,7 @@
 #include "cli/run.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
+#include "plan/plan.h"
 
 /* One row of the listing; strings borrowed from the session. */
 typedef struct get_row {
@@ -22,16 +23,10 @@ static const char *sync_word(const sc_session *session, const sc_sandbox *sandbo
 {
 	if (!session->options->path_count)
 		return "-";
-	const sc_spec *spec = sc_spec_list_find(&session->specs, set, name ? name : "");
+	const sc_spec *spec = sc_spec_list_find(&session->run.specs, set, name ? name : "");
 	if (!spec)
 		return "no spec";
-	const char *salt = sc_kv_get(&sandbox->metadata, SC_LABEL_SALT);
-	const char *hash = sc_kv_get(&sandbox->metadata, SC_LABEL_HASH);
-	char expected[SC_SPEC_HASH_HEX + 1];
-	if (!salt || !hash)
-		return "stale";
-	sc_spec_hash(expected, spec, salt);
-	return strcmp(expected, hash) ? "stale" : "current";
+	return sc_plan_is_stale(spec, sandbox) ? "stale" : "current";
 }
 
 static int compare_rows(const void *a, const void *b)
@@ -47,15 +42,15 @@ static int compare_rows(const void *a, const void *b)
 /* The managed sandboxes, re-checked against the sets, sorted. */
 static get_row *collect_rows(const sc_session *session, size_t *count)
 {
-	const sc_sandbox_list *observed = &session->observed;
+	const sc_sandbox_list *observed = &session->run.observed;
 	get_row *rows = sc_calloc(observed->count, sizeof(*rows));
 	int64_t now = sc_session_now(session);
 
 	*count = 0;
 	for (size_t i = 0; i < observed->count; i++) {
 		const sc_sandbox *sandbox = &observed->items[i];
-		const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
-		if (!sc_session_owns_set(session, set) || sandbox->phase == SC_PHASE_GONE)
+		const char *set = sc_reconcile_owner(&session->run, sandbox);
+		if (!set || sandbox->phase == SC_PHASE_GONE)
 			continue;
 		const char *name = sc_kv_get(&sandbox->metadata, SC_LABEL_NAME);
 		get_row *row = &rows[(*count)++];
@@ -149,16 +144,13 @@ static void print_json(const sc_session *session, const get_row *rows, size_t co
 	sc_json_release(&json);
 }
 
-int sc_cmd_get(const sc_cli_options *options)
+static int get(const sc_cli_options *options)
 {
 	sc_session session;
-	int result = SC_EXIT_OK;
 
 	sc_session_init(&session, options);
-	int loaded = options->path_count ? sc_session_load_specs(&session)
-	                                 : sc_session_use_set_only(&session);
-	if (loaded || sc_session_connect(&session) || sc_session_observe(&session)) {
-		result = sc_cli_fail_early(&session, "get", NULL);
+	if (sc_reconcile_prepare(&session.run, SC_RECONCILE_OBSERVE)) {
+		int result = sc_cli_fail_early(&session);
 		sc_session_release(&session);
 		return result;
 	}
@@ -171,5 +163,18 @@ int sc_cmd_get(const sc_cli_options *options)
 	free(rows);
 	sc_session_flush_diag(&session);
 	sc_session_release(&session);
-	return result;
+	return SC_EXIT_OK;
 }
+
+const sc_cli_command sc_cmd_get = {
+    .name = "get",
+    .run = get,
+    .usage = "sc-apply get [-f PATH... | --set SET] [-o table|json]",
+    .summary = "list the sandboxes of a set",
+    .help = "Lists the sandboxes sc-apply manages in the sets of the specs (or --set),\n"
+            "with their state, TTL left, and whether they match their spec.\n",
+    .takes = SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPT(SC_OPT_TIMEOUT) | SC_OPTS_CONNECTION |
+             SC_OPTS_OUTPUT,
+    .needs = SC_NEEDS_SPECS_OR_SET,
+    .outputs = "table json",
+};

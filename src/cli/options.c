@@ -1,4 +1,8 @@
-/* The option table and its parser: every command shares one table. */
+/*
+ * The option table and its parser. The table is the one list of options:
+ * the parser, every command's help and `sc-apply options COMMAND` (which
+ * the bash completion and the man page test read) are made from it.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -10,60 +14,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/option_table.h"
 #include "common/mem.h"
-
-enum {
-	OPT_SET = 1000,
-	OPT_PRUNE,
-	OPT_ALLOW_EMPTY,
-	OPT_MAX_DELETE,
-	OPT_FORCE,
-	OPT_PARALLEL,
-	OPT_COLOR,
-	OPT_NO_COLOR,
-	OPT_API_URL,
-	OPT_API_KEY_FILE,
-	OPT_INSECURE,
-	OPT_FILTER_STYLE,
-	OPT_TIMEOUT,
-	OPT_REQUEST_TIMEOUT,
-	OPT_LOCK,
-	OPT_LOG_FORMAT,
-	OPT_VERSION,
-	OPT_API_KEY,
-	OPT_INTERVAL,
-	OPT_LISTEN_METRICS,
-	OPT_GRACE,
-};
-
-static const struct option long_options[] = {
-	{"filename", required_argument, NULL, 'f'},
-	{"output", required_argument, NULL, 'o'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"set", required_argument, NULL, OPT_SET},
-	{"prune", no_argument, NULL, OPT_PRUNE},
-	{"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
-	{"max-delete", required_argument, NULL, OPT_MAX_DELETE},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"parallel", required_argument, NULL, OPT_PARALLEL},
-	{"color", required_argument, NULL, OPT_COLOR},
-	{"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{"api-url", required_argument, NULL, OPT_API_URL},
-	{"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
-	{"api-key", required_argument, NULL, OPT_API_KEY},
-	{"insecure", no_argument, NULL, OPT_INSECURE},
-	{"filter-style", required_argument, NULL, OPT_FILTER_STYLE},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
-	{"lock", required_argument, NULL, OPT_LOCK},
-	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"interval", required_argument, NULL, OPT_INTERVAL},
-	{"listen-metrics", required_argument, NULL, OPT_LISTEN_METRICS},
-	{"grace", required_argument, NULL, OPT_GRACE},
-	{NULL, 0, NULL, 0},
-};
+#include "common/text.h"
 
 int sc_cli_usage_error(const char *fmt, ...)
 {
@@ -123,17 +76,61 @@ long sc_cli_parse_duration(const char *text)
 	return total;
 }
 
+const char *sc_cli_output_name(sc_cli_output output)
+{
+	switch (output) {
+	case SC_OUTPUT_JSON:
+		return "json";
+	case SC_OUTPUT_TABLE:
+		return "table";
+	default:
+		return "text";
+	}
+}
+
+/* Whether word is one of the space-separated words of list. */
+static bool in_word_list(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	for (const char *p = list; len && (p = strstr(p, word)); p += len) {
+		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+			return true;
+	}
+	return false;
+}
+
+/* "text json" → "text or json"; "a b c" → "a, b or c". */
+static void describe_word_list(char *out, size_t size, const char *list)
+{
+	size_t words = 1, at = 0;
+	for (const char *p = list; *p; p++)
+		words += *p == ' ';
+	size_t word = 0;
+	for (const char *p = list; *p && at + 8 < size; p++) {
+		if (*p != ' ') {
+			out[at++] = *p;
+			continue;
+		}
+		word++;
+		const char *joint = word == words - 1 ? " or " : ", ";
+		at += (size_t)snprintf(out + at, size - at, "%s", joint);
+	}
+	out[at < size ? at : size - 1] = '\0';
+}
+
 static int parse_output(sc_cli_options *out, const char *value)
 {
-	if (!strcmp(value, "text"))
-		out->output = SC_OUTPUT_TEXT;
-	else if (!strcmp(value, "json"))
-		out->output = SC_OUTPUT_JSON;
-	else if (!strcmp(value, "table"))
-		out->output = SC_OUTPUT_TABLE;
-	else
-		return sc_cli_usage_error("-o: must be text, table or json, got \"%s\"", value);
-	out->output_given = true;
+	const char *formats = out->command->outputs;
+	char allowed[64];
+
+	if (!in_word_list(formats, value)) {
+		describe_word_list(allowed, sizeof(allowed), formats);
+		return sc_cli_usage_error("%s: -o must be %s, got \"%s\"", out->command->name,
+		                          allowed, value);
+	}
+	out->output = !strcmp(value, "json")    ? SC_OUTPUT_JSON
+	              : !strcmp(value, "table") ? SC_OUTPUT_TABLE
+	                                        : SC_OUTPUT_TEXT;
 	return SC_EXIT_OK;
 }
 
@@ -151,108 +148,108 @@ static int parse_color(sc_cli_options *out, const char *value)
 	return SC_EXIT_OK;
 }
 
-static int parse_duration_option(long *out, const char *name, const char *value)
+/* A duration in (0, max_ms]; name and max_text make the message. */
+static int parse_duration_option(long *out, const char *name, const char *value, long max_ms,
+                                 const char *max_text)
 {
 	*out = sc_cli_parse_duration(value);
 	if (*out <= 0)
 		return sc_cli_usage_error("%s: must be a duration such as 90s, 5m or 1h, got \"%s\"",
 		                          name, value);
+	if (max_ms && *out > max_ms)
+		return sc_cli_usage_error("%s: at most %s, got \"%s\"", name, max_text, value);
 	return SC_EXIT_OK;
 }
 
-static int parse_one(sc_cli_options *out, int opt, const char *arg)
+static int parse_one(sc_cli_options *out, sc_cli_option_id id, const char *arg)
 {
 	bool ok;
 
-	switch (opt) {
-	case 'f':
+	switch (id) {
+	case SC_OPT_FILENAME:
 		out->paths = sc_realloc(out->paths, (out->path_count + 1) * sizeof(*out->paths));
 		out->paths[out->path_count++] = arg;
 		return SC_EXIT_OK;
-	case 'o':
+	case SC_OPT_OUTPUT:
 		return parse_output(out, arg);
-	case 'v':
+	case SC_OPT_VERBOSE:
 		out->verbose++;
 		return SC_EXIT_OK;
-	case 'h':
+	case SC_OPT_HELP:
 		out->help = true;
 		return SC_EXIT_OK;
-	case OPT_SET:
+	case SC_OPT_VERSION:
+		out->version = true;
+		return SC_EXIT_OK;
+	case SC_OPT_SET:
 		out->set = arg;
 		return SC_EXIT_OK;
-	case OPT_PRUNE:
+	case SC_OPT_PRUNE:
 		out->prune = true;
 		return SC_EXIT_OK;
-	case OPT_ALLOW_EMPTY:
+	case SC_OPT_ALLOW_EMPTY:
 		out->allow_empty = true;
 		return SC_EXIT_OK;
-	case OPT_FORCE:
+	case SC_OPT_FORCE:
 		out->force = true;
 		return SC_EXIT_OK;
-	case OPT_INSECURE:
+	case SC_OPT_INSECURE:
 		out->insecure = true;
 		return SC_EXIT_OK;
-	case OPT_MAX_DELETE:
+	case SC_OPT_MAX_DELETE:
 		out->max_delete = parse_count(arg, 0, 1000000, &ok);
 		return ok ? SC_EXIT_OK
 		          : sc_cli_usage_error("--max-delete: must be a whole number from 0, got \"%s\"",
 		                               arg);
-	case OPT_PARALLEL:
+	case SC_OPT_PARALLEL:
 		out->parallel = (unsigned)parse_count(arg, 1, 1024, &ok);
 		return ok ? SC_EXIT_OK
 		          : sc_cli_usage_error("--parallel: must be a whole number from 1 to 1024, got \"%s\"",
 		                               arg);
-	case OPT_COLOR:
+	case SC_OPT_COLOR:
 		return parse_color(out, arg);
-	case OPT_NO_COLOR:
+	case SC_OPT_NO_COLOR:
 		out->color = SC_COLOR_NEVER;
 		return SC_EXIT_OK;
-	case OPT_API_URL:
+	case SC_OPT_API_URL:
 		out->api_url = arg;
 		return SC_EXIT_OK;
-	case OPT_API_KEY_FILE:
+	case SC_OPT_API_KEY_FILE:
 		out->api_key_file = arg;
 		return SC_EXIT_OK;
-	case OPT_API_KEY:
+	case SC_OPT_API_KEY:
 		/* Never take a secret from argv: every user on the host can read it. */
 		return sc_cli_usage_error("--api-key is not accepted: a key on the command line "
 		                          "is visible to every user of this host; set "
 		                          "SEACLOUD_API_KEY or use --api-key-file FILE");
-	case OPT_FILTER_STYLE:
+	case SC_OPT_FILTER_STYLE:
 		if (strcmp(arg, "page") && strcmp(arg, "e2b"))
 			return sc_cli_usage_error("--filter-style: must be page or e2b, got \"%s\"", arg);
 		out->filter_style = arg;
 		return SC_EXIT_OK;
-	case OPT_TIMEOUT:
-		return parse_duration_option(&out->timeout_ms, "--timeout", arg);
-	case OPT_REQUEST_TIMEOUT:
-		return parse_duration_option(&out->request_timeout_ms, "--request-timeout", arg);
-	case OPT_LOCK:
+	case SC_OPT_TIMEOUT:
+		return parse_duration_option(&out->timeout_ms, "--timeout", arg, 0, NULL);
+	case SC_OPT_REQUEST_TIMEOUT:
+		return parse_duration_option(&out->request_timeout_ms, "--request-timeout", arg, 0,
+		                             NULL);
+	case SC_OPT_LOCK:
 		out->lock_path = arg;
 		return SC_EXIT_OK;
-	case OPT_LOG_FORMAT:
+	case SC_OPT_LOG_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
 			return sc_cli_usage_error("--log-format: must be text or json, got \"%s\"", arg);
 		out->log_format = arg;
 		return SC_EXIT_OK;
-	case OPT_INTERVAL:
-		if (parse_duration_option(&out->interval_ms, "--interval", arg))
-			return SC_EXIT_USAGE;
-		return out->interval_ms <= 24L * 3600 * 1000
-		           ? SC_EXIT_OK
-		           : sc_cli_usage_error("--interval: at most 24h, got \"%s\"", arg);
-	case OPT_GRACE:
-		if (parse_duration_option(&out->grace_ms, "--grace", arg))
-			return SC_EXIT_USAGE;
-		return out->grace_ms <= 3600L * 1000
-		           ? SC_EXIT_OK
-		           : sc_cli_usage_error("--grace: at most 1h, got \"%s\"", arg);
-	case OPT_LISTEN_METRICS:
+	case SC_OPT_INTERVAL:
+		return parse_duration_option(&out->interval_ms, "--interval", arg,
+		                             24L * 3600 * 1000, "24h");
+	case SC_OPT_GRACE:
+		return parse_duration_option(&out->grace_ms, "--grace", arg, 3600L * 1000, "1h");
+	case SC_OPT_LISTEN_METRICS:
 		out->listen_metrics = arg;
 		return SC_EXIT_OK;
-	case OPT_VERSION:
-		printf("sc-apply %s\n", SC_VERSION);
-		exit(SC_EXIT_OK);
+	case SC_OPT_COUNT:
+		break;
 	}
 	return SC_EXIT_USAGE;
 }
@@ -269,66 +266,164 @@ static bool valid_set_name(const char *set)
 	return ok;
 }
 
-/* What each command needs to be told before it can start. */
+/* What the command needs to be told before it can start. */
 static int check_input(const sc_cli_options *options)
 {
-	bool by_set = !strcmp(options->command, "get") || !strcmp(options->command, "delete");
+	const sc_cli_command *command = options->command;
 
-	if (options->help)
+	if (options->help || options->version)
 		return SC_EXIT_OK;
 	if (options->set && !valid_set_name(options->set))
 		return sc_cli_usage_error("--set: must be a DNS-1123 label ([a-z0-9-], 1 to 63, "
 		                          "alphanumeric at both ends), got \"%s\"",
 		                          options->set);
-	if (by_set && !options->path_count && !options->set)
-		return sc_cli_usage_error("%s: pass -f PATH or --set SET", options->command);
-	if (!by_set && !options->path_count)
+	if (command->needs == SC_NEEDS_SPECS_OR_SET && !options->path_count && !options->set)
+		return sc_cli_usage_error("%s: pass -f PATH or --set SET", command->name);
+	if (command->needs == SC_NEEDS_SPECS && !options->path_count)
 		return sc_cli_usage_error("%s: no specs given: pass -f FILE, -f DIRECTORY or "
 		                          "-f - (stdin)",
-		                          options->command);
-	return SC_EXIT_OK;
+		                          command->name);
+	return command->check ? command->check(options) : SC_EXIT_OK;
 }
 
-int sc_cli_parse(sc_cli_options *out, int argc, char **argv)
+/* getopt_long's table, made from the option table; val is the option's id + 1000. */
+static struct option *getopt_table(char *shorts, size_t shorts_size)
 {
-	int opt, first = 1;
+	struct option *table = sc_calloc(SC_OPT_COUNT + 1, sizeof(*table));
+	size_t at = 0;
 
+	shorts[at++] = ':';
+	for (int id = 0; id < SC_OPT_COUNT; id++) {
+		const sc_cli_option *option = &sc_cli_option_table[id];
+		table[id] = (struct option){option->name,
+		                            option->value ? required_argument : no_argument, NULL,
+		                            1000 + id};
+		if (option->short_name && at + 3 < shorts_size) {
+			shorts[at++] = option->short_name;
+			if (option->value)
+				shorts[at++] = ':';
+		}
+	}
+	shorts[at] = '\0';
+	return table;
+}
+
+static int short_option_id(int c)
+{
+	for (int id = 0; id < SC_OPT_COUNT; id++) {
+		if (c && sc_cli_option_table[id].short_name == c)
+			return id;
+	}
+	return -1;
+}
+
+/* What getopt refused, said as text: never a raw byte of a long option's val. */
+static int unknown_option(const char *word, int optopt_value)
+{
+	if (word && !strncmp(word, "--", 2)) {
+		char *copy = sc_strdup(word);
+		char *equals = strchr(copy, '=');
+		if (equals)
+			*equals = '\0';
+		const sc_cli_option *known = sc_cli_option_find(copy + 2);
+		int result;
+		sc_text_make_printable(copy);
+		if (known && equals && !known->value)
+			result = sc_cli_usage_error("option \"%s\" takes no value", copy);
+		else
+			result = sc_cli_usage_error("unknown option \"%s\"", copy);
+		free(copy);
+		return result;
+	}
+	if (optopt_value > 32 && optopt_value < 127)
+		return sc_cli_usage_error("unknown option \"-%c\"", optopt_value);
+	char *copy = sc_strdup(word ? word : "?");
+	sc_text_make_printable(copy);
+	int result = sc_cli_usage_error("unknown option \"%s\"", copy);
+	free(copy);
+	return result;
+}
+
+static int not_taken(const sc_cli_command *command, int id)
+{
+	const sc_cli_option *option = &sc_cli_option_table[id];
+	return sc_cli_usage_error("%s: option \"--%s\" is not taken by this command "
+	                          "(see 'sc-apply %s --help')",
+	                          command->name, option->name, command->name);
+}
+
+static void set_defaults(sc_cli_options *out, const sc_cli_command *command)
+{
 	memset(out, 0, sizeof(*out));
+	out->command = command;
 	out->max_delete = -1;
 	out->parallel = 16;
 	out->interval_ms = 60 * 1000;
 	out->grace_ms = 30 * 1000;
-	out->command = "apply";
+	if (command->outputs)
+		out->output = !strncmp(command->outputs, "table", 5)  ? SC_OUTPUT_TABLE
+		              : !strncmp(command->outputs, "json", 4) ? SC_OUTPUT_JSON
+		                                                      : SC_OUTPUT_TEXT;
+}
+
+int sc_cli_parse(sc_cli_options *out, int argc, char **argv)
+{
+	const sc_cli_command *command = &sc_cmd_apply;
+	int first = 1;
+
 	if (argc > 1 && argv[1][0] != '-') {
-		if (!sc_cli_find_command(argv[1]))
-			return sc_cli_usage_error("unknown command \"%s\"", argv[1]);
-		out->command = argv[1];
+		command = sc_cli_find_command(argv[1]);
+		if (!command) {
+			set_defaults(out, &sc_cmd_apply);
+			char *name = sc_strdup(argv[1]);
+			sc_text_make_printable(name);
+			sc_cli_usage_error("unknown command \"%s\"", name);
+			free(name);
+			return SC_EXIT_USAGE;
+		}
 		first = 2;
 	}
+	set_defaults(out, command);
 	/* getopt_long scans from optind; keep argv[0] in front of the rest. */
 	char **rest = sc_calloc((size_t)(argc - first + 2), sizeof(char *));
 	int rest_count = 0;
 	rest[rest_count++] = argv[0];
 	for (int i = first; i < argc; i++)
 		rest[rest_count++] = argv[i];
+	char shorts[2 * SC_OPT_COUNT + 2];
+	struct option *table = getopt_table(shorts, sizeof(shorts));
 	optind = 1;
 	opterr = 0;
-	int result = SC_EXIT_OK;
+	int result = SC_EXIT_OK, opt;
 	while (result == SC_EXIT_OK &&
-	       (opt = getopt_long(rest_count, rest, ":f:o:vh", long_options, NULL)) != -1) {
-		if (opt == '?')
-			result = optopt ? sc_cli_usage_error("unknown option \"-%c\"", optopt)
-			                : sc_cli_usage_error("unknown option \"%s\"", rest[optind - 1]);
-		else if (opt == ':')
+	       (opt = getopt_long(rest_count, rest, shorts, table, NULL)) != -1) {
+		if (opt == '?') {
+			result = unknown_option(rest[optind - 1], optopt);
+			continue;
+		}
+		if (opt == ':') {
 			result = sc_cli_usage_error("option \"%s\" needs a value", rest[optind - 1]);
+			continue;
+		}
+		int id = opt >= 1000 ? opt - 1000 : short_option_id(opt);
+		if (id < 0)
+			result = unknown_option(rest[optind - 1], opt);
+		else if (!(command->takes & SC_OPT(id)))
+			result = not_taken(command, id);
 		else
-			result = parse_one(out, opt, optarg);
+			result = parse_one(out, (sc_cli_option_id)id, optarg);
 	}
-	if (result == SC_EXIT_OK && optind < rest_count)
-		result = sc_cli_usage_error("unexpected argument \"%s\" (paths go after -f)",
-		                            rest[optind]);
+	if (result == SC_EXIT_OK && optind < rest_count && command->takes_operand)
+		out->operand = rest[optind++];
+	if (result == SC_EXIT_OK && optind < rest_count) {
+		char *word = sc_strdup(rest[optind]);
+		sc_text_make_printable(word);
+		result = sc_cli_usage_error("unexpected argument \"%s\" (paths go after -f)", word);
+		free(word);
+	}
 	if (result == SC_EXIT_OK)
 		result = check_input(out);
+	free(table);
 	free(rest);
 	return result;
 }

@@ -100,8 +100,8 @@ void sc_render_json(FILE *out, const sc_render_context *context, const sc_diag *
 	sc_json_field_string(&json, "command", context->command);
 	sc_json_key(&json, "sets");
 	sc_json_array_begin(&json);
-	for (size_t i = 0; i < session->set_count; i++)
-		sc_json_string(&json, session->sets[i]);
+	for (size_t i = 0; i < session->run.set_count; i++)
+		sc_json_string(&json, session->run.sets[i]);
 	sc_json_array_end(&json);
 	sc_time_format_rfc3339(now, sc_session_now(session));
 	sc_json_field_string(&json, "serverTime", now);

@@ -1,27 +1,21 @@
 /*
- * Showing and carrying out a plan: shared by apply, plan and delete.
+ * Showing a run's plan and carrying it out: shared by apply, plan and
+ * delete.
  */
 #ifndef SC_CLI_RUN_H
 #define SC_CLI_RUN_H
 
 #include "cli/session.h"
-#include "plan/plan.h"
-
-/* The plan's options from the command line and the session's sets. */
-sc_plan_options sc_cli_plan_options(const sc_session *session);
 
 /*
- * Prints the plan; when execute, runs it and prints what failed and the
- * summary. Returns the exit code: for a plan only, SC_EXIT_CHANGES when
- * it has actions.
+ * Prepares the session's run for goal, then shows its plan and, when
+ * execute, runs it and shows what became of it. Returns the exit code:
+ * for a plan only, SC_EXIT_CHANGES when it has actions; a run that could
+ * not plan, or a plan a guard refused (shown, not run), SC_EXIT_FAILED.
  */
-int sc_cli_run_plan(sc_session *session, sc_plan *plan, const char *command, bool execute);
+int sc_cli_run(sc_session *session, sc_reconcile_goal goal, bool execute);
 
-/*
- * The exit code and output of a command that stopped before it could run:
- * plan is NULL before there is one, or the plan a guard refused (shown, so
- * the operator sees what would have been done, and not run).
- */
-int sc_cli_fail_early(sc_session *session, const char *command, const sc_plan *plan);
+/* The exit code and output of a run that stopped before it could be carried out. */
+int sc_cli_fail_early(sc_session *session);
 
 #endif

@@ -100,12 +100,6 @@ int sc_plan_check_empty_input(const sc_plan_view *view, const sc_plan_options *o
 bool sc_plan_held_back(const sc_spec *spec, const sc_plan_options *options);
 
 /*
- * Stale: the spec's hash under the sandbox's sc-apply/salt is not its
- * sc-apply/hash (a missing salt or hash is stale).
- */
-bool sc_plan_is_stale(const sc_spec *spec, const sc_sandbox *sandbox);
-
-/*
  * The reason for replacing a stale sandbox: what differs, naming what can
  * be seen (label keys, an unaliased template), never an envVars value.
  * Returns a malloc'd string.

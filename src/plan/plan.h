@@ -137,6 +137,13 @@ int sc_plan_build_teardown(sc_plan *out, const sc_spec_list *specs,
 
 void sc_plan_release(sc_plan *plan);
 
+/*
+ * Stale: the spec's hash under the sandbox's sc-apply/salt is not its
+ * sc-apply/hash (a missing salt or hash is stale). What plan replaces and
+ * what get shows as stale.
+ */
+bool sc_plan_is_stale(const sc_spec *spec, const sc_sandbox *sandbox);
+
 /* How many actions of kind the plan holds. */
 size_t sc_plan_count_kind(const sc_plan *plan, sc_action_kind kind);
 

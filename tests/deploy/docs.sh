@@ -26,19 +26,33 @@ in_man() {
 	grep -qF -- "$escaped" "$1"
 }
 
-# The long options of sc-apply's getopt table.
-sed -n '/long_options\[\] = {/,/^};/p' "$src/cli/options.c" |
-	sed -n 's/^[[:space:]]*{"\([a-z-]*\)",.*/\1/p' >"$work/options"
+# The commands and the options each takes, from sc-apply itself: its
+# help lists the commands, `sc-apply options COMMAND` the options (both are
+# made from the one option table of src/cli/).
+if [ -z "$sc_apply" ] || [ ! -x "$sc_apply" ]; then
+	fail "sc-apply is not built: its commands and options cannot be compared"
+	finish
+fi
+"$sc_apply" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' >"$work/commands"
+check "sc-apply --help lists the commands" [ "$(wc -l <"$work/commands")" -ge 6 ]
+: >"$work/options"
+while read -r command; do
+	"$sc_apply" options "$command" >"$work/options-$command"
+	cat "$work/options-$command" >>"$work/options"
+	# The help of a command lists exactly the options it takes.
+	"$sc_apply" "$command" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$work/help-$command"
+	sort -u "$work/options-$command" >"$work/taken-$command"
+	check "sc-apply $command --help lists exactly the options it takes" \
+		cmp -s "$work/help-$command" "$work/taken-$command"
+done <"$work/commands"
+sort -u -o "$work/options" "$work/options"
 count=$(wc -l <"$work/options")
-check "src/cli/options.c: the option table is found ($count options)" [ "$count" -ge 20 ]
+check "the commands take options ($count in all)" [ "$count" -ge 20 ]
 while read -r option; do
-	check "sc-apply.1 documents --$option" in_man "$man_apply" "--$option"
-	check "the completion names --$option" grep -qE -- "(^|[[:space:]\"])--$option([[:space:]\"]|$)" "$completion"
+	check "sc-apply.1 documents $option" in_man "$man_apply" "$option"
 done <"$work/options"
+check "sc-apply.1 names --api-key (to say it is refused)" in_man "$man_apply" "--api-key"
 
-# The commands of the command table.
-sed -n 's/^[[:space:]]*{"\([a-z]*\)", sc_cmd_.*/\1/p' "$src/cli/cli.c" >"$work/commands"
-check "src/cli/cli.c: the command table is found" [ -s "$work/commands" ]
 while read -r command; do
 	check "sc-apply.1 documents the command $command" grep -qx -- ".B $command" "$man_apply"
 	check "the completion offers the command $command" \
@@ -51,7 +65,7 @@ done
 for code in 0 1 2 64; do
 	check "sc-apply.1 documents exit status $code" grep -qx -- ".B $code" "$man_apply"
 done
-for variable in $(grep -ho 'getenv("[A-Z_]*")' "$src"/cli/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u); do
+for variable in $(grep -ho 'getenv("[A-Z_]*")' "$src"/cli/*.c "$src"/reconcile/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u); do
 	check "sc-apply.1 documents \$$variable" grep -qx -- ".B $variable" "$man_apply"
 done
 
@@ -67,7 +81,6 @@ if [ -r "$completion" ]; then
 		echo "commands: $(complete_line sc-apply "")"
 		echo "plan -o: $(complete_line sc-apply plan -o "")"
 		echo "get -o: $(complete_line sc-apply get -o "")"
-		echo "agent options: $(complete_line sc-apply agent --)"
 		echo "files: $(cd "$2" && complete_line sc-apply -f examples/)"
 	' _ "$completion" "$SC_SOURCE_DIR" >"$work/completed" 2>"$work/completion.err"
 	check "the completion runs without errors" [ ! -s "$work/completion.err" ]
@@ -75,9 +88,16 @@ if [ -r "$completion" ]; then
 	check "completes plan -o with text json" grep -qx "plan -o: text json" "$work/completed"
 	check "completes get -o with table json" grep -qx "get -o: table json" "$work/completed"
 	check "completes -f with the spec files" grep -q "^files: .*examples/warm-pool.yaml" "$work/completed"
-	agent_options=$(sed -n 's/^agent options: //p' "$work/completed" | tr ' ' '\n' | sort)
-	expected=$(grep -vx 'api-key' "$work/options" | sed 's/^/--/' | sort)
-	check "agent -- offers exactly the table's options but --api-key" [ "$agent_options" = "$expected" ]
+	while read -r command; do
+		offered=$(PATH="$(dirname "$sc_apply"):$PATH" bash -c '
+			source "$1"
+			COMP_WORDS=(sc-apply "$2" --); COMP_CWORD=2
+			COMP_LINE="sc-apply $2 --"; COMP_POINT=${#COMP_LINE}
+			COMPREPLY=(); _sc_apply; printf "%s\n" "${COMPREPLY[@]}"
+		' _ "$completion" "$command" | sort)
+		check "the completion offers exactly the options of $command" \
+			[ "$offered" = "$(sort "$work/options-$command")" ]
+	done <"$work/commands"
 else
 	fail "completion/sc-apply is missing"
 fi
@@ -98,18 +118,7 @@ else
 	skip "src/sandboxd/options.c does not exist yet: sc-sandboxd's options are not compared"
 fi
 
-# What the binaries' --help say, the pages must say too.
-if [ -n "$sc_apply" ] && [ -x "$sc_apply" ]; then
-	for command in "" $(cat "$work/commands"); do
-		# shellcheck disable=SC2086
-		"$sc_apply" $command --help 2>&1 | grep -oE -- '--[a-z][a-z-]+' >>"$work/help-options"
-	done
-	for option in $(sort -u "$work/help-options"); do
-		check "sc-apply.1 documents $option (from --help)" in_man "$man_apply" "$option"
-	done
-else
-	skip "sc-apply is not built: its --help is not compared with the page"
-fi
+# What sc-sandboxd's --help says, its page must say too.
 if [ -n "$sc_sandboxd" ] && [ -x "$sc_sandboxd" ]; then
 	for option in $("$sc_sandboxd" --help 2>&1 | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
 		check "sc-sandboxd.1 documents $option (from --help)" in_man "$man_sandboxd" "$option"

@@ -1,0 +1,69 @@
+/* The plan of a run, and carrying it out. */
+#include "reconcile/reconcile.h"
+
+#include "common/timeutil.h"
+
+static sc_plan_options plan_options(const sc_reconcile *run)
+{
+	const sc_reconcile_config *config = run->config;
+	return (sc_plan_options){
+		.prune = config->prune,
+		.allow_empty = config->allow_empty,
+		.max_delete = config->max_delete,
+		.force = config->force,
+		.sets = run->sets,
+		.set_count = run->set_count,
+	};
+}
+
+/* A plan that failed to build was refused by a guard: keep it to be shown. */
+static int planned(sc_reconcile *run, int result)
+{
+	run->planned = true;
+	run->refused = result != 0;
+	return result;
+}
+
+int sc_reconcile_plan_apply(sc_reconcile *run)
+{
+	sc_plan_options options = plan_options(run);
+	return planned(run, sc_plan_build(&run->plan, &run->specs, &run->observed,
+	                                  sc_reconcile_now(run), &options, &run->diag));
+}
+
+int sc_reconcile_plan_teardown(sc_reconcile *run)
+{
+	sc_plan_options options = plan_options(run);
+	const sc_spec_list *specs = run->config->path_count ? &run->specs : NULL;
+	return planned(run, sc_plan_build_teardown(&run->plan, specs, &run->observed, &options,
+	                                           &run->diag));
+}
+
+bool sc_reconcile_all_done(const sc_reconcile *run)
+{
+	for (size_t i = 0; i < run->plan.count; i++) {
+		if (run->plan.actions[i].result.status != SC_RESULT_DONE)
+			return false;
+	}
+	return true;
+}
+
+int sc_reconcile_execute(sc_reconcile *run)
+{
+	const sc_reconcile_config *config = run->config;
+
+	if (!run->planned || run->refused)
+		return sc_diag_error(&run->diag, NULL, 0, 0, "no plan to run");
+	sc_exec_options exec = {
+		.parallel = config->parallel,
+		.total_timeout_ms = config->timeout_ms,
+		.progress = config->hooks.progress,
+		.progress_ctx = config->hooks.progress_ctx,
+		.should_stop = config->hooks.should_stop,
+		.stop_ctx = config->hooks.stop_ctx,
+	};
+	int64_t start = sc_time_monotonic_ms();
+	sc_exec_run(run->client, &run->plan, &exec, &run->diag);
+	run->elapsed_ms = sc_time_monotonic_ms() - start;
+	return sc_reconcile_all_done(run) ? 0 : -1;
+}
