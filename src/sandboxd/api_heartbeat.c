@@ -22,10 +22,12 @@ static sd_heartbeat body_status(sd_call *call)
 	else if (!cJSON_IsString(item))
 		sd_response_error(call->response, 400,
 		                  "status: must be a string: starting, healthy or error");
-	else if ((status = sd_heartbeat_from_name(item->valuestring)) == SD_HEARTBEAT_NONE)
-		sd_response_error(call->response, 400,
-		                  "status: must be starting, healthy or error, got '%.64s'",
-		                  item->valuestring);
+	else if ((status = sd_heartbeat_from_name(item->valuestring)) ==
+	         SD_HEARTBEAT_NONE)
+		sd_response_error(
+		    call->response, 400,
+		    "status: must be starting, healthy or error, got '%.64s'",
+		    item->valuestring);
 	cJSON_Delete(body);
 	return status;
 }
@@ -44,9 +46,10 @@ void sd_api_heartbeat(sd_call *call)
 	if (status == SD_HEARTBEAT_NONE)
 		return;
 	if (sandbox->paused) {
-		sd_response_error(call->response, 409,
-		                  "sandbox '%s' is paused: a paused sandbox sends no heartbeats",
-		                  sandbox->id);
+		sd_response_error(
+		    call->response, 409,
+		    "sandbox '%s' is paused: a paused sandbox sends no heartbeats",
+		    sandbox->id);
 		return;
 	}
 	sd_sandbox_heartbeat(sandbox, status, call->now);

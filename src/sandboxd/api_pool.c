@@ -31,11 +31,12 @@ void sd_api_pool_status(sd_call *call)
 	}
 	long total = SD_POOL_WARM + active + creating + stopped;
 	sd_wrapped_begin(call->response);
-	sc_buf_printf(&call->response->body,
-	              "{\"total\":%ld,\"warm\":%d,\"active\":%ld,\"creating\":%ld,"
-	              "\"stopped\":%ld,\"deleting\":0,\"deleted\":0,\"utilization\":%.4f}",
-	              total, SD_POOL_WARM, active, creating, stopped,
-	              (double)active / (double)total);
+	sc_buf_printf(
+	    &call->response->body,
+	    "{\"total\":%ld,\"warm\":%d,\"active\":%ld,\"creating\":%ld,"
+	    "\"stopped\":%ld,\"deleting\":0,\"deleted\":0,\"utilization\":%.4f}",
+	    total, SD_POOL_WARM, active, creating, stopped,
+	    (double)active / (double)total);
 	sd_wrapped_end(call->response);
 }
 
@@ -83,9 +84,10 @@ void sd_api_rolling(sd_call *call)
 		break;
 	case SD_ROUTE_ROLLING_CANCEL:
 		if (sd_rolling_cancel(rolling, call->now)) {
-			sd_response_error(
-			    call->response, 409, "no rolling update is running (phase '%s')",
-			    sd_rolling_phase_name(sd_rolling_phase_at(rolling, call->now)));
+			sd_response_error(call->response, 409,
+			                  "no rolling update is running (phase '%s')",
+			                  sd_rolling_phase_name(
+			                      sd_rolling_phase_at(rolling, call->now)));
 			return;
 		}
 		break;

@@ -29,11 +29,11 @@ typedef enum {
 } sd_rolling_phase;
 
 typedef struct sd_rolling {
-	bool started;            /* false: idle */
+	bool started; /* false: idle */
 	bool cancelled;
-	int64_t started_at;      /* server clock, Unix ms */
+	int64_t started_at; /* server clock, Unix ms */
 	int64_t cancelled_at;
-	char template_id[64];    /* the template the pool moves to */
+	char template_id[64]; /* the template the pool moves to */
 } sd_rolling;
 
 /* The phase at server time now. */

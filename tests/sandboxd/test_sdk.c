@@ -22,10 +22,10 @@ typedef enum { AUTH_BOTH, AUTH_BEARER, AUTH_X_API_KEY, AUTH_NONE, AUTH_WRONG } a
 
 typedef struct sdk_response {
 	long status;
-	cJSON *json;     /* NULL when the body is not JSON */
-	char *body;      /* malloc'd */
+	cJSON *json;      /* NULL when the body is not JSON */
+	char *body;       /* malloc'd */
 	char *request_id; /* X-Request-Id, malloc'd or NULL */
-	int64_t date_ms; /* the Date header, 0 when none */
+	int64_t date_ms;  /* the Date header, 0 when none */
 } sdk_response;
 
 typedef struct growing {
@@ -86,9 +86,10 @@ static struct curl_slist *sdk_headers(auth_mode auth, bool has_body)
 	return curl_slist_append(list, "Expect:");
 }
 
-/* One request to path under the gateway root; body NULL sends none (Content-Length 0 on POST). */
-static void sdk_call(const char *method, const char *path, const char *body, auth_mode auth,
-                     sdk_response *out)
+/* One request to path under the gateway root; body NULL sends none (Content-Length 0 on
+ * POST). */
+static void sdk_call(const char *method, const char *path, const char *body,
+                     auth_mode auth, sdk_response *out)
 {
 	char url[1024];
 	growing response = {NULL, 0}, headers = {NULL, 0};
@@ -108,7 +109,8 @@ static void sdk_call(const char *method, const char *path, const char *body, aut
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
 	if (!strcmp(method, "POST")) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+		                 (long)(body ? strlen(body) : 0));
 	}
 	if (curl_easy_perform(curl) == CURLE_OK)
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
@@ -116,7 +118,8 @@ static void sdk_call(const char *method, const char *path, const char *body, aut
 	curl_slist_free_all(list);
 	out->body = response.data ? response.data : strdup("");
 	out->json = cJSON_Parse(out->body);
-	out->request_id = headers.data ? header_value(headers.data, "X-Request-Id") : NULL;
+	out->request_id =
+	    headers.data ? header_value(headers.data, "X-Request-Id") : NULL;
 	char *date = headers.data ? header_value(headers.data, "Date") : NULL;
 	if (date)
 		sc_time_parse_http(date, &out->date_ms);
@@ -157,12 +160,14 @@ static const cJSON *check_wrapped(const sdk_response *r)
 	return data;
 }
 
-/* An error on these routes: the HTTP status, and the same as a non-zero code with a message. */
+/* An error on these routes: the HTTP status, and the same as a non-zero code with a
+ * message. */
 static void check_error(const sdk_response *r, long status, const char *needle)
 {
 	CHECK_INT(r->status, status);
 	CHECK_INT((long)number(r->json, "code"), status);
-	CHECK_CONTAINS(sdt_str(r->json, "message") ? sdt_str(r->json, "message") : "", needle);
+	CHECK_CONTAINS(sdt_str(r->json, "message") ? sdt_str(r->json, "message") : "",
+	               needle);
 	CHECK_STR(sdt_str(r->json, "request_id"), r->request_id);
 	CHECK(field(r->json, "data") == NULL);
 }
@@ -171,10 +176,11 @@ static void check_error(const sdk_response *r, long status, const char *needle)
 static char *sdk_create(const char *body)
 {
 	sdk_response r;
-	sdk_call("POST", "/api/v1/sandboxes", body ? body : "{\"timeout\":1800,\"waitReady\":true}",
-	         AUTH_BOTH, &r);
+	sdk_call("POST", "/api/v1/sandboxes",
+	         body ? body : "{\"timeout\":1800,\"waitReady\":true}", AUTH_BOTH, &r);
 	CHECK_INT(r.status, 201);
-	char *id = sdt_str(r.json, "sandboxID") ? strdup(sdt_str(r.json, "sandboxID")) : NULL;
+	char *id =
+	    sdt_str(r.json, "sandboxID") ? strdup(sdt_str(r.json, "sandboxID")) : NULL;
 	sdk_release(&r);
 	return id ? id : strdup("none");
 }
@@ -224,8 +230,8 @@ static int count_events(const cJSON *detail, const char *event, const char *deta
 	cJSON_ArrayForEach(e, field(detail, "timeline"))
 	{
 		if (sdt_str(e, "event") && !strcmp(sdt_str(e, "event"), event) &&
-		    (!detail_text ||
-		     (sdt_str(e, "detail") && !strcmp(sdt_str(e, "detail"), detail_text))))
+		    (!detail_text || (sdt_str(e, "detail") &&
+		                      !strcmp(sdt_str(e, "detail"), detail_text))))
 			n++;
 	}
 	return n;
@@ -274,7 +280,8 @@ TEST(heartbeat_answers_in_the_wrapper)
 	const char *statuses[] = {"starting", "healthy", "error"};
 	for (int i = 0; i < 3; i++) {
 		char path[256], body[64];
-		snprintf(path, sizeof(path), "/api/v1/sandbox/sandboxes/%s/heartbeat", id);
+		snprintf(path, sizeof(path), "/api/v1/sandbox/sandboxes/%s/heartbeat",
+		         id);
 		snprintf(body, sizeof(body), "{\"status\":\"%s\"}", statuses[i]);
 		sdk_call("POST", path, body, AUTH_BOTH, &r);
 		data = check_wrapped(&r);
@@ -335,7 +342,8 @@ TEST(heartbeat_is_kept_in_detail_list_and_timeline)
 	sdk_call("GET", path, NULL, AUTH_BOTH, &r);
 	CHECK_INT(r.status, 200);
 	CHECK_INT(cJSON_GetArraySize(field(r.json, "logs")), 1);
-	CHECK_STR(sdt_str(field(cJSON_GetArrayItem(field(r.json, "logs"), 0), "fields"), "event"),
+	CHECK_STR(sdt_str(field(cJSON_GetArrayItem(field(r.json, "logs"), 0), "fields"),
+	                  "event"),
 	          "heartbeat");
 	sdk_release(&r);
 	free(id);
@@ -349,11 +357,16 @@ TEST(heartbeat_rejections)
 	char *id = sdk_create(NULL);
 	snprintf(path, sizeof(path), "/api/v1/sandboxes/%s/heartbeat", id);
 
-	const char *bad[] = {"{\"status\":\"ok\"}",     "{\"status\":\"Healthy\"}",
-	                     "{\"status\":\" healthy\"}", "{\"status\":\"\"}",
-	                     "{\"status\":1}",          "{\"status\":null}",
-	                     "{}",                      "[\"healthy\"]",
-	                     "{\"status\":\"healthy\"", "healthy"};
+	const char *bad[] = {"{\"status\":\"ok\"}",
+	                     "{\"status\":\"Healthy\"}",
+	                     "{\"status\":\" healthy\"}",
+	                     "{\"status\":\"\"}",
+	                     "{\"status\":1}",
+	                     "{\"status\":null}",
+	                     "{}",
+	                     "[\"healthy\"]",
+	                     "{\"status\":\"healthy\"",
+	                     "healthy"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		sdk_call("POST", path, bad[i], AUTH_BOTH, &r);
 		check_error(&r, 400, "");
@@ -444,7 +457,8 @@ TEST(heartbeat_survives_a_restart_with_data)
 	CHECK_STR(sdt_str(field(item, "lastHeartbeat"), "status"), "error");
 	cJSON_Delete(item);
 
-	/* And a repeat after the restart still adds no event (the status came back too). */
+	/* And a repeat after the restart still adds no event (the status came back too).
+	 */
 	heartbeat(id, "error", &r);
 	check_wrapped(&r);
 	sdk_release(&r);
@@ -470,11 +484,12 @@ TEST(heartbeat_survives_a_restart_with_data)
 	sd = saved;
 }
 
-/* Every pool field is a number, and the counts are whole (the Go SDK decodes them into int). */
+/* Every pool field is a number, and the counts are whole (the Go SDK decodes them into
+ * int). */
 static void check_pool_shape(const cJSON *data)
 {
-	const char *counts[] = {"total",    "warm",     "active", "creating",
-	                        "stopped",  "deleting", "deleted"};
+	const char *counts[] = {"total",   "warm",     "active", "creating",
+	                        "stopped", "deleting", "deleted"};
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		double v = number(data, counts[i]);
 		if (isnan(v) || v != floor(v) || v < 0)
@@ -546,7 +561,8 @@ TEST(pool_status_counts_the_sandboxes)
 	sd = saved;
 }
 
-/* The rolling status object: every field of the SDKs' type, and progress agreeing with the counts. */
+/* The rolling status object: every field of the SDKs' type, and progress agreeing with
+ * the counts. */
 static void check_rolling_shape(const cJSON *data, const char *phase)
 {
 	CHECK_STR(sdt_str(data, "phase"), phase);
@@ -560,7 +576,8 @@ static void check_rolling_shape(const cJSON *data, const char *phase)
 	CHECK(field(data, "started_at") != NULL && field(data, "completed_at") != NULL);
 }
 
-static void rolling(const char *method, const char *route, const char *body, sdk_response *out)
+static void rolling(const char *method, const char *route, const char *body,
+                    sdk_response *out)
 {
 	sdk_call(method, route, body, AUTH_BOTH, out);
 }
@@ -589,7 +606,8 @@ TEST(rolling_update_moves_with_the_server_clock)
 	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"\"}", &r);
 	check_error(&r, 400, "templateId");
 	sdk_release(&r);
-	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"no-such-template\"}", &r);
+	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"no-such-template\"}",
+	        &r);
 	check_error(&r, 404, "no-such-template");
 	sdk_release(&r);
 	rolling("GET", "/admin/rolling/start", NULL, &r);
@@ -597,7 +615,8 @@ TEST(rolling_update_moves_with_the_server_clock)
 	sdk_release(&r);
 
 	int64_t before = server_now();
-	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"code-interpreter\"}", &r);
+	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"code-interpreter\"}",
+	        &r);
 	data = check_wrapped(&r);
 	check_rolling_shape(data, "running");
 	int64_t started = time_field(data, "started_at");
@@ -625,7 +644,8 @@ TEST(rolling_update_moves_with_the_server_clock)
 	CHECK_INT(time_field(data, "completed_at") - started,
 	          (int64_t)SD_POOL_WARM * SD_ROLLING_STEP_MS);
 	char duration[32];
-	snprintf(duration, sizeof(duration), "%ds", SD_POOL_WARM * SD_ROLLING_STEP_MS / 1000);
+	snprintf(duration, sizeof(duration), "%ds",
+	         SD_POOL_WARM * SD_ROLLING_STEP_MS / 1000);
 	CHECK_STR(sdt_str(data, "duration"), duration);
 	sdk_release(&r);
 	rolling("POST", "/admin/rolling/cancel", NULL, &r);
@@ -633,7 +653,8 @@ TEST(rolling_update_moves_with_the_server_clock)
 	sdk_release(&r);
 
 	/* A new one after it, cancelled part-way: it stays where it stopped. */
-	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"tpl-base-7f3a9c\"}", &r);
+	rolling("POST", "/admin/rolling/start", "{\"templateId\":\"tpl-base-7f3a9c\"}",
+	        &r);
 	check_rolling_shape(check_wrapped(&r), "running");
 	sdk_release(&r);
 	advance_clock(SD_ROLLING_STEP_MS / 1000);
@@ -642,7 +663,8 @@ TEST(rolling_update_moves_with_the_server_clock)
 	check_rolling_shape(data, "cancelled");
 	double updated = number(data, "warm_updated");
 	CHECK(updated >= 1 && updated < SD_POOL_WARM);
-	char *completed = strdup(sdt_str(data, "completed_at") ? sdt_str(data, "completed_at") : "");
+	char *completed =
+	    strdup(sdt_str(data, "completed_at") ? sdt_str(data, "completed_at") : "");
 	sdk_release(&r);
 	advance_clock(SD_POOL_WARM * SD_ROLLING_STEP_MS / 1000);
 	rolling("GET", "/admin/rolling/status", NULL, &r);
@@ -666,17 +688,20 @@ TEST(template_alias_lookup)
 	sdk_response r, created;
 
 	/* The id an alias resolves to is the one a create with that alias gets. */
-	sdk_call("POST", "/api/v1/sandboxes",
-	         "{\"templateID\":\"code-interpreter\",\"timeout\":60,\"waitReady\":true}",
-	         AUTH_BOTH, &created);
+	sdk_call(
+	    "POST", "/api/v1/sandboxes",
+	    "{\"templateID\":\"code-interpreter\",\"timeout\":60,\"waitReady\":true}",
+	    AUTH_BOTH, &created);
 	CHECK_INT(created.status, 201);
-	sdk_call("GET", "/api/v1/templates/aliases/code-interpreter", NULL, AUTH_BOTH, &r);
+	sdk_call("GET", "/api/v1/templates/aliases/code-interpreter", NULL, AUTH_BOTH,
+	         &r);
 	CHECK_INT(r.status, 200);
 	CHECK(sdt_str(r.json, "templateID") != NULL);
 	CHECK_STR(sdt_str(r.json, "templateID"), sdt_str(created.json, "templateID"));
 	CHECK_STR(sdt_str(r.json, "alias"), "code-interpreter");
 	CHECK(field(r.json, "data") == NULL);
-	char *id = strdup(sdt_str(r.json, "templateID") ? sdt_str(r.json, "templateID") : "");
+	char *id =
+	    strdup(sdt_str(r.json, "templateID") ? sdt_str(r.json, "templateID") : "");
 	sdk_release(&r);
 	sdk_release(&created);
 
@@ -689,7 +714,8 @@ TEST(template_alias_lookup)
 	sdk_release(&r);
 	free(id);
 
-	sdk_call("GET", "/api/v1/templates/aliases/no-such-template", NULL, AUTH_BOTH, &r);
+	sdk_call("GET", "/api/v1/templates/aliases/no-such-template", NULL, AUTH_BOTH,
+	         &r);
 	check_error(&r, 404, "no-such-template");
 	sdk_release(&r);
 	sdk_call("GET", "/api/v1/templates/aliases/base/extra", NULL, AUTH_BOTH, &r);

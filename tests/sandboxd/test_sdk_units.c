@@ -41,11 +41,11 @@ TEST(sdk_paths)
 		sd_route route;
 		sd_route_match(&route, cases[i].path);
 		if (route.kind != cases[i].kind)
-			TEST_FAILURE("%s: kind %d, expected %d", cases[i].path, route.kind,
-			             cases[i].kind);
+			TEST_FAILURE("%s: kind %d, expected %d", cases[i].path,
+			             route.kind, cases[i].kind);
 		if (cases[i].id && strcmp(route.id, cases[i].id))
-			TEST_FAILURE("%s: id '%s', expected '%s'", cases[i].path, route.id,
-			             cases[i].id);
+			TEST_FAILURE("%s: id '%s', expected '%s'", cases[i].path,
+			             route.id, cases[i].id);
 		CHECK(!route.admin);
 	}
 	CHECK(sd_route_allows(SD_ROUTE_HEARTBEAT, "POST"));
@@ -104,8 +104,8 @@ TEST(heartbeat_on_a_sandbox)
 	CHECK_INT(sandbox->events[1].at, 1781081752000LL);
 	sc_buf_reset(&out);
 	sd_sandbox_write_json(&out, sandbox, SD_VIEW_LIST, 0);
-	CHECK_CONTAINS(sc_buf_cstr(&out),
-	               "\"lastHeartbeat\":{\"status\":\"healthy\",\"at\":\"2026-06-10T08:55:53.500Z\"}");
+	CHECK_CONTAINS(sc_buf_cstr(&out), "\"lastHeartbeat\":{\"status\":\"healthy\","
+	                                  "\"at\":\"2026-06-10T08:55:53.500Z\"}");
 
 	sd_sandbox *copy = journal_copy(sandbox);
 	CHECK(copy != NULL);
@@ -187,7 +187,8 @@ TEST(rolling_model)
 		CHECK_STR(str(json, "phase"), "running");
 		CHECK_INT((long)num(json, "warm_updated"), k);
 		CHECK_INT((long)num(json, "progress"), k * 100 / SD_POOL_WARM);
-		CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(json, "completed_at")));
+		CHECK(
+		    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(json, "completed_at")));
 		CHECK_STR(str(json, "templateId"), "tpl-node-5c2d47");
 		cJSON_Delete(json);
 	}
@@ -200,7 +201,8 @@ TEST(rolling_model)
 	char expected[64];
 	long seconds = (long)(SD_POOL_WARM * step / 1000);
 	if (seconds >= 60)
-		snprintf(expected, sizeof(expected), "%ldm%lds", seconds / 60, seconds % 60);
+		snprintf(expected, sizeof(expected), "%ldm%lds", seconds / 60,
+		         seconds % 60);
 	else
 		snprintf(expected, sizeof(expected), "%lds", seconds);
 	CHECK_STR(str(json, "duration"), expected);
