@@ -732,6 +732,12 @@ TEST(template_alias_lookup)
 	sdk_release(&r);
 }
 
+/* Every route above left the server sound: it stops cleanly (and leak-free under ASan). */
+TEST(clean_stop)
+{
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+}
+
 int main(void)
 {
 	const char *none[] = {NULL};
@@ -747,6 +753,7 @@ int main(void)
 	RUN(pool_status_counts_the_sandboxes);
 	RUN(rolling_update_moves_with_the_server_clock);
 	RUN(template_alias_lookup);
+	RUN(clean_stop);
 	test_sandboxd_release(&sd);
 	curl_global_cleanup();
 	return test_summary();
