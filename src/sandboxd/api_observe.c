@@ -34,11 +34,14 @@ typedef struct logs_query {
 	const char *search;
 } logs_query;
 
-static int event_level(const char *event)
+/* A heartbeat reporting error is logged at error: what `level=error` should find. */
+static int event_level(const sd_event *e)
 {
-	if (!strcmp(event, "expired") || !strcmp(event, "killed"))
+	if (!strcmp(e->event, "heartbeat"))
+		return strcmp(e->detail, "error") ? LEVEL_INFO : LEVEL_ERROR;
+	if (!strcmp(e->event, "expired") || !strcmp(e->event, "killed"))
 		return LEVEL_WARN;
-	if (!strcmp(event, "timeout_set") || !strcmp(event, "refreshed"))
+	if (!strcmp(e->event, "timeout_set") || !strcmp(e->event, "refreshed"))
 		return LEVEL_DEBUG;
 	return LEVEL_INFO;
 }
@@ -127,7 +130,7 @@ static bool contains_nocase(const char *haystack, const char *needle)
 
 static bool event_selected(const logs_query *q, const sd_event *e, const char *message)
 {
-	if (event_level(e->event) < q->level)
+	if (event_level(e) < q->level)
 		return false;
 	if (q->cursor >= 0 && (q->backward ? e->at > q->cursor : e->at < q->cursor))
 		return false;
@@ -142,7 +145,7 @@ static void write_log(sc_buf *out, const sd_sandbox *sandbox, const sd_event *e,
 	sc_buf_puts(out, "{\"timestamp\":");
 	sd_json_time(out, e->at);
 	sc_buf_printf(
-	    out, ",\"level\":\"%s\",\"message\":", level_names[event_level(e->event)]);
+	    out, ",\"level\":\"%s\",\"message\":", level_names[event_level(e)]);
 	sc_json_quote(out, message);
 	sc_buf_puts(out, ",\"fields\":{\"event\":");
 	sc_json_quote(out, e->event);

@@ -19,6 +19,12 @@ static const route_info routes[] = {
     [SD_ROUTE_TIMEOUT] = {"/sandboxes/:id/timeout", "POST"},
     [SD_ROUTE_LOGS] = {"/sandboxes/:id/logs", "GET"},
     [SD_ROUTE_METRICS] = {"/sandboxes/:id/metrics", "GET"},
+    [SD_ROUTE_HEARTBEAT] = {"/sandboxes/:id/heartbeat", "POST"},
+    [SD_ROUTE_TEMPLATE_ALIAS] = {"/templates/aliases/:alias", "GET"},
+    [SD_ROUTE_POOL_STATUS] = {"/admin/pool/status", "GET"},
+    [SD_ROUTE_ROLLING_START] = {"/admin/rolling/start", "POST"},
+    [SD_ROUTE_ROLLING_STATUS] = {"/admin/rolling/status", "GET"},
+    [SD_ROUTE_ROLLING_CANCEL] = {"/admin/rolling/cancel", "POST"},
     [SD_ROUTE_ADMIN_CLOCK] = {"/_admin/clock", "GET, POST"},
     [SD_ROUTE_ADMIN_STATS] = {"/_admin/stats", "GET"},
     [SD_ROUTE_ADMIN_STATS_RESET] = {"/_admin/stats/reset", "POST"},
@@ -32,6 +38,7 @@ static const struct {
     {"connect", SD_ROUTE_CONNECT},     {"pause", SD_ROUTE_PAUSE},
     {"refreshes", SD_ROUTE_REFRESHES}, {"timeout", SD_ROUTE_TIMEOUT},
     {"logs", SD_ROUTE_LOGS},           {"metrics", SD_ROUTE_METRICS},
+    {"heartbeat", SD_ROUTE_HEARTBEAT},
 };
 
 /* Strips "/api/v1/sandbox" or "/api/v1" (whole segments only). */
@@ -57,17 +64,51 @@ static void match_admin(sd_route *out, const char *rest)
 	out->admin = out->kind != SD_ROUTE_NONE;
 }
 
-static void match_sandbox(sd_route *out, const char *rest)
+/* The gateway's /admin routes (the SDKs' pool and rolling update calls). */
+static void match_gateway_admin(sd_route *out, const char *path)
+{
+	static const struct {
+		const char *path;
+		sd_route_kind kind;
+	} paths[] = {
+	    {"/admin/pool/status", SD_ROUTE_POOL_STATUS},
+	    {"/admin/rolling/start", SD_ROUTE_ROLLING_START},
+	    {"/admin/rolling/status", SD_ROUTE_ROLLING_STATUS},
+	    {"/admin/rolling/cancel", SD_ROUTE_ROLLING_CANCEL},
+	};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (!strcmp(path, paths[i].path))
+			out->kind = paths[i].kind;
+	}
+}
+
+/* Copies the segment at rest (up to '/' or the end) into out->id; its length. */
+static size_t take_id(sd_route *out, const char *rest)
 {
 	const char *slash = strchr(rest, '/');
 	size_t id_len = slash ? (size_t)(slash - rest) : strlen(rest);
 
-	if (!id_len)
-		return;
-	if (id_len < sizeof(out->id)) {
+	if (id_len && id_len < sizeof(out->id)) {
 		memcpy(out->id, rest, id_len);
 		out->id[id_len] = '\0';
 	}
+	return id_len;
+}
+
+static void match_alias(sd_route *out, const char *rest)
+{
+	size_t len = take_id(out, rest);
+	if (len && !rest[len])
+		out->kind = SD_ROUTE_TEMPLATE_ALIAS;
+}
+
+static void match_sandbox(sd_route *out, const char *rest)
+{
+	size_t id_len = take_id(out, rest);
+	const char *slash = rest[id_len] ? rest + id_len : NULL;
+
+	if (!id_len)
+		return;
 	if (!slash) {
 		out->kind = strcmp(out->id, "metrics") ? SD_ROUTE_SANDBOX
 		                                       : SD_ROUTE_METRICS_BATCH;
@@ -88,6 +129,10 @@ void sd_route_match(sd_route *out, const char *path)
 		match_admin(out, path);
 		return;
 	}
+	if (!strncmp(path, "/admin/", 7)) {
+		match_gateway_admin(out, path);
+		return;
+	}
 	const char *rest = strip_prefix(path);
 	if (!rest)
 		return;
@@ -99,6 +144,8 @@ void sd_route_match(sd_route *out, const char *path)
 		out->kind = SD_ROUTE_SANDBOXES;
 	else if (!strncmp(rest, "/sandboxes/", 11))
 		match_sandbox(out, rest + 11);
+	else if (!strncmp(rest, "/templates/aliases/", 19))
+		match_alias(out, rest + 19);
 }
 
 const char *sd_route_template(sd_route_kind kind)

@@ -1,6 +1,7 @@
 /*
  * Which route a path names, under either layout (/api/v1/sandbox/... and
- * /api/v1/...) or, for the admin routes, at the root as well.
+ * /api/v1/...) or, for the /_admin test routes, at the root as well. The
+ * gateway's /admin routes the SDKs call hang off the root only.
  */
 #ifndef SD_ROUTE_H
 #define SD_ROUTE_H
@@ -20,6 +21,13 @@ typedef enum {
 	SD_ROUTE_TIMEOUT,
 	SD_ROUTE_LOGS,
 	SD_ROUTE_METRICS,
+	SD_ROUTE_HEARTBEAT,      /* /sandboxes/:id/heartbeat */
+	SD_ROUTE_TEMPLATE_ALIAS, /* /templates/aliases/:alias (the alias in id) */
+	SD_ROUTE_POOL_STATUS,    /* /admin/pool/status, root only */
+	SD_ROUTE_ROLLING_START,  /* /admin/rolling/start, root only */
+	SD_ROUTE_ROLLING_STATUS,
+	SD_ROUTE_ROLLING_CANCEL,
+	/* The /_admin test routes come last: stats count the routes before them. */
 	SD_ROUTE_ADMIN_CLOCK, /* /_admin/clock */
 	SD_ROUTE_ADMIN_STATS,
 	SD_ROUTE_ADMIN_STATS_RESET,
@@ -28,8 +36,8 @@ typedef enum {
 
 typedef struct sd_route {
 	sd_route_kind kind;
-	bool admin;
-	char id[SD_ID_MAX]; /* the :id segment; "" when absent or too long */
+	bool admin;         /* an /_admin test route */
+	char id[SD_ID_MAX]; /* the :id or :alias segment; "" when absent or too long */
 } sd_route;
 
 /* Fills out; SD_ROUTE_NONE when the path names nothing. */

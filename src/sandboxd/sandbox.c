@@ -56,6 +56,35 @@ void sd_sandbox_add_event(sd_sandbox *sandbox, int64_t at, const char *event,
 	e->detail = sc_strdup(detail ? detail : "");
 }
 
+static const char *const heartbeat_names[] = {
+    [SD_HEARTBEAT_NONE] = NULL,
+    [SD_HEARTBEAT_STARTING] = "starting",
+    [SD_HEARTBEAT_HEALTHY] = "healthy",
+    [SD_HEARTBEAT_ERROR] = "error",
+};
+
+const char *sd_heartbeat_name(sd_heartbeat status)
+{
+	return heartbeat_names[status];
+}
+
+sd_heartbeat sd_heartbeat_from_name(const char *word)
+{
+	for (int i = SD_HEARTBEAT_STARTING; word && i <= SD_HEARTBEAT_ERROR; i++) {
+		if (!strcmp(word, heartbeat_names[i]))
+			return (sd_heartbeat)i;
+	}
+	return SD_HEARTBEAT_NONE;
+}
+
+void sd_sandbox_heartbeat(sd_sandbox *sandbox, sd_heartbeat status, int64_t at)
+{
+	if (status != sandbox->heartbeat)
+		sd_sandbox_add_event(sandbox, at, "heartbeat", heartbeat_names[status]);
+	sandbox->heartbeat = status;
+	sandbox->heartbeat_at = at;
+}
+
 const char *sd_sandbox_status(const sd_sandbox *sandbox, int64_t mono_now)
 {
 	if (sandbox->paused)
@@ -109,6 +138,18 @@ static void write_timeline(sc_buf *out, const sd_sandbox *sandbox)
 	sc_buf_putc(out, ']');
 }
 
+static void write_heartbeat(sc_buf *out, const sd_sandbox *sandbox)
+{
+	if (sandbox->heartbeat == SD_HEARTBEAT_NONE) {
+		sc_buf_puts(out, "null");
+		return;
+	}
+	sc_buf_printf(out, "{\"status\":\"%s\",\"at\":",
+	              heartbeat_names[sandbox->heartbeat]);
+	sd_json_time(out, sandbox->heartbeat_at);
+	sc_buf_putc(out, '}');
+}
+
 static void write_network(sc_buf *out, const sd_sandbox *sandbox)
 {
 	sc_buf_puts(out, "{\"allowPublicTraffic\":");
@@ -159,6 +200,8 @@ void sd_sandbox_write_json(sc_buf *out, const sd_sandbox *sandbox, sd_view view,
 	sd_json_bool(out, sandbox->allow_internet);
 	sc_buf_puts(out, ",\"network\":");
 	write_network(out, sandbox);
+	sc_buf_puts(out, ",\"lastHeartbeat\":");
+	write_heartbeat(out, sandbox);
 	if (view != SD_VIEW_LIST) {
 		sc_buf_puts(out, ",\"timeline\":");
 		write_timeline(out, sandbox);
@@ -235,6 +278,18 @@ static void read_timeline(sd_sandbox *sandbox, const cJSON *array)
 	}
 }
 
+/* A lastHeartbeat that does not read back is dropped, not the sandbox. */
+static void read_heartbeat(sd_sandbox *sandbox, const cJSON *object)
+{
+	sd_heartbeat status = sd_heartbeat_from_name(get_string(object, "status"));
+	int64_t at;
+
+	if (status == SD_HEARTBEAT_NONE || get_time(object, "at", &at))
+		return;
+	sandbox->heartbeat = status;
+	sandbox->heartbeat_at = at;
+}
+
 static void read_metadata(sd_sandbox *sandbox, const cJSON *object)
 {
 	const cJSON *item;
@@ -288,5 +343,6 @@ sd_sandbox *sd_sandbox_from_json(const cJSON *object)
 	read_mounts(sandbox, cJSON_GetObjectItemCaseSensitive(object, "volumeMounts"));
 	read_metadata(sandbox, cJSON_GetObjectItemCaseSensitive(object, "metadata"));
 	read_timeline(sandbox, cJSON_GetObjectItemCaseSensitive(object, "timeline"));
+	read_heartbeat(sandbox, cJSON_GetObjectItemCaseSensitive(object, "lastHeartbeat"));
 	return sandbox;
 }

@@ -3,6 +3,10 @@
  * (list items, detail with timeline) and the journal's (everything needed
  * to restore it). envVars values are never kept: only their count.
  *
+ * The last heartbeat (POST /sandboxes/:id/heartbeat, sent by the workload
+ * inside) is kept as lastHeartbeat {"status","at"} in every form, null
+ * before the first one; a change of its status is a timeline event.
+ *
  * Ownership: an sd_sandbox owns every string and array in it;
  * sd_sandbox_free() frees it all (NULL is a no-op). The hash_next field
  * belongs to the store.
@@ -27,6 +31,14 @@ typedef struct sd_event {
 	    event; /* created, paused, resumed, timeout_set, refreshed, expired, killed */
 	char *detail;
 } sd_event;
+
+/* What a workload reports about itself; NONE before its first heartbeat. */
+typedef enum {
+	SD_HEARTBEAT_NONE,
+	SD_HEARTBEAT_STARTING,
+	SD_HEARTBEAT_HEALTHY,
+	SD_HEARTBEAT_ERROR,
+} sd_heartbeat;
 
 typedef struct sd_mount {
 	char *name;
@@ -56,6 +68,8 @@ typedef struct sd_sandbox {
 	sd_mount *mounts;
 	size_t mount_count;
 	unsigned env_count;
+	sd_heartbeat heartbeat;
+	int64_t heartbeat_at; /* server clock, Unix ms; 0 with SD_HEARTBEAT_NONE */
 	sd_event *events;
 	size_t event_count, event_alloc;
 	struct sd_sandbox *hash_next;
@@ -73,6 +87,18 @@ void sd_sandbox_free(sd_sandbox *sandbox);
 /* Appends a timeline event (strings copied). */
 void sd_sandbox_add_event(sd_sandbox *sandbox, int64_t at, const char *event,
                           const char *detail);
+/*
+ * Records a heartbeat at server time at; a status different from the last
+ * one (the first included) adds a "heartbeat" timeline event, a repeated
+ * one only moves the time (a workload beating every few seconds must not
+ * grow the timeline and the journal without bound).
+ */
+void sd_sandbox_heartbeat(sd_sandbox *sandbox, sd_heartbeat status, int64_t at);
+/* "starting", "healthy", "error"; NULL for SD_HEARTBEAT_NONE. */
+const char *sd_heartbeat_name(sd_heartbeat status);
+/* The status a word names (exactly, case-sensitive); SD_HEARTBEAT_NONE if none. */
+sd_heartbeat sd_heartbeat_from_name(const char *word);
+
 /* "starting", "running" or "paused" at monotonic time mono_now. */
 const char *sd_sandbox_status(const sd_sandbox *sandbox, int64_t mono_now);
 

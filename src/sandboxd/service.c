@@ -142,6 +142,20 @@ static void dispatch(sd_call *call)
 	case SD_ROUTE_METRICS:
 		sd_api_metrics(call);
 		break;
+	case SD_ROUTE_HEARTBEAT:
+		sd_api_heartbeat(call);
+		break;
+	case SD_ROUTE_TEMPLATE_ALIAS:
+		sd_api_template_alias(call);
+		break;
+	case SD_ROUTE_POOL_STATUS:
+		sd_api_pool_status(call);
+		break;
+	case SD_ROUTE_ROLLING_START:
+	case SD_ROUTE_ROLLING_STATUS:
+	case SD_ROUTE_ROLLING_CANCEL:
+		sd_api_rolling(call);
+		break;
 	default:
 		sd_response_error(call->response, 404, "no such route");
 		break;

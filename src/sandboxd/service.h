@@ -20,6 +20,7 @@
 #include "sandboxd/faults.h"
 #include "sandboxd/http.h"
 #include "sandboxd/limiter.h"
+#include "sandboxd/rolling.h"
 #include "sandboxd/route.h"
 #include "sandboxd/settings.h"
 #include "sandboxd/stats.h"
@@ -32,6 +33,7 @@ typedef struct sd_service {
 	sd_rng rng;
 	sd_limiter limiter;
 	sd_stats stats;
+	sd_rolling rolling; /* guarded by store.lock */
 	char **keys;
 	size_t key_count;
 	bool no_auth;
@@ -77,6 +79,11 @@ void sd_api_timeout(sd_call *call);
 void sd_api_logs(sd_call *call);
 void sd_api_metrics(sd_call *call);
 void sd_api_metrics_batch(sd_call *call);
+/* What the SDKs call beyond the page (api_heartbeat.c, api_pool.c, api_templates.c). */
+void sd_api_heartbeat(sd_call *call);
+void sd_api_template_alias(sd_call *call);
+void sd_api_pool_status(sd_call *call);
+void sd_api_rolling(sd_call *call);
 
 /* The admin handlers (admin.c); they take the locks they need. */
 void sd_admin_handle(sd_call *call);
