@@ -1,7 +1,7 @@
 # What `cmake --install` puts beside the two programs, and the .deb:
 #   share/man/man1/sc-apply.1.gz, sc-sandboxd.1.gz   (docs/man/, gzipped)
 #   share/bash-completion/completions/sc-apply, sc-sandboxd (completion/)
-#   lib/systemd/system/sc-apply{,-agent}.service, sc-apply.timer
+#   SC_SYSTEMD_UNIT_DIR/sc-apply{,-agent}.service, sc-apply.timer
 #                                                    (deploy/systemd/, not enabled)
 #   share/doc/sc-apply/                              (README, examples, env example,
 #                                                     copyright, changelog.gz)
@@ -34,13 +34,18 @@ install(FILES ${sc_man_outputs} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/completion/sc-apply ${PROJECT_SOURCE_DIR}/completion/sc-sandboxd
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 
+# Where the units go, relative to the prefix unless absolute: systemd reads
+# /usr/lib/systemd/system on every distribution, usr-merged or not. A
+# packager who wants systemd's own answer passes
+# -DSC_SYSTEMD_UNIT_DIR=$(pkg-config --variable=systemdsystemunitdir systemd).
+set(SC_SYSTEMD_UNIT_DIR lib/systemd/system CACHE STRING "where the systemd units are installed")
 # The systemd units name the program by its installed path.
 foreach(unit sc-apply.service sc-apply.timer sc-apply-agent.service)
   file(READ ${SC_DEPLOY_DIR}/systemd/${unit} text)
   string(REPLACE "ExecStart=/usr/bin/sc-apply " "ExecStart=${CMAKE_INSTALL_FULL_BINDIR}/sc-apply "
          text "${text}")
   file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/systemd/${unit} CONTENT "${text}")
-  install(FILES ${CMAKE_BINARY_DIR}/systemd/${unit} DESTINATION lib/systemd/system)
+  install(FILES ${CMAKE_BINARY_DIR}/systemd/${unit} DESTINATION ${SC_SYSTEMD_UNIT_DIR})
 endforeach()
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${SC_DEPLOY_DIR}/systemd/sc-apply.env.example

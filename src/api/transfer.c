@@ -7,6 +7,7 @@
 #include "api/request.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
+#include "common/version.h"
 
 /* A response body larger than this is cut off as an error. */
 #define BODY_MAX (64u << 20)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "common/version.h"
 
 static int version(const sc_cli_options *options)
 {

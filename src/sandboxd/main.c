@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
+#include "common/version.h"
 #include "sandboxd/options.h"
 #include "sandboxd/server.h"
 #include "sandboxd/service.h"
