@@ -30,6 +30,7 @@ typedef enum { SC_COLOR_AUTO, SC_COLOR_ALWAYS, SC_COLOR_NEVER } sc_cli_color;
 typedef enum {
 	SC_OPT_FILENAME,
 	SC_OPT_SET,
+	SC_OPT_PLAN,
 	SC_OPT_PRUNE,
 	SC_OPT_ALLOW_EMPTY,
 	SC_OPT_MAX_DELETE,
@@ -48,6 +49,7 @@ typedef enum {
 	SC_OPT_FILTER_STYLE,
 	SC_OPT_REQUEST_TIMEOUT,
 	SC_OPT_OUTPUT,
+	SC_OPT_OUT,
 	SC_OPT_COLOR,
 	SC_OPT_NO_COLOR,
 	SC_OPT_VERBOSE,
@@ -98,6 +100,8 @@ typedef struct sc_cli_options {
 	long timeout_ms;            /* --timeout: bound on listing, and on running */
 	long request_timeout_ms;    /* --request-timeout */
 	const char *lock_path;      /* --lock */
+	const char *plan_path;      /* --plan: apply this saved plan */
+	const char *out_path;       /* --out: save the plan here (plan) */
 	const char *log_format;     /* --log-format text|json (agent) */
 	long interval_ms;           /* --interval (agent); default 60s */
 	const char *listen_metrics; /* --listen-metrics ADDR:PORT (agent) */

@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 #include "cli/run.h"
 
-/* plan takes every option apply takes, so a pipeline plans with apply's flags. */
+/* plan takes apply's options, so a pipeline plans with exactly apply's flags. */
 #define APPLY_OPTIONS                                                                    \
 	(SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPTS_SAFETY | SC_OPTS_EXECUTION |             \
 	 SC_OPTS_CONNECTION | SC_OPTS_OUTPUT)
@@ -35,7 +35,7 @@ const sc_cli_command sc_cmd_apply = {
     .help = "Reads the specs, lists the sandboxes of their sets, and creates, resumes,\n"
             "pauses, renews, replaces or deletes sandboxes until the service matches.\n"
             "A second apply of the same files changes nothing.\n",
-    .takes = APPLY_OPTIONS,
+    .takes = APPLY_OPTIONS | SC_OPT(SC_OPT_PLAN),
     .needs = SC_NEEDS_SPECS,
     .outputs = "text json",
 };
@@ -46,9 +46,10 @@ const sc_cli_command sc_cmd_plan = {
     .usage = "sc-apply plan -f PATH... [options]",
     .summary = "show what apply would do; exit 2 when there are changes",
     .help = "Like apply, but changes nothing. Exit codes: 0 no changes, 2 changes,\n"
-            "1 error. Takes every option apply takes, so that a pipeline plans with\n"
-            "exactly the flags it applies with (--parallel is then unused).\n",
-    .takes = APPLY_OPTIONS,
+            "1 error. Takes the options apply takes, so that a pipeline plans with\n"
+            "exactly the flags it applies with (parallelism is then unused), and can\n"
+            "save the plan for apply to carry out exactly.\n",
+    .takes = APPLY_OPTIONS | SC_OPT(SC_OPT_OUT),
     .needs = SC_NEEDS_SPECS,
     .outputs = "text json",
 };

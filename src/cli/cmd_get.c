@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_writer.h"
+#include "common/json_writer.h"
 #include "cli/run.h"
 #include "common/mem.h"
 #include "common/timeutil.h"

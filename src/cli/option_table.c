@@ -6,6 +6,9 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
     [SC_OPT_FILENAME] = {"filename", 'f', "PATH", "Input",
                          "a file, a directory (*.yaml, *.yml) or - (stdin); repeatable"},
     [SC_OPT_SET] = {"set", 0, "SET", "Input", "the set of specs that name none (metadata.set)"},
+    [SC_OPT_PLAN] = {"plan", 0, "FILE", "Input",
+                     "carry out a plan the plan command saved, exactly, or refuse\n"
+                     "it whole if anything it was decided on changed since"},
     [SC_OPT_PRUNE] = {"prune", 0, NULL, "Safety", "delete sandboxes of the set that no spec names"},
     [SC_OPT_ALLOW_EMPTY] = {"allow-empty", 0, NULL, "Safety",
                             "allow --prune of a set with no specs at all"},
@@ -37,6 +40,8 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
     [SC_OPT_REQUEST_TIMEOUT] = {"request-timeout", 0, "D", "Connection",
                                 "per request (default 30s)"},
     [SC_OPT_OUTPUT] = {"output", 'o', "FORMAT", "Output", NULL /* from the command's formats */},
+    [SC_OPT_OUT] = {"out", 0, "FILE", "Output",
+                    "also save the plan to FILE, for apply to carry out later"},
     [SC_OPT_COLOR] = {"color", 0, "WHEN", "Output",
                       "auto (default: on a terminal), always or never"},
     [SC_OPT_NO_COLOR] = {"no-color", 0, NULL, "Output", "the same as --color never"},

@@ -235,6 +235,12 @@ static int parse_one(sc_cli_options *out, sc_cli_option_id id, const char *arg)
 	case SC_OPT_LOCK:
 		out->lock_path = arg;
 		return SC_EXIT_OK;
+	case SC_OPT_PLAN:
+		out->plan_path = arg;
+		return SC_EXIT_OK;
+	case SC_OPT_OUT:
+		out->out_path = arg;
+		return SC_EXIT_OK;
 	case SC_OPT_LOG_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
 			return sc_cli_usage_error("--log-format: must be text or json, got \"%s\"", arg);

@@ -1,4 +1,4 @@
-#include "cli/json_writer.h"
+#include "common/json_writer.h"
 #include "cli/render.h"
 #include "common/timeutil.h"
 

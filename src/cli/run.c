@@ -28,13 +28,24 @@ int sc_cli_fail_early(sc_session *session)
 	return SC_EXIT_FAILED;
 }
 
+/* The run's plan: a saved one (--plan), or the one goal makes now. */
+static int prepare(sc_session *session, sc_reconcile_goal goal)
+{
+	const char *saved = session->options->plan_path;
+	return saved ? sc_reconcile_prepare_saved(&session->run, saved)
+	             : sc_reconcile_prepare(&session->run, goal);
+}
+
 int sc_cli_run(sc_session *session, sc_reconcile_goal goal, bool execute)
 {
 	sc_reconcile *run = &session->run;
+	const char *out_path = session->options->out_path;
 	bool json = session->options->output == SC_OUTPUT_JSON;
 	int result = SC_EXIT_OK;
 
-	if (sc_reconcile_prepare(run, goal))
+	if (prepare(session, goal))
+		return sc_cli_fail_early(session);
+	if (out_path && sc_reconcile_save_plan(run, out_path))
 		return sc_cli_fail_early(session);
 	sc_render_context context = render_context(session);
 	if (!json) {

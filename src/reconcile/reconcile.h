@@ -103,6 +103,20 @@ int sc_reconcile_plan_apply(sc_reconcile *run);
 int sc_reconcile_plan_teardown(sc_reconcile *run);
 
 /*
+ * Saves run->plan, and what it was decided on, to path (see plan_file.c).
+ * The plan must be built and not refused.
+ */
+int sc_reconcile_save_plan(sc_reconcile *run, const char *path);
+
+/*
+ * Prepares a run of the plan saved at path: the same pipeline as
+ * SC_RECONCILE_APPLY, but it fails, with the reason in run->diag and no
+ * plan to execute, unless the specs, the options, the sets and every
+ * sandbox of the sets are what the plan was decided on.
+ */
+int sc_reconcile_prepare_saved(sc_reconcile *run, const char *path);
+
+/*
  * Executes run->plan (never a refused one). Returns 0 when every action
  * is done, -1 otherwise: each action's result says what became of it.
  */

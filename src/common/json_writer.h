@@ -1,11 +1,11 @@
 /*
- * A small streaming JSON writer for -o json. (cJSON stays in src/api/ and
- * src/sandboxd/; output is written, never parsed, so this is all it takes.)
+ * A small streaming JSON writer: -o json, the agent's status and saved
+ * plans are written with it, so that their shape reads in the code.
  *
  * Ownership: the writer owns its buffer; sc_json_release() frees it.
  */
-#ifndef SC_CLI_JSON_WRITER_H
-#define SC_CLI_JSON_WRITER_H
+#ifndef SC_COMMON_JSON_WRITER_H
+#define SC_COMMON_JSON_WRITER_H
 
 #include <stdbool.h>
 #include <stdint.h>
