@@ -76,6 +76,31 @@ static void format_ttl(char out[32], long seconds)
 		snprintf(out, 32, "%ldm%02lds", seconds / 60, seconds % 60);
 }
 
+/* With -f: a row per spec, present against desired (specs with none present too). */
+static void print_spec_table(const sc_session *session, const sc_spec_status *specs,
+                             size_t count)
+{
+	int name_width = 4;
+	const sc_term *term = &session->term;
+
+	for (size_t i = 0; i < count; i++) {
+		int name = (int)(strlen(specs[i].spec->set) + 1 + strlen(specs[i].spec->name));
+		name_width = name > name_width ? name : name_width;
+	}
+	printf("%s%-*s  %-9s  %-10s  %-8s  %s%s\n", sc_term_on(term, SC_TERM_BOLD), name_width,
+	       "SPEC", "READY", "UP-TO-DATE", "WANTED", "TTL", sc_term_off(term));
+	for (size_t i = 0; i < count; i++) {
+		const sc_spec *spec = specs[i].spec;
+		char ready[32], ttl[32];
+		snprintf(ready, sizeof(ready), "%u/%u", specs[i].ready, spec->replicas);
+		format_ttl(ttl, specs[i].ttl_left);
+		printf("%s/%s%*s  %-9s  %-10u  %-8s  %s\n", spec->set, spec->name,
+		       name_width - (int)(strlen(spec->set) + 1 + strlen(spec->name)), "", ready,
+		       specs[i].current, spec->state == SC_SPEC_PAUSED ? "paused" : "running", ttl);
+	}
+	printf("\n");
+}
+
 static void print_table(const sc_session *session, const get_row *rows, size_t count)
 {
 	int name_width = 4, id_width = 7, template_width = 8;
@@ -108,6 +133,35 @@ static void print_table(const sc_session *session, const get_row *rows, size_t c
 		printf("(no sandboxes)\n");
 }
 
+static void write_json_specs(sc_json *json, const sc_reconcile *run)
+{
+	size_t count;
+	sc_spec_status *specs = sc_reconcile_spec_status(run, &count);
+
+	sc_json_key(json, "specs");
+	sc_json_array_begin(json);
+	for (size_t i = 0; i < count; i++) {
+		const sc_spec *spec = specs[i].spec;
+		sc_json_object_begin(json);
+		sc_json_field_string(json, "set", spec->set);
+		sc_json_field_string(json, "name", spec->name);
+		sc_json_field_int(json, "desired", spec->replicas);
+		sc_json_field_string(json, "wantedState",
+		                     spec->state == SC_SPEC_PAUSED ? "paused" : "running");
+		sc_json_field_int(json, "present", specs[i].present);
+		sc_json_field_int(json, "current", specs[i].current);
+		sc_json_field_int(json, "ready", specs[i].ready);
+		sc_json_key(json, "ttlSeconds");
+		if (specs[i].ttl_left >= 0)
+			sc_json_int(json, specs[i].ttl_left);
+		else
+			sc_json_null(json);
+		sc_json_object_end(json);
+	}
+	sc_json_array_end(json);
+	free(specs);
+}
+
 static void print_json(const sc_session *session, const get_row *rows, size_t count)
 {
 	sc_json json;
@@ -119,6 +173,8 @@ static void print_json(const sc_session *session, const get_row *rows, size_t co
 	sc_json_field_string(&json, "command", "get");
 	sc_time_format_rfc3339(time, sc_session_now(session));
 	sc_json_field_string(&json, "serverTime", time);
+	if (session->options->path_count)
+		write_json_specs(&json, &session->run);
 	sc_json_key(&json, "sandboxes");
 	sc_json_array_begin(&json);
 	for (size_t i = 0; i < count; i++) {
@@ -158,8 +214,15 @@ static int get(const sc_cli_options *options)
 	get_row *rows = collect_rows(&session, &count);
 	if (options->output == SC_OUTPUT_JSON)
 		print_json(&session, rows, count);
-	else
+	else {
+		if (options->path_count) {
+			size_t spec_count;
+			sc_spec_status *specs = sc_reconcile_spec_status(&session.run, &spec_count);
+			print_spec_table(&session, specs, spec_count);
+			free(specs);
+		}
 		print_table(&session, rows, count);
+	}
 	free(rows);
 	sc_session_flush_diag(&session);
 	sc_session_release(&session);
@@ -172,7 +235,9 @@ const sc_cli_command sc_cmd_get = {
     .usage = "sc-apply get [-f PATH... | --set SET] [-o table|json]",
     .summary = "list the sandboxes of a set",
     .help = "Lists the sandboxes sc-apply manages in the sets of the specs (or --set),\n"
-            "with their state, TTL left, and whether they match their spec.\n",
+            "with their state, TTL left, and whether they match their spec. With -f,\n"
+            "a row per spec first: READY is ready/desired (ready: matching the spec and\n"
+            "in its state), UP-TO-DATE how many match the spec, specs with none too.\n",
     .takes = SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPT(SC_OPT_TIMEOUT) | SC_OPTS_CONNECTION |
              SC_OPTS_OUTPUT,
     .needs = SC_NEEDS_SPECS_OR_SET,

@@ -128,6 +128,21 @@ bool sc_reconcile_owns_set(const sc_reconcile *run, const char *set);
 const char *sc_reconcile_owner(const sc_reconcile *run, const sc_sandbox *sandbox);
 /* The server's clock if the list carried it, else the local clock (Unix ms). */
 int64_t sc_reconcile_now(const sc_reconcile *run);
+/* How one spec stands; borrowed from the run. */
+typedef struct sc_spec_status {
+	const sc_spec *spec;
+	unsigned present;    /* live sandboxes of the spec (any phase but gone) */
+	unsigned current;    /* of those, the ones that match the spec (not stale) */
+	unsigned ready;      /* current ones in the declared state (running or paused) */
+	long ttl_left;       /* seconds, the least of its running ones; -1: none */
+} sc_spec_status;
+
+/*
+ * Each spec of the run, in order, against the observed sandboxes (specs
+ * with none present included). A malloc'd array of count entries.
+ */
+sc_spec_status *sc_reconcile_spec_status(const sc_reconcile *run, size_t *count);
+
 /* Whether every action of the plan is done. */
 bool sc_reconcile_all_done(const sc_reconcile *run);
 
