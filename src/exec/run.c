@@ -131,6 +131,56 @@ static long next_wait(const sc_exec_run_state *run, int64_t now)
 	return wait < 0 ? 0 : (long)wait;
 }
 
+/* Whether job is a create that the service refused for its template (404 on POST). */
+static bool template_missing(const sc_exec_job *job)
+{
+	const sc_action_result *result = &job->action->result;
+	return job->step == SC_STEP_CREATE && result->status == SC_RESULT_FAILED &&
+	       result->http_status == 404 && job->action->spec;
+}
+
+static bool creates(const sc_exec_job *job)
+{
+	for (unsigned i = 0; i < job->stage_count; i++) {
+		if (job->stages[i] == SC_STAGE_CREATE)
+			return true;
+	}
+	return false;
+}
+
+/* " (spec 'team/py' at file.yaml:12)": where to fix it. */
+static void append_place(sc_action_result *result, const sc_spec *spec)
+{
+	char *message = sc_asprintf("%s (spec '%s/%s' at %s:%u)", result->message ? result->message : "",
+	                            spec->set, spec->name,
+	                            spec->where.file ? spec->where.file : "?", spec->where.line);
+	free(result->message);
+	result->message = message;
+}
+
+/*
+ * A create refused for its template fails every create of that spec the
+ * same way: the rest of its creates are not sent (each would fail), and
+ * the message names the spec's place, so the typo is found at once.
+ */
+static void stop_spec_creates(sc_exec_run_state *run, const sc_exec_job *failed, int64_t now)
+{
+	const sc_spec *spec = failed->action->spec;
+
+	append_place(&failed->action->result, spec);
+	for (size_t i = 0; i < run->plan->count; i++) {
+		sc_exec_job *job = &run->jobs[i];
+		if (job == failed || !waiting(job) || job->started_at || job->action->spec != spec ||
+		    !creates(job))
+			continue;
+		sc_exec_job_finish(job, SC_RESULT_SKIPPED, now,
+		                   "not started: a create of the same spec found no template '%s'",
+		                   spec->template_id);
+		append_place(&job->action->result, spec);
+		on_finished(run, job);
+	}
+}
+
 static void take_finished(sc_exec_run_state *run)
 {
 	sc_api_transfer *transfer;
@@ -147,6 +197,8 @@ static void take_finished(sc_exec_run_state *run)
 			break;
 		case SC_JOB_FINISHED:
 			on_finished(run, job);
+			if (template_missing(job))
+				stop_spec_creates(run, job, sc_time_monotonic_ms());
 			break;
 		case SC_JOB_NEXT:
 			break;
