@@ -264,6 +264,36 @@ static int check_service(agent_context *context)
 	return result;
 }
 
+/*
+ * A spec whose renewBefore is shorter than the interval may see its
+ * sandboxes expire between two cycles, and recreated every cycle: say so
+ * at start, once per spec (the files are read again each cycle, so a spec
+ * added later is checked by its first cycle's run in the log's warnings).
+ */
+static void warn_short_renewals(agent_context *context)
+{
+	sc_reconcile run;
+	long interval_s = context->options.interval_ms / 1000;
+
+	sc_reconcile_init(&run, &context->config);
+	if (sc_reconcile_load_specs(&run) == 0) {
+		for (size_t i = 0; i < run.specs.count; i++) {
+			const sc_spec *spec = &run.specs.items[i];
+			if (spec->renew_before >= interval_s || spec->state == SC_SPEC_PAUSED)
+				continue;
+			char *text = sc_asprintf(
+			    "spec '%s/%s' renews %u s before its TTL ends but cycles are %ld s "
+			    "apart: its sandboxes may expire between cycles (lower --interval or "
+			    "raise spec.renewBefore)",
+			    spec->set, spec->name, spec->renew_before, interval_s);
+			sc_agent_log_event(&context->log, SC_AGENT_WARN, text, SC_AGENT_END);
+			free(text);
+		}
+	}
+	sc_diag_release(&run.diag); /* the first cycle reports what failed to load */
+	sc_reconcile_release(&run);
+}
+
 static int agent(const sc_cli_options *options)
 {
 	agent_context context;
@@ -280,6 +310,7 @@ static int agent(const sc_cli_options *options)
 	config_init(&context);
 	if (check_service(&context))
 		return SC_EXIT_FAILED;
+	warn_short_renewals(&context);
 
 	sc_agent_config config = {
 	    .interval_ms = options->interval_ms,

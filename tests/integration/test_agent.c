@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "harness.h"
@@ -437,6 +438,31 @@ TEST(sighup_reconciles_at_once_with_text_logs)
 	finish(&sd);
 }
 
+TEST(an_interval_longer_than_renew_before_is_warned_at_start)
+{
+	test_sandboxd sd;
+	agent a;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	snprintf(a.spec, sizeof(a.spec), "%s/pool.yaml", sd.dir);
+	write_spec(a.spec, spec_text(1, NULL));
+	CHECK_INT(agent_start(&a, &sd, (const char *[]){"--interval", "10m", NULL}), 0);
+	CHECK(wait_log(&a, "cycle finished cycle=1", 10000));
+	CHECK_INT(test_process_stop(&a.process, SIGTERM, 10000), 0);
+	char *log = test_read_file(a.err);
+	CHECK_CONTAINS(log, "spec '" SET "/py' renews 300 s before its TTL ends but cycles are "
+	                    "600 s apart");
+	free(log);
+	unlink(a.err);
+
+	CHECK_INT(agent_start(&a, &sd, (const char *[]){"--interval", "60s", NULL}), 0);
+	CHECK(wait_log(&a, "cycle finished cycle=1", 10000));
+	CHECK_INT(test_process_stop(&a.process, SIGTERM, 10000), 0);
+	log = test_read_file(a.err);
+	CHECK_NOT_CONTAINS(log, "may expire between cycles");
+	free(log);
+	finish(&sd);
+}
+
 static int set_latency(const test_sandboxd *sd, long ms)
 {
 	char url[256], body[64];
@@ -562,6 +588,7 @@ int main(void)
 	RUN(agent_converges_corrects_drift_follows_edits_and_stops_cleanly);
 	RUN(sighup_reconciles_at_once_with_text_logs);
 	RUN(sigterm_during_a_cycle_finishes_the_actions_in_flight);
+	RUN(an_interval_longer_than_renew_before_is_warned_at_start);
 	RUN(a_cycle_longer_than_the_grace_period_is_cut_short);
 	RUN(sigterm_while_the_list_retries_stops_cleanly);
 	RUN(usage_errors_exit_64_and_no_service_exits_1);
