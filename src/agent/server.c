@@ -23,8 +23,8 @@
 #define SC_AGENT_SERVER_TIMEOUT_S   5
 #define SC_AGENT_SERVER_MEMORY      (16 * 1024)
 /* Descriptors left for the cycles: transfers, spec files, the lock. */
-#define SC_AGENT_SERVER_FD_RESERVE  256
-#define SC_AGENT_SERVER_FD_MIN      16
+#define SC_AGENT_SERVER_FD_RESERVE 256
+#define SC_AGENT_SERVER_FD_MIN     16
 
 struct sc_agent_server {
 	struct MHD_Daemon *daemon;
@@ -195,12 +195,14 @@ static unsigned connection_budget(void)
 	if (getrlimit(RLIMIT_NOFILE, &limit) < 0)
 		return SC_AGENT_SERVER_FD_MIN;
 	if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < limit.rlim_max) {
-		struct rlimit raised = {.rlim_cur = limit.rlim_max, .rlim_max = limit.rlim_max};
+		struct rlimit raised = {.rlim_cur = limit.rlim_max,
+		                        .rlim_max = limit.rlim_max};
 		if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
 			limit = raised;
 	}
 	rlim_t fds = limit.rlim_cur;
-	if (fds == RLIM_INFINITY || fds >= SC_AGENT_SERVER_CONNECTIONS + SC_AGENT_SERVER_FD_RESERVE)
+	if (fds == RLIM_INFINITY ||
+	    fds >= SC_AGENT_SERVER_CONNECTIONS + SC_AGENT_SERVER_FD_RESERVE)
 		return SC_AGENT_SERVER_CONNECTIONS;
 	if (fds <= SC_AGENT_SERVER_FD_RESERVE + SC_AGENT_SERVER_FD_MIN)
 		return SC_AGENT_SERVER_FD_MIN;
@@ -224,8 +226,9 @@ int sc_agent_server_start(sc_agent_server **out, const char *listen,
 	server->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handle, server, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)SC_AGENT_SERVER_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, connection_budget(),
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SC_AGENT_SERVER_MEMORY, MHD_OPTION_END);
+	    (unsigned)SC_AGENT_SERVER_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+	    connection_budget(), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)SC_AGENT_SERVER_MEMORY, MHD_OPTION_END);
 	if (!server->daemon) {
 		free(server);
 		return sc_diag_error(

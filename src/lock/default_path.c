@@ -4,6 +4,7 @@
  * read-protect or remove the lock files in it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@ static bool usable_runtime_dir(const char *dir)
 
 	if (!dir || dir[0] != '/' || lstat(dir, &st) < 0)
 		return false;
-	return S_ISDIR(st.st_mode) && st.st_uid == geteuid() && (st.st_mode & 07777) == 0700;
+	return S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & 07777) == 0700;
 }
 
 /* Creates dir 0700 when missing; it must be a directory of ours no one else can write. */
@@ -32,27 +34,40 @@ static int private_dir(const char *dir, sc_diag *diag)
 {
 	struct stat st;
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return sc_diag_error(diag, NULL, 0, 0, "cannot create lock directory '%s': %s",
-		                     dir, strerror(errno));
+	if (mkdir(dir, 0700) == 0) {
+		/* A umask such as 0277 must not leave it unwritable: it is ours, new. */
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fchmod(fd, 0700); /* lstat below checks the outcome */
+			close(fd);
+		}
+	} else if (errno != EEXIST) {
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "cannot create lock directory '%s': %s", dir,
+		                     strerror(errno));
+	}
 	if (lstat(dir, &st) < 0)
-		return sc_diag_error(diag, NULL, 0, 0, "cannot stat lock directory '%s': %s", dir,
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "cannot stat lock directory '%s': %s", dir,
 		                     strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock directory '%s' is not a directory (a link or a file); "
-		                     "refusing it",
-		                     dir);
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock directory '%s' is not a directory (a link or a file); "
+		    "refusing it",
+		    dir);
 	if (st.st_uid != geteuid())
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock directory '%s' is owned by uid %lu, not by this user "
-		                     "(uid %lu); refusing it",
-		                     dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock directory '%s' is owned by uid %lu, not by this user "
+		    "(uid %lu); refusing it",
+		    dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
 	if (st.st_mode & 0077)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock directory '%s' has mode %04o: others can use it; "
-		                     "refusing it (it must be 0700)",
-		                     dir, (unsigned)(st.st_mode & 07777));
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock directory '%s' has mode %04o: others can use it; "
+		    "refusing it (it must be 0700)",
+		    dir, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -60,15 +75,18 @@ static int private_dir(const char *dir, sc_diag *diag)
 static int encode_set(sc_buf *out, const char *set, sc_diag *diag)
 {
 	if (!set || !*set)
-		return sc_diag_error(diag, NULL, 0, 0, "lock: no set to name the lock after");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "lock: no set to name the lock after");
 	for (const unsigned char *p = (const unsigned char *)set; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '_')
 			sc_buf_putc(out, (char)*p);
 		else
 			sc_buf_printf(out, "%%%02X", *p);
 	}
 	if (out->len > SC_LOCK_NAME_MAX)
-		return sc_diag_error(diag, NULL, 0, 0, "lock: set name is too long for a file name");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "lock: set name is too long for a file name");
 	return 0;
 }
 
@@ -88,7 +106,8 @@ int sc_lock_default_path_from(char **out, const char *set, const char *runtime_d
 	else if (geteuid() == 0)
 		dir = sc_asprintf("%s/sc-apply", fallback_base);
 	else
-		dir = sc_asprintf("%s/sc-apply-%lu", fallback_base, (unsigned long)geteuid());
+		dir = sc_asprintf("%s/sc-apply-%lu", fallback_base,
+		                  (unsigned long)geteuid());
 	int result = private_dir(dir, diag);
 	if (!result)
 		*out = sc_asprintf("%s/%s.lock", dir, sc_buf_cstr(&name));

@@ -37,8 +37,8 @@ static int open_lock_file(const char *path, bool *created, sc_diag *diag)
 		return fd;
 	}
 	if (errno != EEXIST)
-		return sc_diag_error(diag, NULL, 0, 0, "cannot create lock file '%s': %s", path,
-		                     strerror(errno));
+		return sc_diag_error(diag, NULL, 0, 0, "cannot create lock file '%s': %s",
+		                     path, strerror(errno));
 	*created = false;
 	/* Read-only: a file this run did not create is never written. */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -47,9 +47,9 @@ static int open_lock_file(const char *path, bool *created, sc_diag *diag)
 	if (errno == ENOENT)
 		return -RETRY;
 	if (errno == ELOOP)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock file '%s' is a symbolic link; refusing to follow it",
-		                     path);
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock file '%s' is a symbolic link; refusing to follow it", path);
 	return sc_diag_error(diag, NULL, 0, 0, "cannot open lock file '%s': %s", path,
 	                     strerror(errno));
 }
@@ -61,16 +61,18 @@ static int check_lock_file(const char *path, const struct stat *st, sc_diag *dia
 
 	if (!S_ISREG(st->st_mode))
 		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock file '%s' is not a regular file; refusing it", path);
+		                     "lock file '%s' is not a regular file; refusing it",
+		                     path);
 	if (st->st_uid != euid)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock file '%s' is owned by uid %lu, not by this user "
-		                     "(uid %lu); refusing it",
-		                     path, (unsigned long)st->st_uid, (unsigned long)euid);
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock file '%s' is owned by uid %lu, not by this user "
+		    "(uid %lu); refusing it",
+		    path, (unsigned long)st->st_uid, (unsigned long)euid);
 	if (st->st_nlink > 1)
 		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock file '%s' has %lu hard links; refusing it", path,
-		                     (unsigned long)st->st_nlink);
+		                     "lock file '%s' has %lu hard links; refusing it",
+		                     path, (unsigned long)st->st_nlink);
 	return 0;
 }
 
@@ -86,7 +88,8 @@ static char *read_holder(int fd)
 static bool still_named(const char *path, const struct stat *st)
 {
 	struct stat now;
-	return lstat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+	return lstat(path, &now) == 0 && now.st_dev == st->st_dev &&
+	       now.st_ino == st->st_ino;
 }
 
 static int try_once(sc_lock *lock, const char *holder_text, char **holder, sc_diag *diag)
@@ -103,8 +106,8 @@ static int try_once(sc_lock *lock, const char *holder_text, char **holder, sc_di
 	if (fstat(fd, &st) < 0) {
 		int err = errno;
 		close(fd);
-		return sc_diag_error(diag, NULL, 0, 0, "cannot stat lock file '%s': %s", path,
-		                     strerror(err));
+		return sc_diag_error(diag, NULL, 0, 0, "cannot stat lock file '%s': %s",
+		                     path, strerror(err));
 	}
 	if (check_lock_file(path, &st, diag)) {
 		close(fd);
@@ -151,7 +154,8 @@ static int file_try_acquire(sc_lock *lock, const char *holder_text, char **holde
 			return result;
 	}
 	return sc_diag_error(diag, NULL, 0, 0,
-	                     "lock file '%s' keeps being replaced; not running", lock->where);
+	                     "lock file '%s' keeps being replaced; not running",
+	                     lock->where);
 }
 
 static int file_release(sc_lock *lock, sc_diag *diag)
@@ -168,7 +172,7 @@ static int file_release(sc_lock *lock, sc_diag *diag)
 }
 
 const sc_lock_backend sc_lock_file_backend = {
-	.name = "file",
-	.try_acquire = file_try_acquire,
-	.release = file_release,
+    .name = "file",
+    .try_acquire = file_try_acquire,
+    .release = file_release,
 };

@@ -30,8 +30,8 @@ static const sc_lock_backend *pick_backend(const char *where, sc_diag *diag)
 	if (!scheme)
 		return &sc_lock_file_backend;
 	if (scheme == 4 && !strncmp(where, "etcd", 4)) {
-		sc_diag_error(diag, NULL, 0, 0, "lock '%s': etcd locks are not supported yet",
-		              where);
+		sc_diag_error(diag, NULL, 0, 0,
+		              "lock '%s': etcd locks are not supported yet", where);
 		return NULL;
 	}
 	sc_diag_error(diag, NULL, 0, 0,
@@ -54,9 +54,10 @@ static int busy_error(const char *where, const char *holder, int64_t waited_ms,
 	const char *open = *holder ? " (" : "", *close = *holder ? ")" : "";
 
 	if (!waited_ms)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "another sc-apply run holds the lock '%s'%s%s%s; not running",
-		                     where, open, holder, close);
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "another sc-apply run holds the lock '%s'%s%s%s; not running", where,
+		    open, holder, close);
 	return sc_diag_error(diag, NULL, 0, 0,
 	                     "another sc-apply run still holds the lock '%s'%s%s%s after "
 	                     "waiting %lld ms; not running",
@@ -64,8 +65,8 @@ static int busy_error(const char *where, const char *holder, int64_t waited_ms,
 }
 
 /* Tries until taken, an error, the wait's end or a stop. */
-static int wait_for(sc_lock *lock, const char *holder_text, const sc_lock_options *options,
-                    sc_diag *diag)
+static int wait_for(sc_lock *lock, const char *holder_text,
+                    const sc_lock_options *options, sc_diag *diag)
 {
 	int64_t start = sc_time_monotonic_ms();
 	bool announced = false;
@@ -79,12 +80,14 @@ static int wait_for(sc_lock *lock, const char *holder_text, const sc_lock_option
 		}
 		int64_t waited = sc_time_monotonic_ms() - start;
 		if (waited >= options->wait_ms) {
-			busy_error(lock->where, holder, options->wait_ms ? waited : 0, diag);
+			busy_error(lock->where, holder, options->wait_ms ? waited : 0,
+			           diag);
 			free(holder);
 			return -1;
 		}
 		if (options->should_stop && options->should_stop(options->ctx)) {
-			sc_diag_error(diag, NULL, 0, 0, "stopped while waiting for the lock '%s'",
+			sc_diag_error(diag, NULL, 0, 0,
+			              "stopped while waiting for the lock '%s'",
 			              lock->where);
 			free(holder);
 			return -1;
@@ -115,9 +118,10 @@ int sc_lock_acquire(sc_lock **out, const char *where, const sc_lock_options *opt
 	lock->backend = backend;
 	lock->where = sc_strdup(where);
 	lock->fd = -1;
-	char *holder_text = options->holder ? sc_lock_holder_printable(options->holder,
-	                                                               strlen(options->holder))
-	                                    : sc_lock_holder_default();
+	char *holder_text =
+	    options->holder
+	        ? sc_lock_holder_printable(options->holder, strlen(options->holder))
+	        : sc_lock_holder_default();
 	int result = wait_for(lock, holder_text, options, diag);
 	free(holder_text);
 	if (result) {

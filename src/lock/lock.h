@@ -54,6 +54,30 @@ const char *sc_lock_where(const sc_lock *lock);
 bool sc_lock_held(const sc_lock *lock);
 
 /*
+ * The locks of a run's sets. Ownership: the list owns its locks;
+ * sc_lock_list_release() gives them up and frees them.
+ */
+typedef struct sc_lock_list {
+	sc_lock **items;
+	size_t count;
+} sc_lock_list;
+
+#define SC_LOCK_LIST_INIT                                                                \
+	{                                                                                \
+		NULL, 0                                                                  \
+	}
+
+/*
+ * Takes the default lock (sc_lock_default_path) of every set, each once,
+ * in byte order of the set names, so that two runs over overlapping sets
+ * never hold one each while waiting for the other; options->wait_ms
+ * bounds the waits of all of them together. On failure none is held.
+ */
+int sc_lock_acquire_sets(sc_lock_list *out, const char *const *sets, size_t count,
+                         const sc_lock_options *options, sc_diag *diag);
+void sc_lock_list_release(sc_lock_list *list);
+
+/*
  * The default lock of a set on this host, malloc'd into *out:
  * $XDG_RUNTIME_DIR/sc-apply/SET.lock when XDG_RUNTIME_DIR is a directory
  * of this user's with mode 0700; else /run/sc-apply/SET.lock for root and

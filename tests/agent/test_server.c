@@ -77,7 +77,8 @@ static long status_of(const char *address, const char *path)
 
 	snprintf(url, sizeof(url), "http://%s%s", address, path);
 	/* test_http gives up after 30 s: the generous bound, not a timing. */
-	long status = test_http(NULL, "GET", url, NULL, NULL, &response) ? -1 : response.status;
+	long status =
+	    test_http(NULL, "GET", url, NULL, NULL, &response) ? -1 : response.status;
 	test_response_release(&response);
 	return status;
 }
@@ -106,7 +107,8 @@ TEST(probes_answer_while_a_thousand_slow_clients_are_connected)
 
 	for (int round = 0; round < 3; round++) {
 		CHECK_INT(status_of(address, "/healthz"), 200);
-		CHECK_INT(status_of(address, "/readyz"), 503); /* no cycle yet: answered, not ready */
+		CHECK_INT(status_of(address, "/readyz"),
+		          503); /* no cycle yet: answered, not ready */
 	}
 
 	pthread_mutex_lock(&c.lock);

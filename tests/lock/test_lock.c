@@ -102,7 +102,8 @@ TEST(a_held_lock_stops_a_second_taker_and_names_the_holder)
 	char *text = test_read_file(path);
 	char expected[64];
 	snprintf(expected, sizeof(expected), "pid %ld on ", (long)getpid());
-	CHECK(text && !strncmp(text, expected, strlen(expected))); /* the default holder */
+	CHECK(text &&
+	      !strncmp(text, expected, strlen(expected))); /* the default holder */
 	CHECK_CONTAINS(text, ", since 20");
 	free(text);
 	sc_lock_free(second);
@@ -179,7 +180,8 @@ TEST(another_users_lock_file_is_refused_even_by_root)
 	CHECK_INT(test_write_file(path_in("theirs.lock"), "theirs\n"), 0);
 	CHECK_INT(chown(path_in("theirs.lock"), 65534, 65534), 0);
 	CHECK_INT(sc_lock_acquire(&lock, path_in("theirs.lock"), NULL, &diag), -1);
-	CHECK_CONTAINS(messages(&diag), "is owned by uid 65534, not by this user (uid 0)");
+	CHECK_CONTAINS(messages(&diag),
+	               "is owned by uid 65534, not by this user (uid 0)");
 	char *text = test_read_file(path_in("theirs.lock"));
 	CHECK_STR(text, "theirs\n");
 	free(text);
@@ -249,7 +251,8 @@ TEST(a_waiting_taker_gets_the_lock_once_it_is_free_or_gives_up)
 	sc_diag diag = SC_DIAG_INIT;
 	sc_lock *lock = NULL;
 	int waits = 0;
-	sc_lock_options options = {.wait_ms = 60000, .on_wait = count_wait, .ctx = &waits};
+	sc_lock_options options = {
+	    .wait_ms = 60000, .on_wait = count_wait, .ctx = &waits};
 
 	/* A child holds it for a moment; the wait ends when it exits. */
 	int ready[2];
@@ -297,8 +300,9 @@ TEST(schemes_choose_a_backend)
 	sc_diag diag = SC_DIAG_INIT;
 	sc_lock *lock = NULL;
 
-	CHECK_INT(sc_lock_acquire(&lock, "etcd://127.0.0.1:2379/sc-apply/team", NULL, &diag),
-	          -1);
+	CHECK_INT(
+	    sc_lock_acquire(&lock, "etcd://127.0.0.1:2379/sc-apply/team", NULL, &diag),
+	    -1);
 	CHECK_CONTAINS(messages(&diag), "etcd locks are not supported yet");
 	sc_diag_release(&diag);
 	CHECK_INT(sc_lock_acquire(&lock, "ftp://host/x", NULL, &diag), -1);
@@ -341,6 +345,21 @@ TEST(the_default_lock_is_in_the_private_runtime_directory)
 	free(out);
 	CHECK_INT(sc_lock_default_path_from(&out, "", runtime, dir, &diag), -1);
 	sc_diag_release(&diag);
+
+	/* A tight umask leaves the new directory usable, still private. */
+	char *tight = runtime_dir("run-tight", 0700);
+	sc_lock *lock = NULL;
+	mode_t saved = umask(0277);
+	CHECK_INT(sc_lock_default_path_from(&out, "s", tight, dir, &diag), 0);
+	umask(saved);
+	snprintf(expected, sizeof(expected), "%s/sc-apply", tight);
+	CHECK_INT(lstat(expected, &st), 0);
+	CHECK_INT(st.st_mode & 07777, 0700);
+	CHECK_INT(sc_lock_acquire(&lock, out, NULL, &diag), 0);
+	sc_lock_free(lock);
+	free(out);
+	free(tight);
+	sc_diag_release(&diag);
 	free(runtime);
 }
 
@@ -363,7 +382,8 @@ TEST(an_untrusted_runtime_directory_falls_back)
 	free(out);
 	char *good = runtime_dir("run-good", 0700);
 	CHECK_INT(symlink(good, path_in("run-link")), 0);
-	CHECK_INT(sc_lock_default_path_from(&out, "s", path_in("run-link"), base, &diag), 0);
+	CHECK_INT(sc_lock_default_path_from(&out, "s", path_in("run-link"), base, &diag),
+	          0);
 	CHECK_STR(out, expected);
 	free(out);
 	CHECK_INT(sc_lock_default_path_from(&out, "s", "relative/dir", base, &diag), 0);
@@ -388,12 +408,14 @@ TEST(a_planted_fallback_directory_is_refused)
 	if (geteuid() == 0)
 		snprintf(sub, sizeof(sub), "%s/sc-apply", base);
 	else
-		snprintf(sub, sizeof(sub), "%s/sc-apply-%lu", base, (unsigned long)geteuid());
+		snprintf(sub, sizeof(sub), "%s/sc-apply-%lu", base,
+		         (unsigned long)geteuid());
 	/* A link planted where the directory goes. */
 	CHECK_INT(symlink(path_in("elsewhere"), sub), 0);
 	CHECK_INT(sc_lock_default_path_from(&out, "s", NULL, base, &diag), -1);
 	CHECK(out == NULL);
-	CHECK_CONTAINS(messages(&diag), "is not a directory (a link or a file); refusing it");
+	CHECK_CONTAINS(messages(&diag),
+	               "is not a directory (a link or a file); refusing it");
 	CHECK_INT(access(path_in("elsewhere"), F_OK), -1);
 	sc_diag_release(&diag);
 	unlink(sub);
@@ -410,7 +432,8 @@ TEST(a_planted_fallback_directory_is_refused)
 		CHECK_INT(chmod(sub, 0700), 0);
 		CHECK_INT(chown(sub, 65534, 65534), 0);
 		CHECK_INT(sc_lock_default_path_from(&out, "s", NULL, base, &diag), -1);
-		CHECK_CONTAINS(messages(&diag), "is owned by uid 65534, not by this user");
+		CHECK_CONTAINS(messages(&diag),
+		               "is owned by uid 65534, not by this user");
 		sc_diag_release(&diag);
 	}
 	free(base);
@@ -445,6 +468,30 @@ static int race(const char *runtime, const char *log, int rounds)
 	return 0;
 }
 
+/* Every enter in the log is followed by the same process's leave: no overlap. */
+static int serialized_pairs(const char *log)
+{
+	char *text = test_read_file(log);
+	char *save = NULL;
+	int pairs = 0;
+
+	if (!text)
+		return 0;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *leave = strtok_r(NULL, "\n", &save);
+		if (line[0] != '+' || !leave || leave[0] != '-' ||
+		    strcmp(line + 1, leave + 1)) {
+			TEST_FAILURE("overlap at \"%s\" then \"%s\"", line,
+			             leave ? leave : "");
+			break;
+		}
+		pairs++;
+	}
+	free(text);
+	return pairs;
+}
+
 TEST(processes_racing_on_the_default_lock_serialize)
 {
 	enum { RACERS = 4, ROUNDS = 6 };
@@ -463,20 +510,124 @@ TEST(processes_racing_on_the_default_lock_serialize)
 		CHECK_INT(waitpid(pids[i], &status, 0), pids[i]);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	/* Every enter is followed by the same process's leave: no overlap. */
-	char *text = test_read_file(log);
-	int pairs = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *leave = strtok_r(NULL, "\n", &save);
-		if (line[0] != '+' || !leave || leave[0] != '-' || strcmp(line + 1, leave + 1)) {
-			TEST_FAILURE("overlap at \"%s\" then \"%s\"", line, leave ? leave : "");
-			break;
-		}
-		pairs++;
+	CHECK_INT(serialized_pairs(log), RACERS * ROUNDS);
+	free(runtime);
+}
+
+/* One racer over two sets, named in the order given: logs enter and leave. */
+static int race_sets(const char *first, const char *second, const char *log, int rounds)
+{
+	sc_diag diag = SC_DIAG_INIT;
+	sc_lock_options options = {.wait_ms = 20000};
+	const char *sets[] = {first, second};
+
+	for (int i = 0; i < rounds; i++) {
+		sc_lock_list locks = SC_LOCK_LIST_INIT;
+		if (sc_lock_acquire_sets(&locks, sets, 2, &options, &diag) ||
+		    locks.count != 2)
+			return 1;
+		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		char line[32];
+		int len = snprintf(line, sizeof(line), "+%ld\n", (long)getpid());
+		if (fd < 0 || write(fd, line, (size_t)len) != len)
+			return 1;
+		usleep(10 * 1000);
+		line[0] = '-';
+		if (write(fd, line, (size_t)len) != len)
+			return 1;
+		close(fd);
+		sc_lock_list_release(&locks);
 	}
-	CHECK_INT(pairs, RACERS * ROUNDS);
-	free(text);
+	sc_diag_release(&diag);
+	return 0;
+}
+
+/* While waiting for one set's lock, whether the run holds set-b's too. */
+static void probe_set_b(void *ctx, const char *where, const char *holder)
+{
+	sc_diag diag = SC_DIAG_INIT;
+	sc_lock *probe = NULL;
+	char *path = NULL;
+	(void)where, (void)holder;
+
+	sc_lock_default_path(&path, "set-b", &diag);
+	*(int *)ctx = sc_lock_acquire(&probe, path, NULL, &diag) ? 1 : 0;
+	sc_lock_free(probe);
+	free(path);
+	sc_diag_release(&diag);
+}
+
+TEST(runs_over_overlapping_sets_take_them_in_one_order)
+{
+	enum { ROUNDS = 10 };
+	char *runtime = runtime_dir("run-sets", 0700);
+	char log[4200];
+	pid_t pids[2];
+
+	/* Named in opposite orders, the two never hold one each and wait. */
+	setenv("XDG_RUNTIME_DIR", runtime, 1);
+	snprintf(log, sizeof(log), "%s/sets.log", dir);
+	pids[0] = fork();
+	if (pids[0] == 0)
+		_exit(race_sets("set-a", "set-b", log, ROUNDS));
+	pids[1] = fork();
+	if (pids[1] == 0)
+		_exit(race_sets("set-b", "set-a", log, ROUNDS));
+	for (int i = 0; i < 2; i++) {
+		int status = -1;
+		CHECK_INT(waitpid(pids[i], &status, 0), pids[i]);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	CHECK_INT(serialized_pairs(log), 2 * ROUNDS);
+
+	/* Named b then a, with a held elsewhere: it waits for a holding nothing. */
+	sc_diag diag_order = SC_DIAG_INIT;
+	sc_lock_list order = SC_LOCK_LIST_INIT;
+	char *a_held_path = NULL;
+	sc_lock *a_held = NULL;
+	int b_held_while_waiting = -1;
+	sc_lock_options wait = {
+	    .wait_ms = 200, .on_wait = probe_set_b, .ctx = &b_held_while_waiting};
+	const char *b_then_a[] = {"set-b", "set-a"};
+	CHECK_INT(sc_lock_default_path(&a_held_path, "set-a", &diag_order), 0);
+	CHECK_INT(sc_lock_acquire(&a_held, a_held_path, NULL, &diag_order), 0);
+	CHECK_INT(sc_lock_acquire_sets(&order, b_then_a, 2, &wait, &diag_order), -1);
+	CHECK_INT(b_held_while_waiting, 0);
+	sc_lock_free(a_held);
+	free(a_held_path);
+	sc_diag_release(&diag_order);
+
+	/* A set named twice is locked once (not waited for by its own run). */
+	sc_lock_list twice = SC_LOCK_LIST_INIT;
+	sc_diag diag_twice = SC_DIAG_INIT;
+	const char *same[] = {"set-a", "set-a"};
+	CHECK_INT(sc_lock_acquire_sets(&twice, same, 2, NULL, &diag_twice), 0);
+	CHECK_INT(twice.count, 1);
+	sc_lock_list_release(&twice);
+	sc_diag_release(&diag_twice);
+
+	/* All or nothing: a held second set gives the first back. */
+	sc_diag diag = SC_DIAG_INIT;
+	sc_lock_list locks = SC_LOCK_LIST_INIT;
+	char *held_path = NULL;
+	sc_lock *held = NULL;
+	CHECK_INT(sc_lock_default_path(&held_path, "set-b", &diag), 0);
+	CHECK_INT(sc_lock_acquire(&held, held_path, NULL, &diag), 0);
+	const char *both[] = {"set-a", "set-b"};
+	CHECK_INT(sc_lock_acquire_sets(&locks, both, 2, NULL, &diag), -1);
+	CHECK_INT(locks.count, 0);
+	CHECK_CONTAINS(messages(&diag), "set-b.lock");
+	sc_diag_release(&diag);
+	sc_lock *a = NULL;
+	char *a_path = NULL;
+	CHECK_INT(sc_lock_default_path(&a_path, "set-a", &diag), 0);
+	CHECK_INT(sc_lock_acquire(&a, a_path, NULL, &diag), 0); /* set-a was given back */
+	sc_lock_free(a);
+	sc_lock_free(held);
+	free(a_path);
+	free(held_path);
+	sc_diag_release(&diag);
+	unsetenv("XDG_RUNTIME_DIR");
 	free(runtime);
 }
 
@@ -499,6 +650,7 @@ int main(void)
 	RUN(an_untrusted_runtime_directory_falls_back);
 	RUN(a_planted_fallback_directory_is_refused);
 	RUN(processes_racing_on_the_default_lock_serialize);
+	RUN(runs_over_overlapping_sets_take_them_in_one_order);
 	test_rmtree(dir);
 	free(dir);
 	return test_summary();
