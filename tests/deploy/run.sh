@@ -185,7 +185,7 @@ fi
 # The systemd units' ExecStart, with what systemd would fill in.
 exec_start() {
 	sed -n 's/^ExecStart=\/usr\/bin\/sc-apply //p' "$deploy/systemd/$1" |
-		sed -e "s#%d/#$work/#g; s#%t/sc-apply/#$work/#g; s#/etc/sc-apply/specs#$specs#g" \
+		sed -e "s#%d/#$work/#g; s#%t/sc-apply-service/#$work/#g; s#/etc/sc-apply/specs#$specs#g" \
 			-e "s#127.0.0.1:9090#127.0.0.1:0#; s#\\\$SC_APPLY_FLAGS#--prune --max-delete 5#" \
 			-e "s#\\\$SC_APPLY_AGENT_FLAGS##"
 }
