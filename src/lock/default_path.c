@@ -116,8 +116,18 @@ int sc_lock_default_path_from(char **out, const char *set, const char *runtime_d
 	return result;
 }
 
+/*
+ * Without XDG_RUNTIME_DIR (cron, sudo, ssh with a command), the session
+ * directory that a login shell of the same user names: while the user has
+ * a session, both take the same lock.
+ */
 int sc_lock_default_path(char **out, const char *set, sc_diag *diag)
 {
-	return sc_lock_default_path_from(out, set, getenv("XDG_RUNTIME_DIR"),
-	                                 geteuid() == 0 ? "/run" : "/tmp", diag);
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char *session = sc_asprintf("/run/user/%lu", (unsigned long)geteuid());
+	int result =
+	    sc_lock_default_path_from(out, set, usable_runtime_dir(xdg) ? xdg : session,
+	                              geteuid() == 0 ? "/run" : "/tmp", diag);
+	free(session);
+	return result;
 }

@@ -80,8 +80,9 @@ void sc_lock_list_release(sc_lock_list *list);
 /*
  * The default lock of a set on this host, malloc'd into *out:
  * $XDG_RUNTIME_DIR/sc-apply/SET.lock when XDG_RUNTIME_DIR is a directory
- * of this user's with mode 0700; else /run/sc-apply/SET.lock for root and
- * /tmp/sc-apply-UID/SET.lock for anyone else. The sc-apply directory is
+ * of this user's with mode 0700 (else /run/user/UID when that is one, so
+ * that cron and a login shell agree); else /run/sc-apply/SET.lock for root
+ * and /tmp/sc-apply-UID/SET.lock for anyone else. The sc-apply directory is
  * created 0700 when missing and must be a directory (not a link) of this
  * user's that no one else can write. SET is encoded so that it stays one
  * file name ([a-z0-9_-] kept, any other byte as %XX).
