@@ -3,6 +3,7 @@
 #   share/bash-completion/completions/sc-apply, sc-sandboxd (completion/)
 #   SC_SYSTEMD_UNIT_DIR/sc-apply{,-agent}.service, sc-apply.timer
 #                                                    (deploy/systemd/, not enabled)
+#   /etc/sc-apply/env (mode 0600, a conffile)        (the env example)
 #   share/doc/sc-apply/                              (README, examples, env example,
 #                                                     copyright, changelog.gz)
 # `cpack -G DEB` in a build tree configured with -DCMAKE_INSTALL_PREFIX=/usr
@@ -47,6 +48,17 @@ foreach(unit sc-apply.service sc-apply.timer sc-apply-agent.service)
   file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/systemd/${unit} CONTENT "${text}")
   install(FILES ${CMAKE_BINARY_DIR}/systemd/${unit} DESTINATION ${SC_SYSTEMD_UNIT_DIR})
 endforeach()
+
+# The units' environment file, where the ${VARS} the specs use may hold
+# secrets: root's alone (systemd reads it before it drops to the dynamic
+# user), a conffile that an upgrade never overwrites.
+install(FILES ${SC_DEPLOY_DIR}/systemd/sc-apply.env.example
+        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/sc-apply RENAME env
+        PERMISSIONS OWNER_READ OWNER_WRITE)
+install(FILES ${SC_DEPLOY_DIR}/debian/lintian-overrides
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME sc-apply)
+file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/debian/conffiles
+     CONTENT "${CMAKE_INSTALL_FULL_SYSCONFDIR}/sc-apply/env\n")
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${SC_DEPLOY_DIR}/systemd/sc-apply.env.example
               ${SC_DEPLOY_DIR}/debian/copyright
@@ -100,4 +112,5 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_BINARY_DIR}/debian/conffiles)
 include(CPack)

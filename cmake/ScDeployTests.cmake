@@ -10,7 +10,7 @@ if(TARGET sc-apply)
   endif()
 endif()
 
-foreach(check docker k8s systemd ci docs schema run)
+foreach(check docker k8s systemd ci ci_parity secrets docs schema run)
   add_test(NAME deploy_${check}
            COMMAND ${PROJECT_SOURCE_DIR}/tests/deploy/${check}.sh ${sc_deploy_bins})
   set_tests_properties(deploy_${check} PROPERTIES LABELS deploy TIMEOUT 120

@@ -7,9 +7,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "common/buf.h"
 #include "common/mem.h"
+
+/*
+ * The listener must keep answering probes while a crowd of slow or idle
+ * clients holds connections: many connections on epoll (select() stops
+ * at 1024 descriptors), each dropped after a few seconds without
+ * progress, each with a small memory pool (probes and scrapes send a few
+ * headers; a response lives in its own buffer).
+ */
+#define SC_AGENT_SERVER_CONNECTIONS 4096
+#define SC_AGENT_SERVER_TIMEOUT_S   5
+#define SC_AGENT_SERVER_MEMORY      (16 * 1024)
+/* Descriptors left for the cycles: transfers, spec files, the lock. */
+#define SC_AGENT_SERVER_FD_RESERVE 256
+#define SC_AGENT_SERVER_FD_MIN     16
 
 struct sc_agent_server {
 	struct MHD_Daemon *daemon;
@@ -168,6 +183,32 @@ static void bound_address(sc_agent_server *server)
 	}
 }
 
+/*
+ * How many connections the descriptor limit affords, after raising the
+ * soft limit to the hard one (the usual soft limit, 1024, would cap the
+ * listener below the crowd it must outlast).
+ */
+static unsigned connection_budget(void)
+{
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) < 0)
+		return SC_AGENT_SERVER_FD_MIN;
+	if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < limit.rlim_max) {
+		struct rlimit raised = {.rlim_cur = limit.rlim_max,
+		                        .rlim_max = limit.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			limit = raised;
+	}
+	rlim_t fds = limit.rlim_cur;
+	if (fds == RLIM_INFINITY ||
+	    fds >= SC_AGENT_SERVER_CONNECTIONS + SC_AGENT_SERVER_FD_RESERVE)
+		return SC_AGENT_SERVER_CONNECTIONS;
+	if (fds <= SC_AGENT_SERVER_FD_RESERVE + SC_AGENT_SERVER_FD_MIN)
+		return SC_AGENT_SERVER_FD_MIN;
+	return (unsigned)(fds - SC_AGENT_SERVER_FD_RESERVE);
+}
+
 int sc_agent_server_start(sc_agent_server **out, const char *listen,
                           sc_agent_metrics *metrics, sc_diag *diag)
 {
@@ -179,13 +220,15 @@ int sc_agent_server_start(sc_agent_server **out, const char *listen,
 		return -1;
 	sc_agent_server *server = sc_calloc(1, sizeof(*server));
 	server->metrics = metrics;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	server->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handle, server, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
+	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)SC_AGENT_SERVER_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+	    connection_budget(), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)SC_AGENT_SERVER_MEMORY, MHD_OPTION_END);
 	if (!server->daemon) {
 		free(server);
 		return sc_diag_error(

@@ -2,7 +2,11 @@
  * The agent's HTTP endpoint, on libmicrohttpd's own thread: /metrics
  * (Prometheus text 0.0.4), /healthz (200 while the loop runs, else 503),
  * /readyz (503 until a cycle has succeeded, 200 after); any other path is
- * 404, any method but GET and HEAD 405.
+ * 404, any method but GET and HEAD 405. It keeps answering probes while
+ * a thousand and more slow clients hold connections: up to 4096
+ * connections on epoll (fewer when the descriptor limit, raised to its
+ * hard limit at start, affords fewer), each dropped after 5 s without
+ * progress.
  *
  * Ownership: a server borrows the metrics (which must outlive it) and owns
  * its daemon; sc_agent_server_free() stops it and frees it (NULL: no-op).

@@ -2,8 +2,9 @@
 # deploy/ci: both pipelines are valid YAML with the promised shape (GitHub
 # Actions: plan on pull requests into the job summary with -o json and a
 # text plan, apply on main; GitLab: the same with merge requests and the
-# default branch), the key only from the CI's secret store, and their
-# shell scripts pass shellcheck.
+# default branch), plan and apply with the same options (one variable,
+# SC_APPLY_FLAGS; ci_parity.sh runs both), the key only from the CI's
+# secret store, and their shell scripts pass shellcheck.
 set -uo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -55,8 +56,14 @@ def runs(job):
 report("plan -f" in runs(plan) and "-o json" in runs(plan), "github: sc-apply plan -o json")
 report("--color never >plan.txt" in runs(plan), "github: a readable text plan too")
 report("GITHUB_STEP_SUMMARY" in runs(plan), "github: the plan goes to the job summary")
-report("apply -f" in runs(apply) and "--prune" in runs(apply) and "--max-delete" in runs(apply),
-       "github: apply --prune --max-delete")
+flags = str(gh.get("env", {}).get("SC_APPLY_FLAGS", ""))
+report("--prune" in flags.split() and "--max-delete" in flags.split(),
+       "github: SC_APPLY_FLAGS prunes with --max-delete")
+report('apply -f "$SPECS" $SC_APPLY_FLAGS' in runs(apply), "github: apply takes $SC_APPLY_FLAGS")
+report(runs(plan).count('plan -f "$SPECS" $SC_APPLY_FLAGS') == 2,
+       "github: both plans take $SC_APPLY_FLAGS, as apply does")
+report("--prune" not in runs(plan) + runs(apply) and "--max-delete" not in runs(plan) + runs(apply),
+       "github: no option outside SC_APPLY_FLAGS that plan and apply could disagree on")
 report("install-deps" in runs(plan) and "cmake" in runs(plan),
        "github: builds with scripts/install-deps and cmake")
 for job_name, job in jobs.items():
@@ -80,6 +87,15 @@ report(all("CI_DEFAULT_BRANCH" in r.get("if", "") for r in glapply.get("rules", 
        "gitlab: apply on the default branch only")
 report(glapply.get("resource_group") == "sc-apply", "gitlab: applies never overlap")
 plan_script = "\n".join(glplan.get("script", []))
+apply_script = "\n".join(glapply.get("script", []))
+glflags = str(gl.get("variables", {}).get("SC_APPLY_FLAGS", "")).split()
+report("--prune" in glflags and "--max-delete" in glflags,
+       "gitlab: SC_APPLY_FLAGS prunes with --max-delete")
+report('apply -f "$SPECS" $SC_APPLY_FLAGS' in apply_script, "gitlab: apply takes $SC_APPLY_FLAGS")
+report(plan_script.count('plan -f "$SPECS" $SC_APPLY_FLAGS') == 2,
+       "gitlab: both plans take $SC_APPLY_FLAGS, as apply does")
+report("--prune" not in plan_script + apply_script and "--max-delete" not in plan_script + apply_script,
+       "gitlab: no option outside SC_APPLY_FLAGS that plan and apply could disagree on")
 report("-o json" in plan_script and "plan.txt" in plan_script, "gitlab: json and text plans")
 report("plan.json" in glplan.get("artifacts", {}).get("paths", []), "gitlab: the plan is kept")
 report("install-deps" in " ".join(template.get("before_script", [])),
@@ -101,7 +117,7 @@ done <"$work/checks"
 
 if have shellcheck; then
 	for script in "$work"/*.sh; do
-		# SC2154: variables come from the CI (SPECS, MAX_DELETE, ...).
+		# SC2154: variables come from the CI (SPECS, SC_APPLY_FLAGS, ...).
 		check "shellcheck $(basename "$script" .sh)" \
 			shellcheck -S warning -e SC2154 "$script"
 	done

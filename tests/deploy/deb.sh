@@ -2,7 +2,8 @@
 # The .deb: configures a Release build in a temporary directory
 # (-DCMAKE_INSTALL_PREFIX=/usr, no tests), builds the two programs, runs
 # `cpack -G DEB`, and checks with dpkg-deb what the package holds (the
-# programs, both man pages, the completion, the systemd units), its control
+# programs, both man pages, the completion, the systemd units, the
+# environment file /etc/sc-apply/env mode 0600 as a conffile), its control
 # fields and Depends (each runtime library, and every package that
 # dpkg-shlibdeps derives from the binaries), that the unpacked programs
 # run, and, as root, that dpkg would install it here (--dry-run).
@@ -52,7 +53,14 @@ for path in /usr/bin/sc-apply /usr/bin/sc-sandboxd \
 	/usr/share/doc/sc-apply/copyright /usr/share/doc/sc-apply/changelog.gz; do
 	check "holds $path" grep -qx -- "$path" "$work/contents"
 done
-check "holds nothing outside /usr" bash -c "! grep -v '^/usr' '$work/contents' | grep -vx '/'"
+check "holds nothing outside /usr but /etc/sc-apply/env" \
+	bash -c "! grep -v '^/usr' '$work/contents' | grep -vxE '/|/etc/|/etc/sc-apply/|/etc/sc-apply/env'"
+# The env file may hold the secrets the specs' \${VARS} name: root's alone.
+env_mode=$(dpkg-deb -c "$deb" | awk '$NF == "./etc/sc-apply/env" {print $1, $2}')
+check "/etc/sc-apply/env is -rw------- root/root (got '$env_mode')" [ "$env_mode" = "-rw------- root/root" ]
+conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles 2>/dev/null)
+check "/etc/sc-apply/env is a conffile (an upgrade keeps the admin's copy)" \
+	[ "$conffiles" = /etc/sc-apply/env ]
 check "everything is owned by root" \
 	bash -c "! dpkg-deb -c '$deb' | awk '{print \$2}' | grep -vx 'root/root'"
 

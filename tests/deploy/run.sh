@@ -73,8 +73,10 @@ for job in ("plan", "apply"):
     for step in gh["jobs"][job]["steps"]:
         if step.get("name") in ("Plan", "Apply"):
             save("github-" + job, step["run"])
+save("github-flags", str(gh["env"]["SC_APPLY_FLAGS"]))
 gl = yaml.safe_load(open(os.path.join(deploy, "ci", "gitlab-ci.yml")))
 save("gitlab-plan", "\n".join(gl["plan"]["script"]))
+save("gitlab-flags", str(gl["variables"]["SC_APPLY_FLAGS"]))
 try:
     rendered = subprocess.run(["kubectl", "kustomize", os.path.join(deploy, "k8s")],
                               capture_output=True, text=True, check=True).stdout
@@ -90,7 +92,8 @@ PY
 
 # GitHub Actions runs `shell: bash` steps as bash --noprofile --norc -eo pipefail.
 github_step() {
-	(cd "$work/repo" && SPECS=specs MAX_DELETE=5 GITHUB_STEP_SUMMARY=$work/summary \
+	(cd "$work/repo" && SPECS=specs SC_APPLY_FLAGS=$(cat "$work/run/github-flags") \
+		GITHUB_STEP_SUMMARY=$work/summary \
 		GITHUB_OUTPUT=$work/output bash --noprofile --norc -eo pipefail "$work/run/github-$1") \
 		>"$work/step.log" 2>&1
 }
@@ -107,7 +110,8 @@ check "github plan step after apply runs" github_step plan
 check "github plan after apply: changes=false" grep -qx 'changes=false' "$work/output"
 check "the key is in no summary nor log" bash -c "! grep -qF '$SEACLOUD_API_KEY' '$work/summary' '$work/step.log'"
 gitlab_plan() {
-	(cd "$work/repo" && SPECS=specs bash -eo pipefail "$work/run/gitlab-plan") >"$work/gitlab.log" 2>&1
+	(cd "$work/repo" && SPECS=specs SC_APPLY_FLAGS=$(cat "$work/run/gitlab-flags") \
+		bash -eo pipefail "$work/run/gitlab-plan") >"$work/gitlab.log" 2>&1
 }
 check "gitlab plan script runs (exit 0)" gitlab_plan
 check "gitlab plan: no changes after apply" grep -q '^No changes' "$work/gitlab.log"
@@ -181,7 +185,7 @@ fi
 # The systemd units' ExecStart, with what systemd would fill in.
 exec_start() {
 	sed -n 's/^ExecStart=\/usr\/bin\/sc-apply //p' "$deploy/systemd/$1" |
-		sed -e "s#%d/#$work/#g; s#%t/sc-apply/#$work/#g; s#/etc/sc-apply/specs#$specs#g" \
+		sed -e "s#%d/#$work/#g; s#%t/sc-apply-service/#$work/#g; s#/etc/sc-apply/specs#$specs#g" \
 			-e "s#127.0.0.1:9090#127.0.0.1:0#; s#\\\$SC_APPLY_FLAGS#--prune --max-delete 5#" \
 			-e "s#\\\$SC_APPLY_AGENT_FLAGS##"
 }

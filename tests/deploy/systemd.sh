@@ -24,6 +24,13 @@ for line in Type=oneshot DynamicUser=yes ProtectSystem=strict NoNewPrivileges=ye
 done
 check "sc-apply.service: the key comes from the credential" \
 	grep -q -- '^ExecStart=/usr/bin/sc-apply apply .*--api-key-file %d/api-key' "$units/sc-apply.service"
+check "sc-apply.service: its --lock is in its own RuntimeDirectory" \
+	bash -c "grep -qx 'RuntimeDirectory=sc-apply-service' '$units/sc-apply.service' &&
+	         grep -q -- '--lock %t/sc-apply-service/apply.lock' '$units/sc-apply.service'"
+# /run/sc-apply is root's default lock directory: a unit that claimed it
+# would hand it to its dynamic user and remove it (root's locks) at stop.
+check "no unit claims /run/sc-apply (root's default lock directory)" \
+	bash -c "! grep -qE '^(RuntimeDirectory|StateDirectory|CacheDirectory)=(.* )?sc-apply( |\$)' '$units'/*.service"
 check "sc-apply.timer: starts sc-apply.service" has sc-apply.timer Unit=sc-apply.service
 check "sc-apply.timer: installed into timers.target" has sc-apply.timer WantedBy=timers.target
 for line in Restart=on-failure 'ExecReload=/bin/kill -HUP $MAINPID' DynamicUser=yes \
