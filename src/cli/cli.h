@@ -36,6 +36,8 @@ typedef enum {
 	SC_OPT_MAX_DELETE,
 	SC_OPT_FORCE,
 	SC_OPT_LOCK,
+	SC_OPT_NO_LOCK,
+	SC_OPT_LOCK_WAIT,
 	SC_OPT_PARALLEL,
 	SC_OPT_TIMEOUT,
 	SC_OPT_INTERVAL,
@@ -62,9 +64,10 @@ typedef enum {
 /* The groups commands take whole. --help and --version every command takes. */
 #define SC_OPTS_GENERAL (SC_OPT(SC_OPT_HELP) | SC_OPT(SC_OPT_VERSION))
 #define SC_OPTS_INPUT (SC_OPT(SC_OPT_FILENAME) | SC_OPT(SC_OPT_SET))
+#define SC_OPTS_LOCK (SC_OPT(SC_OPT_LOCK) | SC_OPT(SC_OPT_NO_LOCK) | SC_OPT(SC_OPT_LOCK_WAIT))
 #define SC_OPTS_SAFETY                                                                   \
 	(SC_OPT(SC_OPT_PRUNE) | SC_OPT(SC_OPT_ALLOW_EMPTY) | SC_OPT(SC_OPT_MAX_DELETE) |     \
-	 SC_OPT(SC_OPT_FORCE) | SC_OPT(SC_OPT_LOCK))
+	 SC_OPT(SC_OPT_FORCE) | SC_OPTS_LOCK)
 #define SC_OPTS_EXECUTION (SC_OPT(SC_OPT_PARALLEL) | SC_OPT(SC_OPT_TIMEOUT))
 #define SC_OPTS_AGENT                                                                    \
 	(SC_OPT(SC_OPT_INTERVAL) | SC_OPT(SC_OPT_GRACE) | SC_OPT(SC_OPT_LISTEN_METRICS) |   \
@@ -100,6 +103,8 @@ typedef struct sc_cli_options {
 	long timeout_ms;            /* --timeout: bound on listing, and on running */
 	long request_timeout_ms;    /* --request-timeout */
 	const char *lock_path;      /* --lock */
+	bool no_lock;               /* --no-lock */
+	long lock_wait_ms;          /* --lock-wait; -1: the run's bound */
 	const char *plan_path;      /* --plan: apply this saved plan */
 	const char *out_path;       /* --out: save the plan here (plan) */
 	const char *log_format;     /* --log-format text|json (agent) */

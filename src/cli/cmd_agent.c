@@ -139,6 +139,15 @@ static void trace_request(void *ctx, const char *line)
 	                   SC_AGENT_STR("request", line), SC_AGENT_END);
 }
 
+/* Another run holds a set's lock: the cycle waits, and says so. */
+static void lock_wait_event(void *ctx, const char *where, const char *holder)
+{
+	agent_context *context = ctx;
+	sc_agent_log_event(&context->log, SC_AGENT_INFO, "waiting for the lock",
+	                   SC_AGENT_INT("cycle", context->cycle), SC_AGENT_STR("lock", where),
+	                   SC_AGENT_STR("holder", holder), SC_AGENT_END);
+}
+
 /* The cycles' configuration: apply's, with its hooks into the agent's log. */
 static void config_init(agent_context *context)
 {
@@ -150,6 +159,8 @@ static void config_init(agent_context *context)
 	    .progress_ctx = context,
 	    .should_stop = agent_should_stop,
 	    .stop_ctx = context,
+	    .lock_wait = lock_wait_event,
+	    .lock_wait_ctx = context,
 	};
 }
 

@@ -21,7 +21,7 @@ const sc_cli_command sc_cmd_delete = {
             "(with --set alone). Protected sandboxes need --force; --max-delete caps\n"
             "the count.\n",
     .takes = SC_OPTS_GENERAL | SC_OPTS_INPUT | SC_OPT(SC_OPT_MAX_DELETE) |
-             SC_OPT(SC_OPT_FORCE) | SC_OPT(SC_OPT_LOCK) | SC_OPTS_EXECUTION |
+             SC_OPT(SC_OPT_FORCE) | SC_OPTS_LOCK | SC_OPTS_EXECUTION |
              SC_OPTS_CONNECTION | SC_OPTS_OUTPUT,
     .needs = SC_NEEDS_SPECS_OR_SET,
     .outputs = "text json",

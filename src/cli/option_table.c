@@ -16,7 +16,12 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
                            "refuse a plan that deletes more than N sandboxes"},
     [SC_OPT_FORCE] = {"force", 0, NULL, "Safety", "delete and replace protected sandboxes too"},
     [SC_OPT_LOCK] = {"lock", 0, "FILE", "Safety",
-                     "hold FILE locked for the run; fail if another holds it"},
+                     "hold FILE locked for the run instead of the sets' locks"},
+    [SC_OPT_NO_LOCK] = {"no-lock", 0, NULL, "Safety",
+                        "take no lock (by default runs on one set serialize)"},
+    [SC_OPT_LOCK_WAIT] = {"lock-wait", 0, "D", "Safety",
+                          "wait this long for a lock another run holds, 0: fail\n"
+                          "at once (default: the --timeout run bound, 10m)"},
     [SC_OPT_PARALLEL] = {"parallel", 0, "N", "Execution", "requests in flight (default 16)"},
     [SC_OPT_TIMEOUT] = {"timeout", 0, "D", "Execution",
                         "bound on listing and on running, each (default 2m, 10m)"},

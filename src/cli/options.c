@@ -235,6 +235,15 @@ static int parse_one(sc_cli_options *out, sc_cli_option_id id, const char *arg)
 	case SC_OPT_LOCK:
 		out->lock_path = arg;
 		return SC_EXIT_OK;
+	case SC_OPT_NO_LOCK:
+		out->no_lock = true;
+		return SC_EXIT_OK;
+	case SC_OPT_LOCK_WAIT:
+		if (!strcmp(arg, "0")) {
+			out->lock_wait_ms = 0;
+			return SC_EXIT_OK;
+		}
+		return parse_duration_option(&out->lock_wait_ms, "--lock-wait", arg, 0, NULL);
 	case SC_OPT_PLAN:
 		out->plan_path = arg;
 		return SC_EXIT_OK;
@@ -279,6 +288,8 @@ static int check_input(const sc_cli_options *options)
 
 	if (options->help || options->version)
 		return SC_EXIT_OK;
+	if (options->no_lock && (options->lock_path || options->lock_wait_ms >= 0))
+		return sc_cli_usage_error("--no-lock: takes no --lock or --lock-wait with it");
 	if (options->set && !valid_set_name(options->set))
 		return sc_cli_usage_error("--set: must be a DNS-1123 label ([a-z0-9-], 1 to 63, "
 		                          "alphanumeric at both ends), got \"%s\"",
@@ -363,6 +374,7 @@ static void set_defaults(sc_cli_options *out, const sc_cli_command *command)
 	memset(out, 0, sizeof(*out));
 	out->command = command;
 	out->max_delete = -1;
+	out->lock_wait_ms = -1;
 	out->parallel = 16;
 	out->interval_ms = 60 * 1000;
 	out->grace_ms = 30 * 1000;

@@ -13,6 +13,11 @@ void sc_cli_reconcile_config(sc_reconcile_config *out, const sc_cli_options *opt
 		.path_count = options->path_count,
 		.set = options->set,
 		.lock_path = options->lock_path,
+		.no_lock = options->no_lock,
+		/* A held lock is waited for as long as the run may take, unless told. */
+		.lock_wait_ms = options->lock_wait_ms >= 0 ? options->lock_wait_ms
+		                : options->timeout_ms > 0  ? options->timeout_ms
+		                                           : 10L * 60 * 1000,
 		.api_url = options->api_url,
 		.api_key_file = options->api_key_file,
 		.insecure = options->insecure,
@@ -44,6 +49,15 @@ static void on_progress(void *ctx, const sc_action *action, sc_exec_event event,
 	sc_render_progress(&session->term, action, done, total);
 }
 
+static void lock_wait_note(void *ctx, const char *where, const char *holder)
+{
+	sc_session *session = ctx;
+	sc_term_progress_clear(&session->term);
+	fprintf(stderr, "note: waiting for the lock '%s'%s%s%s\n", where,
+	        holder && *holder ? " (held by " : "", holder ? holder : "",
+	        holder && *holder ? ")" : "");
+}
+
 void sc_session_init(sc_session *session, const sc_cli_options *options)
 {
 	memset(session, 0, sizeof(*session));
@@ -56,6 +70,8 @@ void sc_session_init(sc_session *session, const sc_cli_options *options)
 	}
 	session->config.hooks.progress = on_progress;
 	session->config.hooks.progress_ctx = session;
+	session->config.hooks.lock_wait = lock_wait_note;
+	session->config.hooks.lock_wait_ctx = session;
 	sc_reconcile_init(&session->run, &session->config);
 }
 

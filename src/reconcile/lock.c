@@ -1,43 +1,37 @@
-/* The run's lock file (--lock): two runs holding the same file never overlap. */
+/*
+ * The run's lock: by default each set's lock on this host, so that two
+ * runs on one set serialize (the second waits, then plans from what the
+ * first left); --lock FILE names one lock instead; --no-lock takes none.
+ */
 #include "reconcile/reconcile.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
+static void on_wait(void *ctx, const char *where, const char *holder)
+{
+	const sc_reconcile_hooks *hooks = &((const sc_reconcile *)ctx)->config->hooks;
+	if (hooks->lock_wait)
+		hooks->lock_wait(hooks->lock_wait_ctx, where, holder);
+}
+
+static bool should_stop(void *ctx)
+{
+	const sc_reconcile_hooks *hooks = &((const sc_reconcile *)ctx)->config->hooks;
+	return hooks->should_stop && hooks->should_stop(hooks->stop_ctx);
+}
 
 int sc_reconcile_lock(sc_reconcile *run)
 {
-	const char *path = run->config->lock_path;
+	const sc_reconcile_config *config = run->config;
+	sc_lock_options options = {
+		.wait_ms = config->lock_wait_ms,
+		.on_wait = on_wait,
+		.should_stop = should_stop,
+		.ctx = run,
+	};
 
-	if (!path)
+	if (config->no_lock)
 		return 0;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return sc_diag_error(&run->diag, NULL, 0, 0, "cannot open lock file '%s': %s",
-		                     path, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int err = errno;
-		char holder[32] = "";
-		ssize_t got = pread(fd, holder, sizeof(holder) - 1, 0);
-		holder[got > 0 ? got : 0] = '\0';
-		holder[strcspn(holder, "\n")] = '\0';
-		close(fd);
-		if (err == EWOULDBLOCK)
-			return sc_diag_error(&run->diag, NULL, 0, 0,
-			                     "another sc-apply run holds the lock '%s'%s%s%s; "
-			                     "not running",
-			                     path, *holder ? " (pid " : "", holder, *holder ? ")" : "");
-		return sc_diag_error(&run->diag, NULL, 0, 0, "cannot lock '%s': %s", path,
-		                     strerror(err));
-	}
-	char pid[32];
-	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) < 0) {
-		/* The pid is a courtesy for the next run's message; the lock holds. */
-	}
-	run->lock_fd = fd;
-	return 0;
+	if (config->lock_path)
+		return sc_lock_acquire(&run->lock, config->lock_path, &options, &run->diag);
+	return sc_lock_acquire_sets(&run->set_locks, run->sets, run->set_count, &options,
+	                            &run->diag);
 }

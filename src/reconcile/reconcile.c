@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/timeutil.h"
 
@@ -10,7 +9,6 @@ void sc_reconcile_init(sc_reconcile *run, const sc_reconcile_config *config)
 {
 	memset(run, 0, sizeof(*run));
 	run->config = config;
-	run->lock_fd = -1;
 }
 
 void sc_reconcile_release(sc_reconcile *run)
@@ -21,8 +19,8 @@ void sc_reconcile_release(sc_reconcile *run)
 	sc_spec_list_release(&run->specs);
 	free(run->sets);
 	sc_diag_release(&run->diag);
-	if (run->lock_fd >= 0)
-		close(run->lock_fd); /* releases the flock */
+	sc_lock_free(run->lock);
+	sc_lock_list_release(&run->set_locks);
 	const sc_reconcile_config *config = run->config;
 	sc_reconcile_init(run, config);
 }

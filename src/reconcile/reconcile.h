@@ -27,6 +27,7 @@
 #include "api/sandbox.h"
 #include "common/diag.h"
 #include "exec/exec.h"
+#include "lock/lock.h"
 #include "plan/plan.h"
 #include "spec/spec.h"
 
@@ -36,8 +37,11 @@ typedef struct sc_reconcile_hooks {
 	void *trace_ctx;
 	sc_exec_progress_fn progress;    /* action started, retrying, finished */
 	void *progress_ctx;
-	bool (*should_stop)(void *ctx);  /* true: end list retries, start nothing new */
+	bool (*should_stop)(void *ctx);  /* true: end list retries and lock waits, start nothing new */
 	void *stop_ctx;
+	/* Another run holds the lock: called once as the wait starts. */
+	void (*lock_wait)(void *ctx, const char *where, const char *holder);
+	void *lock_wait_ctx;
 } sc_reconcile_hooks;
 
 /* Everything a run is told. Strings are borrowed. */
@@ -45,7 +49,9 @@ typedef struct sc_reconcile_config {
 	const char *const *paths;        /* spec files, directories, "-"; none: set only */
 	size_t path_count;
 	const char *set;                 /* the set of specs that name none, and a set to own */
-	const char *lock_path;           /* held for the run; NULL: none */
+	const char *lock_path;           /* held for the run instead of the sets' locks */
+	bool no_lock;                    /* take no lock at all */
+	long lock_wait_ms;               /* how long to wait for a held lock; 0: fail at once */
 
 	const char *api_url;             /* NULL: $SEACLOUD_API_BASE_URL */
 	const char *api_key_file;        /* NULL: $SEACLOUD_API_KEY */
@@ -75,7 +81,8 @@ typedef struct sc_reconcile {
 	sc_spec_list specs;
 	const char **sets;          /* owned array; strings borrowed from specs/config */
 	size_t set_count;
-	int lock_fd;                /* -1 when not held */
+	sc_lock *lock;              /* --lock FILE, when held */
+	sc_lock_list set_locks;     /* the sets' default locks, when held */
 	sc_api_client *client;
 	sc_sandbox_list observed;   /* each id once; the run's sets and foreign ones */
 	sc_plan plan;

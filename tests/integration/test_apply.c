@@ -582,7 +582,8 @@ TEST(a_held_lock_stops_a_second_run)
 	int fd = open(lock, O_RDWR | O_CREAT, 0644);
 	CHECK(fd >= 0);
 	CHECK_INT(flock(fd, LOCK_EX | LOCK_NB), 0);
-	test_run run = apply(&sd, (const char *[]){"-f", spec, "--lock", lock, NULL});
+	test_run run = apply(&sd, (const char *[]){"-f", spec, "--lock", lock, "--lock-wait", "0",
+	                                           NULL});
 	CHECK_INT(run.exit_code, 1);
 	CHECK_CONTAINS(run.err, "holds the lock");
 	CHECK_INT(count_live(&sd, NULL, NULL, NULL), 0);

@@ -60,8 +60,33 @@ static int launch(test_sandboxd *sd, const char *const *extra_args)
 	return -1;
 }
 
+static char *runtime_dir;
+
+static void remove_runtime_dir(void)
+{
+	test_rmtree(runtime_dir);
+	free(runtime_dir);
+}
+
+/*
+ * Each test program gets a runtime directory of its own (0700), so the
+ * sc-apply runs it starts take their default per-set locks there: never
+ * the user's, and never another test program's.
+ */
+static void use_private_runtime_dir(void)
+{
+	if (runtime_dir)
+		return;
+	runtime_dir = test_make_temp_dir("sc-test-runtime");
+	if (runtime_dir) {
+		setenv("XDG_RUNTIME_DIR", runtime_dir, 1);
+		atexit(remove_runtime_dir);
+	}
+}
+
 int test_sandboxd_start(test_sandboxd *out, const char *const *extra_args)
 {
+	use_private_runtime_dir();
 	memset(out, 0, sizeof(*out));
 	out->dir = test_make_temp_dir("sc-sandboxd-test");
 	if (!out->dir)
