@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/file.h"
 #include "common/mem.h"
 #include "common/text.h"
 #include "common/timeutil.h"
@@ -139,27 +140,24 @@ static char *read_api_key(sc_session *session)
 		}
 		return sc_strdup(env);
 	}
-	FILE *f = fopen(file, "r");
-	if (!f) {
-		sc_diag_error(&session->diag, NULL, 0, 0, "cannot read API key file '%s': %s", file,
-		              strerror(errno));
+	/* A regular file only: a FIFO or a device named here must not hang the run. */
+	char *key;
+	size_t len;
+	if (sc_file_read_regular(&key, &len, "API key file", file, 4096, &session->diag))
 		return NULL;
-	}
-	char key[4096];
-	size_t len = fread(key, 1, sizeof(key) - 1, f);
-	fclose(f);
-	key[len] = '\0';
 	while (len && isspace((unsigned char)key[len - 1]))
 		key[--len] = '\0';
 	char *start = key + strspn(key, " \t\r\n");
-	if (!*start || strpbrk(start, "\r\n")) {
-		memset(key, 0, sizeof(key));
+	if (!*start || strpbrk(start, "\r\n") || strlen(key) != len) {
+		memset(key, 0, len);
+		free(key);
 		sc_diag_error(&session->diag, NULL, 0, 0,
 		              "API key file '%s' must hold one key on one line", file);
 		return NULL;
 	}
 	char *copy = sc_strdup(start);
-	memset(key, 0, sizeof(key));
+	memset(key, 0, len);
+	free(key);
 	return copy;
 }
 
