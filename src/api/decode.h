@@ -38,11 +38,13 @@ int sc_api_decode_list(sc_sandbox_list *out, char **next_token, const char *text
 
 /*
  * The same, for a list that may hold at most max_items more: a page with
- * more items than that is an error before any is decoded. A listed
+ * more items than that is an error before any is decoded, and returns
+ * SC_API_PAGE_TOO_LARGE (no retry can help). A listed
  * sandbox whose id is not plain (sc_api_id_plain) is skipped, and labels
  * that are not whole are left out (sc_api_decode_sandbox); each with a
  * warning in diag (the first few one by one, then a count).
  */
+#define SC_API_PAGE_TOO_LARGE (-2)
 int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text,
                        size_t len, size_t max_items, sc_diag *diag);
 
