@@ -324,7 +324,7 @@ int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text
 	cJSON *root = parse(text, len);
 	const cJSON *items, *item;
 	size_t first = out->count, warned = 0;
-	int count;
+	int count, rc = -1;
 
 	*next_token = NULL;
 	if (!root)
@@ -339,6 +339,7 @@ int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text
 		    "response: a page of %d sandboxes, more than the %zu the list may "
 		    "still hold",
 		    count, max_items);
+		rc = SC_API_PAGE_TOO_LARGE;
 		goto fail;
 	}
 	cJSON_ArrayForEach(item, items)
@@ -368,7 +369,7 @@ fail:
 	free(*next_token);
 	*next_token = NULL;
 	cJSON_Delete(root);
-	return -1;
+	return rc;
 }
 
 int sc_api_decode_list(sc_sandbox_list *out, char **next_token, const char *text,
