@@ -354,9 +354,10 @@ int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text
 	if (warned > PAGE_WARNINGS_MAX)
 		sc_diag_warning(
 		    diag, NULL, 0, 0,
-		    "response: %zu more sandboxes with an id or labels that are not "
+		    "response: %zu more sandbox%s with an id or labels that are not "
 		    "plain text",
-		    warned - PAGE_WARNINGS_MAX);
+		    warned - PAGE_WARNINGS_MAX,
+		    warned - PAGE_WARNINGS_MAX == 1 ? "" : "es");
 	if (*next_token && !(*next_token)[0]) {
 		free(*next_token);
 		*next_token = NULL;

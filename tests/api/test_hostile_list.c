@@ -270,7 +270,7 @@ TEST(ids_that_are_not_plain_tokens_are_skipped_with_a_warning)
 	               "id is not a plain token");
 	CHECK_CONTAINS(all_messages(&diag), "skipped sandbox 'c?d'");
 	CHECK_CONTAINS(all_messages(&diag), "skipped sandbox 'a/b'");
-	CHECK_CONTAINS(all_messages(&diag), "more sandboxes with an id or labels");
+	CHECK_CONTAINS(all_messages(&diag), "1 more sandbox with an id or labels");
 	CHECK_INT(sc_diag_error_count(&diag), 0);
 	sc_sandbox_list_release(&list);
 	sc_diag_release(&diag);
