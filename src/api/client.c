@@ -208,6 +208,11 @@ void sc_api_client_unqueue(sc_api_client *client, sc_api_transfer *transfer)
 	transfer->queued = false;
 }
 
+char *sc_api_client_scrub(const sc_api_client *client, char *text)
+{
+	return sc_scrub_text(&client->scrub, text);
+}
+
 bool sc_api_labels_match(const sc_sandbox *sandbox, const sc_kv *filter)
 {
 	for (size_t i = 0; filter && i < filter->count; i++) {

@@ -72,6 +72,14 @@ sc_filter_style sc_api_client_filter_style(const sc_api_client *client);
 int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out,
                 sc_diag *diag);
 
+/*
+ * text (malloc'd) with the client's API key replaced by "***" in every
+ * form a server may echo it in (common/scrub.h); for messages built from
+ * what a server said after decoding (a JSON \u escape hides the key from
+ * the scrub of the raw response). Returns the result (malloc'd).
+ */
+char *sc_api_client_scrub(const sc_api_client *client, char *text);
+
 /* Whether sandbox carries every pair of filter (the client-side re-check). */
 bool sc_api_labels_match(const sc_sandbox *sandbox, const sc_kv *filter);
 

@@ -79,6 +79,7 @@ static int fetch_once(sc_api_client *client, const char *url, size_t room, page 
 	}
 	sc_diag_release(&decode_diag);
 	sc_api_transfer_free(transfer);
+	*why = sc_api_client_scrub(client, *why);
 	return rc;
 }
 
