@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
+#include "common/scrub.h"
 
 static const char *file_kind(mode_t mode)
 {
@@ -25,24 +26,13 @@ static const char *file_kind(mode_t mode)
 	return "not a plain file";
 }
 
-/* Overwrites len bytes, then frees: the old copy of a growing buffer may be a secret. */
-static void wipe_free(char *data, size_t len)
-{
-	if (!data)
-		return;
-	volatile char *p = data;
-	while (len--)
-		*p++ = '\0';
-	free(data);
-}
-
 /* A buffer of size bytes holding the first len bytes of data; data is wiped and freed. */
 static char *grow(char *data, size_t len, size_t size)
 {
 	char *bigger = sc_malloc(size);
 	if (len)
 		memcpy(bigger, data, len);
-	wipe_free(data, len);
+	sc_wipe_free(data, len);
 	return bigger;
 }
 
@@ -65,7 +55,7 @@ static int read_all(int fd, size_t size_hint, size_t max_bytes, char **out, size
 			ssize_t got = read(fd, &extra, 1);
 			if (got == 0)
 				break;
-			wipe_free(data, used);
+			sc_wipe_free(data, used);
 			return got < 0 ? -1 : -2;
 		}
 		ssize_t got = read(fd, data + used, size - 1 - used);
@@ -73,7 +63,7 @@ static int read_all(int fd, size_t size_hint, size_t max_bytes, char **out, size
 			continue;
 		if (got < 0) {
 			int err = errno;
-			wipe_free(data, used);
+			sc_wipe_free(data, used);
 			errno = err;
 			return -1;
 		}

@@ -9,7 +9,7 @@
 
 #define MASK "***"
 
-static void wipe_free(char *text, size_t len)
+void sc_wipe_free(char *text, size_t len)
 {
 	if (!text)
 		return;
@@ -56,7 +56,7 @@ static char *json_form(const char *secret, bool slash_escaped)
 		sc_buf_putc(&out, quoted.data[i]);
 	}
 	size_t quoted_len = quoted.len;
-	wipe_free(sc_buf_detach(&quoted), quoted_len);
+	sc_wipe_free(sc_buf_detach(&quoted), quoted_len);
 	return sc_buf_detach(&out);
 }
 
@@ -66,7 +66,7 @@ static void add_form(sc_scrub *scrub, char *form)
 
 	for (size_t i = 0; i < scrub->count; i++) {
 		if (!strcmp(scrub->forms[i], form)) {
-			wipe_free(form, len);
+			sc_wipe_free(form, len);
 			return;
 		}
 	}
@@ -96,7 +96,7 @@ void sc_scrub_add(sc_scrub *scrub, const char *secret)
 void sc_scrub_release(sc_scrub *scrub)
 {
 	for (size_t i = 0; i < scrub->count; i++)
-		wipe_free(scrub->forms[i], strlen(scrub->forms[i]));
+		sc_wipe_free(scrub->forms[i], strlen(scrub->forms[i]));
 	free(scrub->forms);
 	memset(scrub, 0, sizeof(*scrub));
 }
@@ -132,7 +132,7 @@ static bool replace_form(sc_buf *buf, const char *form)
 		p = at + form_len;
 	}
 	sc_buf_put(&out, p, buf->len - (size_t)(p - buf->data));
-	wipe_free(buf->data, buf->len);
+	sc_wipe_free(buf->data, buf->len);
 	*buf = out;
 	return true;
 }

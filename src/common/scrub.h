@@ -30,6 +30,9 @@ typedef struct sc_scrub {
 		NULL, 0, 0                                                               \
 	}
 
+/* Overwrites len bytes of data, then frees it (NULL: no-op): for copies of a secret. */
+void sc_wipe_free(char *data, size_t len);
+
 /* Adds secret in all its forms. NULL or shorter than SC_SCRUB_MIN_LEN: no-op. */
 void sc_scrub_add(sc_scrub *scrub, const char *secret);
 /* Wipes and frees every form. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/json_string.h"
 #include "common/text.h"
 #include "harness.h"
 
@@ -80,6 +81,17 @@ TEST(put_printable_stops_at_len_and_at_a_nul)
 	sc_buf_release(&out);
 }
 
+/* -o json and the agent's log lines on a terminal: the same characters, escaped. */
+TEST(json_quote_escapes_c1_and_bidi_controls)
+{
+	sc_buf out = SC_BUF_INIT;
+	sc_json_quote(&out, "a\xc2\x9b"
+	                    "b\xe2\x80\xae"
+	                    "c\xe2\x81\xa9\xc3\xa9\xff");
+	CHECK_STR(sc_buf_cstr(&out), "\"a\\u009bb\\u202ec\\u2069\xc3\xa9\\ufffd\"");
+	sc_buf_release(&out);
+}
+
 int main(void)
 {
 	RUN(c0_controls_and_del_become_question_marks);
@@ -88,5 +100,6 @@ int main(void)
 	RUN(bytes_that_are_not_utf8_become_question_marks);
 	RUN(is_printable_says_whether_anything_would_change);
 	RUN(put_printable_stops_at_len_and_at_a_nul);
+	RUN(json_quote_escapes_c1_and_bidi_controls);
 	return test_summary();
 }

@@ -147,9 +147,6 @@ static test_run run_against(service *sv, const char *const *args, const char *co
 		run.out = sc_strdup("");
 	if (!run.err)
 		run.err = sc_strdup("");
-	if (getenv("SHOW"))
-		printf("--- exit %d\nOUT:\n%s\nERR:\n%s\n", run.exit_code, run.out,
-		       run.err);
 	return run;
 }
 
