@@ -47,6 +47,7 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	}
 	client->base_url = sc_api_base_trim(config->base_url);
 	client->key_header = sc_asprintf("X-API-Key: %s", config->api_key);
+	sc_scrub_add(&client->scrub, config->api_key);
 	client->insecure = config->insecure;
 	client->request_timeout_ms = config->request_timeout_ms > 0
 	                                 ? config->request_timeout_ms
@@ -61,8 +62,10 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	    config->list_attempts ? config->list_attempts : DEFAULT_LIST_ATTEMPTS;
 	client->list_backoff_ms = config->list_backoff_ms > 0 ? config->list_backoff_ms
 	                                                      : DEFAULT_LIST_BACKOFF_MS;
-	client->list_timeout_ms =
-	    config->list_timeout_ms > 0 ? config->list_timeout_ms : DEFAULT_LIST_TIMEOUT_MS;
+	client->list_timeout_ms = config->list_timeout_ms > 0 ? config->list_timeout_ms
+	                                                      : DEFAULT_LIST_TIMEOUT_MS;
+	client->max_list_items = config->max_list_items ? config->max_list_items
+	                                                : SC_API_MAX_LIST_ITEMS_DEFAULT;
 	client->should_stop = config->should_stop;
 	client->stop_ctx = config->stop_ctx;
 	*out = client;
@@ -80,6 +83,7 @@ void sc_api_client_free(sc_api_client *client)
 	curl_multi_cleanup(client->multi);
 	free(client->base_url);
 	sc_api_secret_free(client->key_header);
+	sc_scrub_release(&client->scrub);
 	free(client);
 	curl_global_cleanup();
 }
@@ -202,6 +206,11 @@ void sc_api_client_unqueue(sc_api_client *client, sc_api_transfer *transfer)
 		break;
 	}
 	transfer->queued = false;
+}
+
+char *sc_api_client_scrub(const sc_api_client *client, char *text)
+{
+	return sc_scrub_text(&client->scrub, text);
 }
 
 bool sc_api_labels_match(const sc_sandbox *sandbox, const sc_kv *filter)

@@ -22,6 +22,14 @@
 /* -v: one line per request and response; never a secret, never a body. */
 typedef void (*sc_api_trace_fn)(void *ctx, const char *line);
 
+/*
+ * How many sandboxes one list may hold unless configured otherwise: a
+ * server paging without end (fresh tokens, huge pages) stops the list
+ * with an error instead of exhausting memory. A fleet of this many is far
+ * beyond one set; raise it with max_list_items.
+ */
+#define SC_API_MAX_LIST_ITEMS_DEFAULT 100000
+
 typedef struct sc_api_config {
 	const char *base_url; /* e.g. http://127.0.0.1:8080/api/v1/sandbox; trailing '/'
 	                         tolerated */
@@ -35,7 +43,10 @@ typedef struct sc_api_config {
 	void *trace_ctx;
 	unsigned list_attempts; /* per list page, retries included; 0: 8 */
 	long list_backoff_ms;   /* first list retry wait, doubling; 0: 200 */
-	long list_timeout_ms;   /* bound on one sc_api_list, retries and waits included; 0: 120000 */
+	long list_timeout_ms;  /* bound on one sc_api_list, retries and waits included; 0:
+	                          120000 */
+	size_t max_list_items; /* most sandboxes one sc_api_list may hold; 0:
+	                          SC_API_MAX_LIST_ITEMS_DEFAULT */
 	bool (*should_stop)(void *ctx); /* asked between list attempts and during waits */
 	void *stop_ctx;
 } sc_api_config;
@@ -52,10 +63,22 @@ sc_filter_style sc_api_client_filter_style(const sc_api_client *client);
  * X-Next-Token header or a wrapped body's nextToken), appended to out;
  * out->server_now from the Date header. The filter is sent, not trusted:
  * the caller re-checks labels. Retries a page on 408, 429, 5xx and
- * transport errors. On error out keeps what it held before.
+ * transport errors. Fails, holding nothing more, when the server lists
+ * more than the client's max_list_items, sends a token longer than 4096
+ * bytes, or sends any token it sent before (a cycle). Sandboxes whose id
+ * is not plain are skipped with a warning (sc_api_decode_page). On error
+ * out keeps what it held before.
  */
 int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out,
                 sc_diag *diag);
+
+/*
+ * text (malloc'd) with the client's API key replaced by "***" in every
+ * form a server may echo it in (common/scrub.h); for messages built from
+ * what a server said after decoding (a JSON \u escape hides the key from
+ * the scrub of the raw response). Returns the result (malloc'd).
+ */
+char *sc_api_client_scrub(const sc_api_client *client, char *text);
 
 /* Whether sandbox carries every pair of filter (the client-side re-check). */
 bool sc_api_labels_match(const sc_sandbox *sandbox, const sc_kv *filter);

@@ -8,11 +8,13 @@
 #include <curl/curl.h>
 
 #include "api/client.h"
+#include "common/scrub.h"
 
 struct sc_api_client {
 	CURLM *multi;
 	char *base_url;   /* trimmed */
 	char *key_header; /* "X-API-Key: ..." SECRET */
+	sc_scrub scrub;   /* the API key in every form a server may echo it in */
 	bool insecure;
 	long request_timeout_ms;
 	long connect_timeout_ms;
@@ -22,6 +24,7 @@ struct sc_api_client {
 	unsigned list_attempts;
 	long list_backoff_ms;
 	long list_timeout_ms;
+	size_t max_list_items;
 	bool (*should_stop)(void *ctx);
 	void *stop_ctx;
 	size_t running;

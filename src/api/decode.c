@@ -1,6 +1,7 @@
 #include "api/decode.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +13,64 @@
 /* The longest piece of a server's error text we repeat. */
 #define ERROR_TEXT_MAX 200
 
+/* Whether text holds the six bytes \u0000 anywhere. */
+static bool has_nul_escape(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 6) {
+		if (!memcmp(p + 1, "u0000", 5))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/*
+ * A copy of text in which every NUL inside a JSON string (a raw 0 byte or
+ * the escape \u0000) is U+0001 instead, or NULL when there is none. cJSON
+ * hands out C strings, so "s1\u0000evil" would read as "s1": after this
+ * it reads as "s1\x01evil", a string that is whole and, holding a control
+ * character, is never taken for a label or an id.
+ */
+static char *neutralize_nul(const char *text, size_t len)
+{
+	char *copy;
+	bool in_string = false;
+
+	if (!memchr(text, '\0', len) && !has_nul_escape(text, len))
+		return NULL;
+	copy = sc_malloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = copy[i] == '"';
+		} else if (copy[i] == '"') {
+			in_string = false;
+		} else if (copy[i] == '\0') {
+			copy[i] = '\x01';
+		} else if (copy[i] == '\\' && i + 1 < len) {
+			if (i + 6 <= len && !memcmp(copy + i + 1, "u0000", 5))
+				copy[i + 5] = '1';
+			i++; /* the escaped character is never a quote that ends the
+			        string */
+		}
+	}
+	return copy;
+}
+
 static cJSON *parse(const char *text, size_t len)
 {
+	char *copy;
+	cJSON *root;
+
 	if (!text || !len)
 		return NULL;
-	return cJSON_ParseWithLength(text, len);
+	copy = neutralize_nul(text, len);
+	root = cJSON_ParseWithLength(copy ? copy : text, len);
+	free(copy);
+	return root;
 }
 
 /* A member that is absent or JSON null counts as absent. */
@@ -30,15 +84,23 @@ static const cJSON *member(const cJSON *object, const char *name)
 }
 
 /*
- * A copy of a server's string with control characters as '?': ids,
- * statuses and labels end up on a terminal, and a broken or hostile
- * server must not be able to send it escape sequences.
+ * A copy of a server's string with every unsafe character as '?'
+ * (common/text.h): statuses and templates end up on a terminal, and a
+ * broken or hostile server must not be able to send it escape sequences.
  */
 static char *printable_copy(const char *text)
 {
 	char *copy = sc_strdup(text);
 	sc_text_make_printable(copy);
 	return copy;
+}
+
+/* At most max bytes of a server's text, made printable; malloc'd. */
+static char *printable_prefix(const char *text, size_t max)
+{
+	sc_buf out = SC_BUF_INIT;
+	sc_text_put_printable(&out, text, max, '?');
+	return sc_buf_detach(&out);
 }
 
 static int optional_string(const cJSON *object, const char *name, char **out,
@@ -68,18 +130,38 @@ static int optional_time(const cJSON *object, const char *name, int64_t *out,
 		                     name);
 	if (!item->valuestring[0])
 		return 0;
-	if (sc_time_parse_rfc3339(item->valuestring, out))
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "response: '%s' is not an RFC 3339 time: \"%.40s\"",
-		                     name, item->valuestring);
+	if (sc_time_parse_rfc3339(item->valuestring, out)) {
+		char *quoted = printable_prefix(item->valuestring, 40);
+		sc_diag_error(diag, NULL, 0, 0,
+		              "response: '%s' is not an RFC 3339 time: \"%s\"", name,
+		              quoted);
+		free(quoted);
+		return -1;
+	}
 	return 0;
 }
 
-static int decode_metadata(const cJSON *object, sc_kv *out, sc_diag *diag)
+/* Whether a label key or value can be kept exactly as the server sent it. */
+static bool label_text_ok(const char *text)
+{
+	return sc_text_is_printable(text, strlen(text));
+}
+
+/*
+ * The labels, kept only where they are whole: a label whose key or value
+ * holds a NUL, a control or bidi character or bytes that are not UTF-8,
+ * or a key sent twice with different values, is left out (ownership is
+ * read from the labels, and such a label is never taken as anyone's).
+ * *dropped counts what was left out.
+ */
+static int decode_metadata(const cJSON *object, sc_kv *out, size_t *dropped,
+                           sc_diag *diag)
 {
 	const cJSON *metadata = member(object, "metadata");
 	const cJSON *pair;
+	sc_kv ambiguous = SC_KV_INIT;
 
+	*dropped = 0;
 	if (!metadata)
 		return 0;
 	if (!cJSON_IsObject(metadata))
@@ -87,16 +169,28 @@ static int decode_metadata(const cJSON *object, sc_kv *out, sc_diag *diag)
 		                     "response: 'metadata' must be an object");
 	cJSON_ArrayForEach(pair, metadata)
 	{
-		if (!cJSON_IsString(pair))
-			return sc_diag_error(
-			    diag, NULL, 0, 0,
-			    "response: metadata '%.63s' must be a string", pair->string);
-		char *key = printable_copy(pair->string);
-		char *value = printable_copy(pair->valuestring);
-		sc_kv_set(out, key, value);
-		free(key);
-		free(value);
+		if (!cJSON_IsString(pair)) {
+			char *key = printable_prefix(pair->string, 63);
+			sc_kv_release(&ambiguous);
+			sc_diag_error(diag, NULL, 0, 0,
+			              "response: metadata '%s' must be a string", key);
+			free(key);
+			return -1;
+		}
+		if (!label_text_ok(pair->string) || !label_text_ok(pair->valuestring)) {
+			(*dropped)++;
+			continue;
+		}
+		const char *before = sc_kv_get(out, pair->string);
+		if (before && strcmp(before, pair->valuestring))
+			sc_kv_set(&ambiguous, pair->string, "");
+		sc_kv_set(out, pair->string, pair->valuestring);
 	}
+	for (size_t i = 0; i < ambiguous.count; i++) {
+		sc_kv_remove(out, ambiguous.pairs[i].key);
+		(*dropped)++;
+	}
+	sc_kv_release(&ambiguous);
 	return 0;
 }
 
@@ -110,34 +204,63 @@ static int decode_status(const cJSON *object, sc_sandbox *out, sc_diag *diag)
 	return 0;
 }
 
-static int decode_object(const cJSON *object, sc_sandbox *out, sc_diag *diag)
+/* What decoding one sandbox noticed that is not an error. */
+typedef struct object_notes {
+	bool id_plain;         /* the id may become a URL (sc_api_id_plain) */
+	size_t labels_dropped; /* labels left out (decode_metadata) */
+} object_notes;
+
+static int decode_id(const cJSON *object, sc_sandbox *out, object_notes *notes,
+                     sc_diag *diag)
+{
+	const cJSON *id = member(object, "sandboxID");
+
+	if (id && !cJSON_IsString(id))
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "response: 'sandboxID' must be a string");
+	if (!id || !id->valuestring[0])
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "response: a sandbox has no 'sandboxID'");
+	notes->id_plain = sc_api_id_plain(id->valuestring);
+	/* A plain id is printable already; any other is kept only to be named. */
+	out->id = printable_prefix(id->valuestring, notes->id_plain ? SIZE_MAX : 64);
+	return 0;
+}
+
+static int decode_object(const cJSON *object, sc_sandbox *out, object_notes *notes,
+                         sc_diag *diag)
 {
 	if (!cJSON_IsObject(object))
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "response: a sandbox must be an object");
-	if (optional_string(object, "sandboxID", &out->id, diag))
-		return -1;
-	if (!out->id || !out->id[0])
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "response: a sandbox has no 'sandboxID'");
-	if (optional_string(object, "templateID", &out->template_id, diag) ||
+	if (decode_id(object, out, notes, diag) ||
+	    optional_string(object, "templateID", &out->template_id, diag) ||
 	    decode_status(object, out, diag) ||
-	    decode_metadata(object, &out->metadata, diag) ||
+	    decode_metadata(object, &out->metadata, &notes->labels_dropped, diag) ||
 	    optional_time(object, "startedAt", &out->started_at, diag) ||
 	    optional_time(object, "endAt", &out->end_at, diag))
 		return -1;
 	return 0;
 }
 
+#define NOT_PLAIN_ID                                                                     \
+	"is not a plain token ('.', '..', or holding '/', a control character or bytes " \
+	"that are not UTF-8)"
+
 int sc_api_decode_sandbox(sc_sandbox *out, const char *text, size_t len, sc_diag *diag)
 {
 	cJSON *root = parse(text, len);
+	object_notes notes = {0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!root)
 		return sc_diag_error(diag, NULL, 0, 0, "response: not valid JSON");
-	rc = decode_object(root, out, diag);
+	rc = decode_object(root, out, &notes, diag);
+	if (!rc && !notes.id_plain)
+		rc =
+		    sc_diag_error(diag, NULL, 0, 0,
+		                  "response: the sandbox id '%s' " NOT_PLAIN_ID, out->id);
 	if (rc)
 		sc_sandbox_release(out);
 	cJSON_Delete(root);
@@ -170,12 +293,38 @@ static const cJSON *list_items(const cJSON *root, char **next_token, sc_diag *di
 	return items;
 }
 
-int sc_api_decode_list(sc_sandbox_list *out, char **next_token, const char *text,
-                       size_t len, sc_diag *diag)
+/* A page names at most this many odd sandboxes one by one, then counts the rest. */
+#define PAGE_WARNINGS_MAX 5
+
+/* Warns about what a listed sandbox could not keep; false when it must be skipped. */
+static bool keep_listed(const sc_sandbox *sandbox, const object_notes *notes,
+                        size_t *warned, sc_diag *diag)
+{
+	if (notes->id_plain && !notes->labels_dropped)
+		return true;
+	if ((*warned)++ >= PAGE_WARNINGS_MAX)
+		return notes->id_plain;
+	if (!notes->id_plain)
+		sc_diag_warning(diag, NULL, 0, 0,
+		                "response: skipped sandbox '%s': its id " NOT_PLAIN_ID,
+		                sandbox->id);
+	else
+		sc_diag_warning(
+		    diag, NULL, 0, 0,
+		    "response: sandbox '%s': ignored %zu label%s holding a NUL, a "
+		    "control character or bytes that are not UTF-8, or sent twice",
+		    sandbox->id, notes->labels_dropped,
+		    notes->labels_dropped == 1 ? "" : "s");
+	return notes->id_plain;
+}
+
+int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text,
+                       size_t len, size_t max_items, sc_diag *diag)
 {
 	cJSON *root = parse(text, len);
 	const cJSON *items, *item;
-	size_t first = out->count;
+	size_t first = out->count, warned = 0;
+	int count, rc = -1;
 
 	*next_token = NULL;
 	if (!root)
@@ -183,12 +332,32 @@ int sc_api_decode_list(sc_sandbox_list *out, char **next_token, const char *text
 	items = list_items(root, next_token, diag);
 	if (!items)
 		goto fail;
+	count = cJSON_GetArraySize(items);
+	if (count < 0 || (size_t)count > max_items) {
+		sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "response: a page of %d sandboxes, more than the %zu the list may "
+		    "still hold",
+		    count, max_items);
+		rc = SC_API_PAGE_TOO_LARGE;
+		goto fail;
+	}
 	cJSON_ArrayForEach(item, items)
 	{
 		sc_sandbox *sandbox = sc_sandbox_list_push(out);
-		if (decode_object(item, sandbox, diag))
+		object_notes notes = {0};
+		if (decode_object(item, sandbox, &notes, diag))
 			goto fail;
+		if (!keep_listed(sandbox, &notes, &warned, diag))
+			sc_sandbox_release(&out->items[--out->count]);
 	}
+	if (warned > PAGE_WARNINGS_MAX)
+		sc_diag_warning(
+		    diag, NULL, 0, 0,
+		    "response: %zu more sandbox%s with an id or labels that are not "
+		    "plain text",
+		    warned - PAGE_WARNINGS_MAX,
+		    warned - PAGE_WARNINGS_MAX == 1 ? "" : "es");
 	if (*next_token && !(*next_token)[0]) {
 		free(*next_token);
 		*next_token = NULL;
@@ -201,18 +370,20 @@ fail:
 	free(*next_token);
 	*next_token = NULL;
 	cJSON_Delete(root);
-	return -1;
+	return rc;
 }
 
-/* Appends text up to ERROR_TEXT_MAX bytes, control characters as spaces. */
+int sc_api_decode_list(sc_sandbox_list *out, char **next_token, const char *text,
+                       size_t len, sc_diag *diag)
+{
+	return sc_api_decode_page(out, next_token, text, len, SIZE_MAX, diag);
+}
+
+/* Appends at most ERROR_TEXT_MAX bytes of text, each unsafe character as a space. */
 static void put_clean(sc_buf *out, const char *text, size_t len)
 {
-	if (len > ERROR_TEXT_MAX)
-		len = ERROR_TEXT_MAX;
-	for (size_t i = 0; i < len && text[i]; i++) {
-		unsigned char c = (unsigned char)text[i];
-		sc_buf_putc(out, sc_text_is_control(c) ? ' ' : (char)c);
-	}
+	sc_text_put_printable(out, text, len > ERROR_TEXT_MAX ? ERROR_TEXT_MAX : len,
+	                      ' ');
 }
 
 static const char *string_member(const cJSON *object, const char *name)

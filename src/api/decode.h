@@ -18,6 +18,12 @@
 /*
  * One sandbox object (a create, connect or detail response) into out,
  * which must be zeroed or released. On error out is left released.
+ * Strings shown to a user (status, templateID) are made printable
+ * (common/text.h). The id must be plain (sc_api_id_plain), else it is an
+ * error. A label is kept only when its key and value are whole, printable
+ * text (a NUL, a control or bidi character, bytes that are not UTF-8, or
+ * a key sent twice with different values leave it out): ownership is read
+ * from the labels, and such a label is never anyone's.
  */
 int sc_api_decode_sandbox(sc_sandbox *out, const char *text, size_t len, sc_diag *diag);
 
@@ -29,6 +35,18 @@ int sc_api_decode_sandbox(sc_sandbox *out, const char *text, size_t len, sc_diag
  */
 int sc_api_decode_list(sc_sandbox_list *out, char **next_token, const char *text,
                        size_t len, sc_diag *diag);
+
+/*
+ * The same, for a list that may hold at most max_items more: a page with
+ * more items than that is an error before any is decoded, and returns
+ * SC_API_PAGE_TOO_LARGE (no retry can help). A listed
+ * sandbox whose id is not plain (sc_api_id_plain) is skipped, and labels
+ * that are not whole are left out (sc_api_decode_sandbox); each with a
+ * warning in diag (the first few one by one, then a count).
+ */
+#define SC_API_PAGE_TOO_LARGE (-2)
+int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text,
+                       size_t len, size_t max_items, sc_diag *diag);
 
 /*
  * One short line for an error response: "HTTP 400: <message>" from

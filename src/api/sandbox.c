@@ -5,6 +5,16 @@
 #include <strings.h>
 
 #include "common/mem.h"
+#include "common/text.h"
+
+bool sc_api_id_plain(const char *id)
+{
+	size_t len = id ? strlen(id) : 0;
+
+	if (!len || len > SC_SANDBOX_ID_MAX || !strcmp(id, ".") || !strcmp(id, ".."))
+		return false;
+	return !strchr(id, '/') && sc_text_is_printable(id, len);
+}
 
 static bool word_in(const char *word, const char *const *words)
 {

@@ -15,38 +15,48 @@
 #include "common/kv.h"
 
 /* The labels sc-apply owns on the sandboxes it creates. */
-#define SC_LABEL_SET "sc-apply/set"
-#define SC_LABEL_NAME "sc-apply/name"
-#define SC_LABEL_HASH "sc-apply/hash"
-#define SC_LABEL_PARTS "sc-apply/parts"  /* per-group hashes: what a replace changes */
-#define SC_LABEL_SALT "sc-apply/salt"
+#define SC_LABEL_SET          "sc-apply/set"
+#define SC_LABEL_NAME         "sc-apply/name"
+#define SC_LABEL_HASH         "sc-apply/hash"
+#define SC_LABEL_PARTS        "sc-apply/parts" /* per-group hashes: what a replace changes */
+#define SC_LABEL_SALT         "sc-apply/salt"
 #define SC_LABEL_CREATE_TOKEN "sc-apply/create-token"
 
 /* What a status word means (SEACLOUD-API.md, "States"), case-insensitively. */
 typedef enum {
-	SC_PHASE_READY,     /* running | active | ready */
-	SC_PHASE_PAUSED,    /* paused | stopped | pausing */
-	SC_PHASE_STARTING,  /* starting | creating | pending | resuming */
-	SC_PHASE_GONE,      /* deleted | destroying | killed | failed | error | expired */
-	SC_PHASE_UNKNOWN,   /* any other word: not ready, reported, never fatal */
+	SC_PHASE_READY,    /* running | active | ready */
+	SC_PHASE_PAUSED,   /* paused | stopped | pausing */
+	SC_PHASE_STARTING, /* starting | creating | pending | resuming */
+	SC_PHASE_GONE,     /* deleted | destroying | killed | failed | error | expired */
+	SC_PHASE_UNKNOWN,  /* any other word: not ready, reported, never fatal */
 } sc_phase;
 
 typedef struct sc_sandbox {
-	char *id;             /* sandboxID */
-	char *template_id;    /* templateID as the server reports it (may differ from the spec's) */
-	char *status;         /* the word as sent: status, else state */
+	char *id;          /* sandboxID */
+	char *template_id; /* templateID as the server reports it (may differ from the
+	                      spec's) */
+	char *status;      /* the word as sent: status, else state */
 	sc_phase phase;
 	sc_kv metadata;
-	int64_t started_at;   /* Unix ms; 0 when unknown */
-	int64_t end_at;       /* Unix ms when the TTL runs out; 0 when unknown */
+	int64_t started_at; /* Unix ms; 0 when unknown */
+	int64_t end_at;     /* Unix ms when the TTL runs out; 0 when unknown */
 } sc_sandbox;
 
 typedef struct sc_sandbox_list {
 	sc_sandbox *items;
 	size_t count;
 	size_t alloc;
-	int64_t server_now;   /* Unix ms from the Date header of the list; 0 when absent */
+	int64_t server_now; /* Unix ms from the Date header of the list; 0 when absent */
 } sc_sandbox_list;
+
+/*
+ * Whether a server's sandbox id may be acted on, that is, put in a URL:
+ * 1..SC_SANDBOX_ID_MAX bytes of printable UTF-8 (common/text.h: no NUL,
+ * no control or bidi character), no '/', and not "." or ".." (which a
+ * URL path would resolve to the collection itself).
+ */
+#define SC_SANDBOX_ID_MAX 256
+bool sc_api_id_plain(const char *id);
 
 sc_phase sc_phase_from_status(const char *word);
 const char *sc_phase_name(sc_phase phase);

@@ -6,6 +6,7 @@
 
 #include "api/request.h"
 #include "common/mem.h"
+#include "common/text.h"
 #include "common/timeutil.h"
 #include "common/version.h"
 
@@ -211,6 +212,22 @@ int sc_api_transfer_start(sc_api_transfer *transfer, long timeout_ms, sc_diag *d
 	return 0;
 }
 
+/*
+ * Takes the API key out of everything the server sent back before anyone
+ * reads it: a server that echoes the request must not get the key printed
+ * in an error, a -v line (a page token becomes a URL) or a log. The
+ * transport error is made printable too: it may quote the server.
+ */
+static void scrub_response(const sc_api_client *client, sc_api_response *response)
+{
+	sc_scrub_buf(&client->scrub, &response->body);
+	response->error = sc_scrub_text(&client->scrub, response->error);
+	response->retry_after = sc_scrub_text(&client->scrub, response->retry_after);
+	response->next_token = sc_scrub_text(&client->scrub, response->next_token);
+	if (response->error)
+		sc_text_make_printable(response->error);
+}
+
 /* One -v line: method, URL, status or error, time. Never a header or a body. */
 static void trace(const sc_api_transfer *transfer)
 {
@@ -254,6 +271,7 @@ void sc_api_transfer_finish(sc_api_transfer *transfer, CURLcode code)
 	transfer->client->running--;
 	transfer->running = false;
 	transfer->finished = true;
+	scrub_response(transfer->client, response);
 	trace(transfer);
 }
 

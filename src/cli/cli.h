@@ -50,6 +50,7 @@ typedef enum {
 	SC_OPT_INSECURE,
 	SC_OPT_FILTER_STYLE,
 	SC_OPT_REQUEST_TIMEOUT,
+	SC_OPT_MAX_LIST_ITEMS,
 	SC_OPT_OUTPUT,
 	SC_OPT_OUT,
 	SC_OPT_COLOR,
@@ -75,7 +76,7 @@ typedef enum {
 #define SC_OPTS_CONNECTION                                                               \
 	(SC_OPT(SC_OPT_API_URL) | SC_OPT(SC_OPT_API_KEY_FILE) | SC_OPT(SC_OPT_API_KEY) |    \
 	 SC_OPT(SC_OPT_INSECURE) | SC_OPT(SC_OPT_FILTER_STYLE) |                             \
-	 SC_OPT(SC_OPT_REQUEST_TIMEOUT))
+	 SC_OPT(SC_OPT_REQUEST_TIMEOUT) | SC_OPT(SC_OPT_MAX_LIST_ITEMS))
 #define SC_OPTS_OUTPUT                                                                   \
 	(SC_OPT(SC_OPT_OUTPUT) | SC_OPT(SC_OPT_COLOR) | SC_OPT(SC_OPT_NO_COLOR) |           \
 	 SC_OPT(SC_OPT_VERBOSE))
@@ -102,6 +103,7 @@ typedef struct sc_cli_options {
 	const char *filter_style;   /* --filter-style page|e2b */
 	long timeout_ms;            /* --timeout: bound on listing, and on running */
 	long request_timeout_ms;    /* --request-timeout */
+	unsigned long max_list_items; /* --max-list-items; 0: the default */
 	const char *lock_path;      /* --lock */
 	bool no_lock;               /* --no-lock */
 	long lock_wait_ms;          /* --lock-wait; -1: the run's bound */

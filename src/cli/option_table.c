@@ -44,6 +44,9 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
                              "page: metadata[k]=v (default); e2b: metadata=k%3Dv"},
     [SC_OPT_REQUEST_TIMEOUT] = {"request-timeout", 0, "D", "Connection",
                                 "per request (default 30s)"},
+    [SC_OPT_MAX_LIST_ITEMS] = {"max-list-items", 0, "N", "Connection",
+                               "the most sandboxes one listing may hold (default\n"
+                               "100000): a server sending more fails the run"},
     [SC_OPT_OUTPUT] = {"output", 'o', "FORMAT", "Output", NULL /* from the command's formats */},
     [SC_OPT_OUT] = {"out", 0, "FILE", "Output",
                     "also save the plan to FILE, for apply to carry out later"},

@@ -206,6 +206,12 @@ static int parse_one(sc_cli_options *out, sc_cli_option_id id, const char *arg)
 		return ok ? SC_EXIT_OK
 		          : sc_cli_usage_error("--parallel: must be a whole number from 1 to 1024, got \"%s\"",
 		                               arg);
+	case SC_OPT_MAX_LIST_ITEMS:
+		out->max_list_items = (unsigned long)parse_count(arg, 1, 100000000, &ok);
+		return ok ? SC_EXIT_OK
+		          : sc_cli_usage_error("--max-list-items: must be a whole number from 1 to "
+		                               "100000000, got \"%s\"",
+		                               arg);
 	case SC_OPT_COLOR:
 		return parse_color(out, arg);
 	case SC_OPT_NO_COLOR:

@@ -26,6 +26,7 @@ void sc_cli_reconcile_config(sc_reconcile_config *out, const sc_cli_options *opt
 		                        : SC_FILTER_PAGE,
 		.request_timeout_ms = options->request_timeout_ms,
 		.timeout_ms = options->timeout_ms,
+		.max_list_items = options->max_list_items,
 		.prune = options->prune,
 		.allow_empty = options->allow_empty,
 		.force = options->force,

@@ -14,7 +14,8 @@
 
 /*
  * Appends s as a quoted, escaped JSON string ("null" for NULL). Control
- * characters are escaped; bytes that are not UTF-8 become U+FFFD.
+ * characters, C1 and bidi controls (common/text.h) are escaped; bytes
+ * that are not UTF-8 become U+FFFD.
  */
 void sc_json_quote(sc_buf *out, const char *s);
 /* Whether len bytes of text are well-formed UTF-8 (no overlongs, no surrogates). */

@@ -8,10 +8,9 @@
 #include "common/buf.h"
 #include "common/mem.h"
 #include "common/random.h"
+#include "common/scrub.h"
 #include "spec/spec.h"
 
-/* Secret values shorter than this are not scrubbed (they would mangle every message). */
-#define SCRUB_MIN_LEN 4
 
 const char *sc_exec_step_name(sc_exec_step step)
 {
@@ -155,23 +154,12 @@ void sc_exec_job_release(sc_exec_job *job)
 
 char *sc_exec_scrub(char *text, const sc_spec *spec)
 {
-	for (size_t i = 0; spec && i < spec->env.count; i++) {
-		const char *secret = spec->env.pairs[i].value;
-		size_t len = strlen(secret);
-		char *at;
-		if (len < SCRUB_MIN_LEN || !strstr(text, secret))
-			continue;
-		sc_buf out = SC_BUF_INIT;
-		const char *p = text;
-		while ((at = strstr(p, secret))) {
-			sc_buf_put(&out, p, (size_t)(at - p));
-			sc_buf_puts(&out, "***");
-			p = at + len;
-		}
-		sc_buf_puts(&out, p);
-		free(text);
-		text = sc_buf_detach(&out);
-	}
+	sc_scrub scrub = SC_SCRUB_INIT;
+
+	for (size_t i = 0; spec && i < spec->env.count; i++)
+		sc_scrub_add(&scrub, spec->env.pairs[i].value);
+	text = sc_scrub_text(&scrub, text);
+	sc_scrub_release(&scrub);
 	return text;
 }
 

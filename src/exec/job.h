@@ -105,7 +105,9 @@ const char *sc_exec_step_name(sc_exec_step step);
 /*
  * Replaces every secret value (the spec's envVars, 4 characters or longer:
  * a shorter one would mangle every message and hides nothing) in text
- * with "***". Takes text (malloc'd) and returns the result (malloc'd).
+ * with "***", in every form a server may send it back in (common/scrub.h:
+ * raw, JSON-escaped, percent-encoded). Takes text (malloc'd) and returns
+ * the result (malloc'd).
  */
 char *sc_exec_scrub(char *text, const sc_spec *spec);
 

@@ -24,7 +24,7 @@ static char *describe(const sc_exec_job *job, const sc_api_response *response)
 	                           job->action->spec);
 	char *why = sc_api_error_message(response->status, body, strlen(body));
 	free(body);
-	return why;
+	return sc_api_client_scrub(job->client, sc_exec_scrub(why, job->action->spec));
 }
 
 static void remember(sc_exec_job *job, char *why)

@@ -2,12 +2,12 @@
 #include "reconcile/reconcile.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "common/mem.h"
+#include "common/scrub.h"
 
 /* The key from the key file (trimmed) or SEACLOUD_API_KEY; malloc'd. */
 static char *read_api_key(sc_reconcile *run)
@@ -23,27 +23,22 @@ static char *read_api_key(sc_reconcile *run)
 		}
 		return sc_strdup(env);
 	}
-	FILE *f = fopen(file, "r");
-	if (!f) {
-		sc_diag_error(&run->diag, NULL, 0, 0, "cannot read API key file '%s': %s", file,
-		              strerror(errno));
+	char *key;
+	size_t len;
+	if (sc_file_read_regular(&key, &len, "API key file", file, 4096, &run->diag))
 		return NULL;
-	}
-	char key[4096];
-	size_t len = fread(key, 1, sizeof(key) - 1, f);
-	fclose(f);
-	key[len] = '\0';
 	while (len && isspace((unsigned char)key[len - 1]))
 		key[--len] = '\0';
 	char *start = key + strspn(key, " \t\r\n");
-	if (!*start || strpbrk(start, "\r\n")) {
-		memset(key, 0, sizeof(key));
+	/* One key on one line; a NUL inside the file is refused too. */
+	if (!*start || strpbrk(start, "\r\n") || strlen(key) != len) {
+		sc_wipe_free(key, len);
 		sc_diag_error(&run->diag, NULL, 0, 0,
 		              "API key file '%s' must hold one key on one line", file);
 		return NULL;
 	}
 	char *copy = sc_strdup(start);
-	memset(key, 0, sizeof(key));
+	sc_wipe_free(key, len);
 	return copy;
 }
 
@@ -65,6 +60,7 @@ int sc_reconcile_connect(sc_reconcile *run)
 		.request_timeout_ms = config->request_timeout_ms,
 		.list_timeout_ms = config->timeout_ms,
 		.filter_style = config->filter_style,
+		.max_list_items = config->max_list_items,
 		.trace = config->hooks.trace,
 		.trace_ctx = config->hooks.trace_ctx,
 		.should_stop = config->hooks.should_stop,

@@ -59,6 +59,7 @@ typedef struct sc_reconcile_config {
 	sc_filter_style filter_style;
 	long request_timeout_ms;         /* 0: the client's default */
 	long timeout_ms;                 /* bounds listing, and executing, each; 0: defaults */
+	unsigned long max_list_items;    /* the most one list may hold; 0: the api's default */
 
 	bool prune, allow_empty, force;
 	long max_delete;                 /* < 0: no cap */

@@ -209,18 +209,25 @@ TEST(error_message_is_short)
 	free(message);
 }
 
-/* No escape sequence from a server reaches a terminal through an id, a status or a label. */
+/*
+ * No escape sequence from a server reaches a terminal through a status or
+ * a template; an id or a label holding one is not taken at all.
+ */
 TEST(control_characters_are_not_kept)
 {
 	sc_sandbox sb;
-	const char *text = "{\"sandboxID\":\"sb\\u001b[2J\",\"status\":\"run\\u0007\","
-	                   "\"templateID\":\"t\\n1\",\"metadata\":{\"k\\u001b\":\"v\\u001b]0;x\"}}";
+	const char *text = "{\"sandboxID\":\"sb-1\",\"status\":\"run\\u0007\","
+	                   "\"templateID\":\"t\\n1\",\"metadata\":{\"k\\u001b\":\"v\","
+	                   "\"k2\":\"v\\u001b]0;x\",\"k3\":\"ok\"}}";
 	CHECK_INT(decode_one(&sb, text), 0);
-	CHECK_STR(sb.id, "sb?[2J");
+	CHECK_STR(sb.id, "sb-1");
 	CHECK_STR(sb.status, "run?");
 	CHECK_STR(sb.template_id, "t?1");
-	CHECK_STR(sc_kv_get(&sb.metadata, "k?"), "v?]0;x");
+	CHECK_INT(sb.metadata.count, 1);
+	CHECK_STR(sc_kv_get(&sb.metadata, "k3"), "ok");
 	sc_sandbox_release(&sb);
+	CHECK_INT(decode_one(&sb, "{\"sandboxID\":\"sb\\u001b[2J\"}"), -1);
+	CHECK(sb.id == NULL);
 }
 
 int main(void)
