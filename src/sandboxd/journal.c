@@ -81,7 +81,8 @@ int sd_journal_rewrite(sd_journal *journal, const char *path, const sc_buf *cont
 
 	if (fd < 0)
 		err = errno;
-	else if (fcntl(fd, F_SETFD, FD_CLOEXEC) || write_all(fd, framed.data, framed.len) || fsync(fd) || rename(tmp, path))
+	else if (fcntl(fd, F_SETFD, FD_CLOEXEC) ||
+	         write_all(fd, framed.data, framed.len) || fsync(fd) || rename(tmp, path))
 		err = errno ? errno : EIO;
 	if (err) {
 		if (fd >= 0) {

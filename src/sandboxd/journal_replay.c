@@ -31,8 +31,8 @@ typedef struct replay {
 static unsigned line_number(const replay *r, size_t offset)
 {
 	unsigned line = 1;
-	for (const char *p = r->text; (p = memchr(p, '\n', (size_t)(r->text + offset - p)));
-	     p++)
+	for (const char *p = r->text;
+	     (p = memchr(p, '\n', (size_t)(r->text + offset - p))); p++)
 		line++;
 	return line;
 }
@@ -88,14 +88,15 @@ static int take_record(replay *r, const char *line, size_t len, size_t offset)
 		return 0;
 	}
 	if (seq < r->expected) {
-		snprintf(text, sizeof(text), "record %" PRIu64 " is out of order (%" PRIu64 " expected)",
-		         seq, r->expected);
+		snprintf(text, sizeof(text),
+		         "record %" PRIu64 " is out of order (%" PRIu64 " expected)", seq,
+		         r->expected);
 		return damage(r, offset, text);
 	}
 	if (seq > r->expected && !r->recover) {
 		snprintf(text, sizeof(text),
-		         "records %" PRIu64 " to %" PRIu64 " are missing before it", r->expected,
-		         seq - 1);
+		         "records %" PRIu64 " to %" PRIu64 " are missing before it",
+		         r->expected, seq - 1);
 		return damage(r, offset, text);
 	}
 	/* The gap counts the records lost, whatever the damaged lines held. */
@@ -175,7 +176,8 @@ static int take_header(replay *r, size_t *pos)
 		r->report->torn = true;
 		return 0;
 	}
-	return damage(r, 0, "the first line is not the journal header '" SD_JOURNAL_MAGIC "'");
+	return damage(r, 0,
+	              "the first line is not the journal header '" SD_JOURNAL_MAGIC "'");
 }
 
 static int replay_text(replay *r)
@@ -225,7 +227,8 @@ static int read_journal(const char *path, sc_buf *out, sc_diag *diag)
 			int err = errno;
 			close(fd);
 			return sc_diag_error(diag, path, 0, 0,
-			                     "cannot read the journal: %s", strerror(err));
+			                     "cannot read the journal: %s",
+			                     strerror(err));
 		}
 		sc_buf_put(out, chunk, (size_t)got);
 	}

@@ -74,7 +74,8 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 		return MHD_YES;
 	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
 		f->content_length++;
-		f->bad_length |= !value || !*value || strspn(value, "0123456789") != strlen(value);
+		f->bad_length |=
+		    !value || !*value || strspn(value, "0123456789") != strlen(value);
 	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
 		f->transfer_encoding++;
 	}
@@ -381,9 +382,9 @@ int sd_server_start(sd_server *server, sd_service *service, const char *listen_a
 	    server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size(threads),
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, server, MHD_OPTION_CONNECTION_TIMEOUT,
-	    idle_timeout_s ? idle_timeout_s : SD_IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-	    connection_limit(), MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-	    MHD_OPTION_END);
+	    idle_timeout_s ? idle_timeout_s : SD_IDLE_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_END);
 	if (!server->daemon) {
 		sd_timer_stop(&server->timer);
 		server->timer_running = false;

@@ -311,8 +311,8 @@ static void health(sd_service *service, const sd_request *request, sd_response *
 {
 	if (strcmp(request->method, "GET")) {
 		response->allow = sc_strdup("GET");
-		sd_response_error(response, 405, "method %s not allowed on /_admin/health "
-		                                 "(allowed: GET)",
+		sd_response_error(response, 405,
+		                  "method %s not allowed on /_admin/health (allowed: GET)",
 		                  request->method);
 		return;
 	}

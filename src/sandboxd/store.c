@@ -59,7 +59,8 @@ static void remember(sd_store *store, sd_sandbox *sandbox);
 sd_sandbox *sd_store_find(const sd_store *store, const char *id)
 {
 	sd_sandbox *s = lookup(store, id);
-	/* The store is never const underneath: the handle is only read-only to callers. */
+	/* The store is never const underneath: the handle is only read-only to callers.
+	 */
 	if (s && store->writing)
 		remember((sd_store *)store, s);
 	return s;
@@ -249,7 +250,8 @@ int sd_store_insert(sd_store *store, sd_sandbox *sandbox)
 	if (journal_put(store, sandbox)) {
 		/* Kept until the period ends: the caller may still read it. */
 		store->write_failed = true;
-		SC_GROW(store->rejected, store->rejected_count + 1, store->rejected_alloc);
+		SC_GROW(store->rejected, store->rejected_count + 1,
+		        store->rejected_alloc);
 		store->rejected[store->rejected_count++] = sandbox;
 		return -1;
 	}
@@ -419,7 +421,8 @@ int sd_store_health(sd_store *store)
 	return err;
 }
 
-/* Replay: a put replaces, a del removes, a clock sets the offset; -1 for anything else. */
+/* Replay: a put replaces, a del removes, a clock sets the offset; -1 for anything else.
+ */
 static int replay_record(void *ctx, const cJSON *record)
 {
 	sd_store *store = ctx;
@@ -505,7 +508,8 @@ int sd_store_open(sd_store *store, const char *data_path, bool recover, sc_diag 
 	memset(&report, 0, sizeof(report));
 	int rc = sd_journal_lock(&store->journal, path, diag);
 	if (rc == 0)
-		rc = sd_journal_replay(path, recover, replay_record, store, &report, diag);
+		rc =
+		    sd_journal_replay(path, recover, replay_record, store, &report, diag);
 	if (rc == 0) {
 		report_recovery(path, &report, diag);
 		snapshot(store, &contents);

@@ -52,13 +52,14 @@ typedef struct sd_store {
 	int64_t
 	    next_expiry_ms; /* earliest endAt of a running sandbox; INT64_MAX when none */
 	bool persistent;
-	bool writing;      /* this lock period keeps images (sd_store_begin_write) */
-	bool write_failed; /* a change of this lock period could not be journaled */
+	bool writing;        /* this lock period keeps images (sd_store_begin_write) */
+	bool write_failed;   /* a change of this lock period could not be journaled */
 	sd_store_undo *undo; /* images of the sandboxes this period may change */
 	size_t undo_count, undo_alloc;
 	sd_sandbox **rejected; /* inserts refused this period, freed at its end */
 	size_t rejected_count, rejected_alloc;
-	size_t compact_retry_at; /* after a failed compaction: wait for this many records */
+	size_t
+	    compact_retry_at; /* after a failed compaction: wait for this many records */
 	sd_journal journal;
 } sd_store;
 
@@ -84,7 +85,8 @@ void sd_store_begin_write(sd_store *store);
  * period (its changes were undone), or 0; reading it clears it.
  */
 int sd_store_take_failure(void);
-/* 0 when the journal takes writes (or there is none); else the errno of the last failure. */
+/* 0 when the journal takes writes (or there is none); else the errno of the last failure.
+ */
 int sd_store_health(sd_store *store);
 
 /* The server clock: the wall clock plus every /_admin/clock advance. */

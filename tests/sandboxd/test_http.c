@@ -74,15 +74,18 @@ TEST(request_smuggling_is_refused)
 {
 	test_sandboxd sd;
 	SDT_START(sd, "--log-requests");
-	const char *head = "POST /api/v1/sandbox/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-	                   "X-API-Key: " TEST_API_KEY "\r\n"
-	                   "Content-Type: application/json\r\n";
-	const char *smuggled = "POST /api/v1/sandbox/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-	                       "X-API-Key: " TEST_API_KEY "\r\nContent-Length: 2\r\n\r\n{}";
+	const char *head =
+	    "POST /api/v1/sandbox/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "X-API-Key: " TEST_API_KEY "\r\n"
+	    "Content-Type: application/json\r\n";
+	const char *smuggled =
+	    "POST /api/v1/sandbox/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "X-API-Key: " TEST_API_KEY "\r\nContent-Length: 2\r\n\r\n{}";
 
 	/* Two lengths: one reader sees {} and a second request, another one body. */
-	char *request = sc_asprintf("%sContent-Length: 2\r\nContent-Length: %zu\r\n\r\n{}%s",
-	                            head, 2 + strlen(smuggled), smuggled);
+	char *request =
+	    sc_asprintf("%sContent-Length: 2\r\nContent-Length: %zu\r\n\r\n{}%s", head,
+	                2 + strlen(smuggled), smuggled);
 	char *answer = raw_exchange(sd.port, request);
 	CHECK(!strncmp(answer, "HTTP/1.1 400", 12));
 	CHECK_CONTAINS(answer, "Content-Length");
@@ -169,7 +172,8 @@ TEST(idle_connections_do_not_starve_new_clients)
 	test_sandboxd sd;
 	int idle[IDLE_CLIENTS];
 	if (getenv("SC_TEST_WRAP") && *getenv("SC_TEST_WRAP")) {
-		printf("  skipped under SC_TEST_WRAP (the wrapper keeps descriptors of its own)\n");
+		printf("  skipped under SC_TEST_WRAP (the wrapper keeps descriptors of "
+		       "its own)\n");
 		return;
 	}
 	SDT_START(sd, "--idle-timeout", "1", "--threads", "1");
@@ -197,7 +201,8 @@ TEST(idle_connections_do_not_starve_new_clients)
 	for (int i = 0; i < IDLE_CLIENTS; i++) {
 		struct pollfd p = {idle[i], POLLIN, 0};
 		char byte;
-		if (idle[i] >= 0 && poll(&p, 1, 30000) == 1 && read(idle[i], &byte, 1) <= 0)
+		if (idle[i] >= 0 && poll(&p, 1, 30000) == 1 &&
+		    read(idle[i], &byte, 1) <= 0)
 			closed++;
 		close(idle[i]);
 	}

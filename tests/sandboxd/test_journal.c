@@ -213,23 +213,27 @@ TEST(journal_without_checksums_is_read)
 	SDT_START(sd, "--log-requests");
 	snprintf(data, sizeof(data), "%s/old.journal", sd.dir);
 	test_sandboxd_stop(&sd);
-	const char *put = "{\"op\":\"put\",\"sandbox\":{\"sandboxID\":\"sandbox_0123456789abcdef\","
-	                  "\"templateID\":\"tpl-base-7f3a9c\",\"metadata\":{\"set\":\"old\"},"
-	                  "\"state\":\"running\",\"startedAt\":\"2026-01-01T00:00:00.000Z\","
-	                  "\"activatedAt\":\"2026-01-01T00:00:00.000Z\","
-	                  "\"endAt\":\"2099-01-01T00:00:00.000Z\"}}\n";
+	const char *put =
+	    "{\"op\":\"put\",\"sandbox\":{\"sandboxID\":\"sandbox_0123456789abcdef\","
+	    "\"templateID\":\"tpl-base-7f3a9c\",\"metadata\":{\"set\":\"old\"},"
+	    "\"state\":\"running\",\"startedAt\":\"2026-01-01T00:00:00.000Z\","
+	    "\"activatedAt\":\"2026-01-01T00:00:00.000Z\","
+	    "\"endAt\":\"2099-01-01T00:00:00.000Z\"}}\n";
 	char *old = sc_asprintf("{\"op\":\"clock\",\"offsetMs\":0}\n%s", put);
 	CHECK_INT(test_write_file(data, old), 0);
 	const char *args[] = {"--data", data, NULL};
 	CHECK_INT(test_sandboxd_restart(&sd, args), 0);
-	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes/sandbox_0123456789abcdef", NULL), 200);
+	CHECK_INT(sdt_status(&sd, "GET", "/sandboxes/sandbox_0123456789abcdef", NULL),
+	          200);
 	CHECK_INT(test_sandboxd_stop(&sd), 0);
 	char *now = test_read_file(data);
-	CHECK(now && !strncmp(now, "sc-sandboxd-journal 2\n", 22)); /* rewritten with checksums */
+	CHECK(now && !strncmp(now, "sc-sandboxd-journal 2\n",
+	                      22)); /* rewritten with checksums */
 	free(now);
 
 	/* A line of such a journal that is not a record is damage too. */
-	char *bad = sc_asprintf("{\"op\":\"clock\",\"offsetMs\":0}\n{\"op\":\"pu\n%s", put);
+	char *bad =
+	    sc_asprintf("{\"op\":\"clock\",\"offsetMs\":0}\n{\"op\":\"pu\n%s", put);
 	CHECK_INT(test_write_file(data, bad), 0);
 	int status;
 	char *log = failed_start(&sd, data, &status);

@@ -215,7 +215,8 @@ TEST(a_failed_journal_write_changes_nothing)
 	char *end_a = get_field(&sd, a, "endAt");
 
 	/* The journal can take 10 more bytes: the next record is cut short. */
-	CHECK_INT(set_file_size_limit(sd.process.pid, (rlim_t)journal_size(journal) + 10), 0);
+	CHECK_INT(set_file_size_limit(sd.process.pid, (rlim_t)journal_size(journal) + 10),
+	          0);
 	char *message = sdt_error(&sd, "POST", "/sandboxes",
 	                          "{\"metadata\":{\"set\":\"w\"}}", &status);
 	CHECK_INT(status, 503);
