@@ -51,10 +51,22 @@ static int damage(replay *r, size_t offset, const char *why)
 	                     offset, why);
 }
 
+/* The one JSON object that is the whole of text, or NULL (nothing may trail it). */
+static cJSON *parse_whole(const char *text, size_t len)
+{
+	const char *end = NULL;
+	cJSON *value = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (value && (!cJSON_IsObject(value) || end != text + len)) {
+		cJSON_Delete(value);
+		value = NULL;
+	}
+	return value;
+}
+
 static int apply(replay *r, const char *json, size_t len, size_t offset)
 {
-	cJSON *record = cJSON_ParseWithLength(json, len);
-	int rc = cJSON_IsObject(record) ? r->visit(r->ctx, record) : -1;
+	cJSON *record = parse_whole(json, len);
+	int rc = record ? r->visit(r->ctx, record) : -1;
 
 	cJSON_Delete(record);
 	if (rc == 0) {
@@ -130,8 +142,8 @@ static bool whole_record(const replay *r, const char *text, size_t len)
 
 	if (!r->legacy)
 		return sd_journal_unframe(text, len, &seq, &json, &json_len, &why) == 0;
-	cJSON *record = cJSON_ParseWithLength(text, len);
-	bool whole = cJSON_IsObject(record);
+	cJSON *record = parse_whole(text, len);
+	bool whole = record != NULL;
 	cJSON_Delete(record);
 	return whole;
 }

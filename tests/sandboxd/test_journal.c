@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "sandboxd/journal.h"
+
 #define SANDBOXES 60
 
 /* A journal at DIR/state.journal with SANDBOXES sandboxes, the server stopped. */
@@ -305,8 +307,148 @@ TEST(links_planted_next_to_the_journal_are_not_followed)
 	test_sandboxd_release(&sd);
 }
 
+/* The replay rules, on the library: records counted by a visitor. */
+
+static int count_record(void *ctx, const cJSON *record)
+{
+	(*(int *)ctx)++;
+	return cJSON_GetObjectItemCaseSensitive(record, "op") ? 0 : -1;
+}
+
+typedef struct replayed {
+	int rc, records;
+	sd_journal_report report;
+	char *error; /* the first diagnostic, formatted */
+} replayed;
+
+static void replay_bytes(replayed *out, const char *dir, const sc_buf *text, bool recover)
+{
+	char *path = sc_asprintf("%s/unit.journal", dir);
+	sc_diag diag = SC_DIAG_INIT;
+	write_bytes(path, text->data ? text->data : "", text->len);
+	out->records = 0;
+	out->rc = sd_journal_replay(path, recover, count_record, &out->records,
+	                            &out->report, &diag);
+	out->error = diag.count ? sc_diag_format(&diag.entries[0]) : strdup("");
+	sc_diag_release(&diag);
+	free(path);
+}
+
+static void replayed_release(replayed *r)
+{
+	if (r->report.aside)
+		unlink(r->report.aside);
+	sd_journal_report_release(&r->report);
+	free(r->error);
+}
+
+/* The header and records SEQ first..last ({"op":"n"}), skipping skip (0: none). */
+static void framed(sc_buf *out, int first, int last, int skip)
+{
+	sc_buf_reset(out);
+	sc_buf_puts(out, SD_JOURNAL_MAGIC "\n");
+	for (int seq = first; seq <= last; seq++) {
+		if (seq != skip)
+			sd_journal_frame(out, (uint64_t)seq, "{\"op\":\"n\"}", 10);
+	}
+}
+
+TEST(replay_tells_a_torn_write_from_damage)
+{
+	char *dir = test_make_temp_dir("sd-journal-unit");
+	sc_buf text = SC_BUF_INIT;
+	replayed r;
+
+	/* A torn last record: dropped, silently. */
+	framed(&text, 1, 3, 0);
+	sc_buf_puts(&text, "0a1b2c3d 4 {\"op\":\"n");
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.records, 3);
+	CHECK(r.report.torn);
+	replayed_release(&r);
+
+	/* A last record that is whole but lacks its newline: kept. */
+	framed(&text, 1, 3, 0);
+	text.data[--text.len] = '\0';
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.records, 3);
+	CHECK(!r.report.torn);
+	replayed_release(&r);
+
+	/* NUL bytes at the end are no torn write. */
+	framed(&text, 1, 2, 0);
+	size_t tail = text.len;
+	sc_buf_put(&text, "\0\0\0\0", 4);
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, -1);
+	char expected[64];
+	snprintf(expected, sizeof(expected), "damaged at byte %zu:", tail);
+	CHECK_CONTAINS(r.error, expected);
+	replayed_release(&r);
+
+	/* A checksum that does not match, in the middle. */
+	framed(&text, 1, 3, 0);
+	char *second = strchr(strchr(text.data, '\n') + 1, '\n') + 1;
+	second[0] = second[0] == '0' ? '1' : '0';
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, -1);
+	CHECK_CONTAINS(r.error, "checksum mismatch");
+	CHECK_CONTAINS(r.error, "unit.journal:3:");
+	replayed_release(&r);
+
+	/* ... with recover: exactly that record lost, the file copied aside. */
+	replay_bytes(&r, dir, &text, true);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.records, 2);
+	CHECK_INT(r.report.lost, 1);
+	CHECK_INT(r.report.damaged, 1);
+	CHECK(r.report.aside && access(r.report.aside, F_OK) == 0);
+	replayed_release(&r);
+
+	/* A record missing whole: the sequence has a gap. */
+	framed(&text, 1, 5, 3);
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, -1);
+	CHECK_CONTAINS(r.error, "records 3 to 3 are missing");
+	replayed_release(&r);
+	replay_bytes(&r, dir, &text, true);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.records, 4);
+	CHECK_INT(r.report.lost, 1);
+	replayed_release(&r);
+
+	/* Bytes after a record on its line, in a journal without checksums. */
+	static const char legacy[] =
+	    "{\"op\":\"n\"}\n{\"op\":\"n\"}\0\0\n{\"op\":\"n\"}\n";
+	sc_buf_reset(&text);
+	sc_buf_put(&text, legacy, sizeof(legacy) - 1);
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, -1);
+	CHECK_CONTAINS(r.error, "damaged at byte 11:");
+	replayed_release(&r);
+
+	/* The header alone, and an empty file: no records. */
+	framed(&text, 1, 0, 0);
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.records, 0);
+	replayed_release(&r);
+	sc_buf_reset(&text);
+	replay_bytes(&r, dir, &text, false);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.records, 0);
+	replayed_release(&r);
+
+	sc_buf_release(&text);
+	test_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
+	RUN(replay_tells_a_torn_write_from_damage);
 	RUN(flipped_bytes_stop_the_start_and_recover_keeps_the_rest);
 	RUN(zeroed_block_stops_the_start);
 	RUN(a_missing_record_stops_the_start);
