@@ -127,8 +127,7 @@ int main(int argc, char **argv)
 	sc_diag diag = SC_DIAG_INIT;
 
 	signal(SIGPIPE, SIG_IGN);
-	/* Past a file size limit a journal write fails (EFBIG) instead of killing the
-	 * server. */
+	/* Past a file size limit, a journal write fails (EFBIG) instead of killing. */
 	signal(SIGXFSZ, SIG_IGN);
 	raise_fd_limit();
 	if (sd_options_parse(&options, argc, argv, &diag)) {

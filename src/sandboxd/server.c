@@ -234,7 +234,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
 	conn_request *ctx = *con_cls;
 	(void)version;
 
-	if (!ctx) { /* on_uri always sets it; kept for safety */
+	if (!ctx) { /* on_uri sets it for every request MHD reports */
 		ctx = sc_calloc(1, sizeof(*ctx));
 		*con_cls = ctx;
 	}

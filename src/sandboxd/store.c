@@ -59,8 +59,7 @@ static void remember(sd_store *store, sd_sandbox *sandbox);
 sd_sandbox *sd_store_find(const sd_store *store, const char *id)
 {
 	sd_sandbox *s = lookup(store, id);
-	/* The store is never const underneath: the handle is only read-only to callers.
-	 */
+	/* A store is never const underneath: only the callers' handle is. */
 	if (s && store->writing)
 		remember((sd_store *)store, s);
 	return s;
@@ -273,7 +272,7 @@ int sd_store_changed(sd_store *store, sd_sandbox *sandbox)
 	return 0;
 }
 
-/* Removes and frees; with journaled false, also when the record failed (expiry). */
+/* Removes and frees; unless must_journal, also when the record failed (expiry). */
 static int remove_sandbox(sd_store *store, sd_sandbox *sandbox, bool must_journal)
 {
 	if (journal_delete(store, sandbox->id) && must_journal) {
@@ -421,8 +420,7 @@ int sd_store_health(sd_store *store)
 	return err;
 }
 
-/* Replay: a put replaces, a del removes, a clock sets the offset; -1 for anything else.
- */
+/* Replay: a put replaces, a del removes, a clock sets the offset; else -1. */
 static int replay_record(void *ctx, const cJSON *record)
 {
 	sd_store *store = ctx;
