@@ -197,6 +197,10 @@ int sd_options_parse(sd_options *out, int argc, char **argv, sc_diag *diag)
 			return sc_diag_error(diag, NULL, 0, 0,
 			                     "unknown option '%.60s' (see --help)", name);
 	}
+	if (out->recover && !out->data)
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--recover: there is no journal to recover without "
+		                     "--data");
 	return 0;
 }
 

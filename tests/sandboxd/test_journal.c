@@ -307,6 +307,25 @@ TEST(links_planted_next_to_the_journal_are_not_followed)
 	test_sandboxd_release(&sd);
 }
 
+TEST(recover_needs_a_journal)
+{
+	char *dir = test_make_temp_dir("sd-recover");
+	char log[4300];
+	test_process p;
+	snprintf(log, sizeof(log), "%s/log", dir);
+	const char *argv[] = {SC_SANDBOXD_BIN, "--no-auth", "--listen",
+	                      "127.0.0.1:0",   "--recover", NULL};
+	CHECK_INT(test_process_start(&p, argv, NULL, NULL, log, log), 0);
+	if (test_process_wait(&p, 20000))
+		test_process_stop(&p, SIGTERM, 5000);
+	CHECK_INT(p.exit_status, 64);
+	char *text = test_read_file(log);
+	CHECK_CONTAINS(text, "--recover: there is no journal to recover without --data");
+	free(text);
+	test_rmtree(dir);
+	free(dir);
+}
+
 /* The replay rules, on the library: records counted by a visitor. */
 
 static int count_record(void *ctx, const cJSON *record)
@@ -454,5 +473,6 @@ int main(void)
 	RUN(a_missing_record_stops_the_start);
 	RUN(journal_without_checksums_is_read);
 	RUN(links_planted_next_to_the_journal_are_not_followed);
+	RUN(recover_needs_a_journal);
 	return test_summary();
 }
