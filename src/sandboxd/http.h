@@ -33,6 +33,7 @@ typedef struct sd_request {
 	const char *body;          /* NULL when the request had none */
 	size_t body_len;
 	bool body_too_large;
+	const char *malformed; /* why the request cannot be trusted (400), or NULL */
 } sd_request;
 
 /* What the server layer does to a response instead of sending it plainly. */
@@ -52,6 +53,7 @@ typedef struct sd_response {
 	bool log;         /* log this request (logRequests) */
 	sd_send_mode mode;
 	bool faulted;            /* an injected fault changed this answer (stats) */
+	bool close;              /* close the connection after it (Connection: close) */
 	char request_id[40];
 } sd_response;
 

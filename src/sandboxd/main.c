@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/mem.h"
@@ -41,18 +42,25 @@ static void raise_fd_limit(void)
 	}
 }
 
-/* Writes the port to a temporary file and renames it into place. */
+/*
+ * Writes the port to a temporary file and renames it into place. The
+ * temporary name is fresh and created exclusively: a link planted next
+ * to the port file is never followed.
+ */
 static int write_port_file(const char *path, int port)
 {
-	char *tmp = sc_asprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int ok = f && fprintf(f, "%d\n", port) > 0;
-	ok = f && fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path)) {
+	char *tmp = sc_asprintf("%s.tmp.XXXXXX", path);
+	char text[32];
+	int fd = mkstemp(tmp);
+	int len = snprintf(text, sizeof(text), "%d\n", port);
+	int ok = fd >= 0 && write(fd, text, (size_t)len) == len;
+	ok = fd >= 0 && close(fd) == 0 && ok;
+	if (!ok || chmod(tmp, 0644) || rename(tmp, path)) {
 		fprintf(stderr,
 		        "sc-sandboxd: error: cannot write the port file '%s': %s\n", path,
 		        strerror(errno));
-		unlink(tmp);
+		if (fd >= 0)
+			unlink(tmp);
 		free(tmp);
 		return -1;
 	}
@@ -86,14 +94,16 @@ static int serve(const sd_options *options, const char *const *keys)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (sd_service_init(&service, &options->settings, keys, options->no_auth,
-	                    options->data, &diag)) {
+	if (sd_service_open(&service, &options->settings, keys, options->no_auth,
+	                    options->data, options->recover, &diag)) {
 		print_diag(&diag);
 		sc_diag_release(&diag);
 		return 1;
 	}
+	print_diag(&diag); /* what --recover lost */
+	sc_diag_release(&diag);
 	if (sd_server_start(&server, &service, options->listen, options->threads,
-	                    log_line, NULL, &diag)) {
+	                    options->idle_timeout_s, log_line, NULL, &diag)) {
 		print_diag(&diag);
 		goto done;
 	}
@@ -118,6 +128,8 @@ int main(int argc, char **argv)
 	sc_diag diag = SC_DIAG_INIT;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit, a journal write fails (EFBIG) instead of killing. */
+	signal(SIGXFSZ, SIG_IGN);
 	raise_fd_limit();
 	if (sd_options_parse(&options, argc, argv, &diag)) {
 		print_diag(&diag);

@@ -18,7 +18,10 @@ static const char usage[] =
     "  --api-key KEY           accept this key (repeatable; also SC_SANDBOXD_API_KEY)\n"
     "  --no-auth               accept requests without a key (needed when no key is "
     "set)\n"
-    "  --data PATH             persist state in this journal file (or directory)\n"
+    "  --data PATH             persist state in this journal file (or directory);\n"
+    "                          a damaged journal stops the start (not a symlink)\n"
+    "  --recover               start from a damaged journal with the records that\n"
+    "                          check out; the damaged file is copied aside\n"
     "  --max-sandboxes N       answer 429 to creates past N live sandboxes\n"
     "  --rate-limit R          at most R API requests per second (429 + Retry-After)\n"
     "  --fault-rate F          make a fraction F (0..1) of API requests fail\n"
@@ -32,13 +35,16 @@ static const char usage[] =
     "  --ignore-metadata-filter  list every sandbox whatever the metadata filter\n"
     "  --log-requests          log one line per request to stderr\n"
     "  --threads N             HTTP worker threads (default: one per CPU)\n"
+    "  --idle-timeout S        close a connection idle for S seconds (default 15)\n"
     "  --help, --version\n"
     "\n"
     "Run-time changes: POST /_admin/config with the same names in camelCase\n"
     "({\"faultRate\":0.3,\"faultKinds\":[\"5xx\"],\"latencyMs\":20,...}); GET shows "
     "them.\n"
     "POST /_admin/clock {\"advance\":SECONDS} moves the server clock forward;\n"
-    "GET /_admin/stats counts requests, POST /_admin/stats/reset zeroes them.\n";
+    "GET /_admin/stats counts requests, POST /_admin/stats/reset zeroes them.\n"
+    "GET /_admin/health (no key needed) answers 200, or 503 while the journal\n"
+    "cannot be written; every change is then refused with 503 and undone.\n";
 
 const char *sd_options_usage(void)
 {
@@ -122,6 +128,10 @@ static int apply_value(sd_options *o, const char *name, const char *value, sc_di
 		if (parse_long(name, value, 0, 64, &n, diag))
 			return -1;
 		o->threads = (unsigned)n;
+	} else if (!strcmp(name, "--idle-timeout")) {
+		if (parse_long(name, value, 1, 3600, &n, diag))
+			return -1;
+		o->idle_timeout_s = (unsigned)n;
 	} else if (!strcmp(name, "--seed")) {
 		char *end;
 		errno = 0;
@@ -140,6 +150,8 @@ static int apply_flag(sd_options *o, const char *name)
 {
 	if (!strcmp(name, "--no-auth"))
 		o->no_auth = true;
+	else if (!strcmp(name, "--recover"))
+		o->recover = true;
 	else if (!strcmp(name, "--ignore-metadata-filter"))
 		o->settings.ignore_metadata_filter = true;
 	else if (!strcmp(name, "--log-requests"))
@@ -185,6 +197,10 @@ int sd_options_parse(sd_options *out, int argc, char **argv, sc_diag *diag)
 			return sc_diag_error(diag, NULL, 0, 0,
 			                     "unknown option '%.60s' (see --help)", name);
 	}
+	if (out->recover && !out->data)
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "--recover: there is no journal to recover without "
+		                     "--data");
 	return 0;
 }
 

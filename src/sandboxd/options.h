@@ -20,7 +20,9 @@ typedef struct sd_options {
 	const char **keys; /* NULL-terminated */
 	size_t key_count;
 	bool no_auth;
-	unsigned threads; /* HTTP thread pool; 0: one per CPU */
+	bool recover;            /* start from a damaged journal with what checks out */
+	unsigned threads;        /* HTTP thread pool; 0: one per CPU */
+	unsigned idle_timeout_s; /* 0: SD_IDLE_TIMEOUT_S */
 	bool help, version;
 	sd_settings settings;
 } sd_options;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +18,8 @@
 
 /* What one request accumulates between the calls MHD makes for it. */
 typedef struct conn_request {
+	bool started;          /* on_request has seen the headers */
+	const char *malformed; /* why the request cannot be trusted, or NULL */
 	sc_buf body;
 	bool has_body;
 	bool too_large;
@@ -39,6 +43,64 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const c
 	list->items[list->count].value = value ? value : "";
 	list->count++;
 	return MHD_YES;
+}
+
+/*
+ * Before MHD decodes the URI: a %00 would cut the path or a query value
+ * short once decoded (ab%00cd looked up as ab). The request state starts
+ * here, MHD hands it to on_request as *con_cls.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	conn_request *ctx = sc_calloc(1, sizeof(*ctx));
+	(void)cls, (void)connection;
+	if (uri && strstr(uri, "%00"))
+		ctx->malformed = "the URL holds %00 (a NUL byte)";
+	return ctx;
+}
+
+typedef struct framing {
+	unsigned content_length;
+	unsigned transfer_encoding;
+	bool bad_length;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	framing *f = cls;
+	(void)kind;
+	if (!key)
+		return MHD_YES;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		f->content_length++;
+		f->bad_length |=
+		    !value || !*value || strspn(value, "0123456789") != strlen(value);
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		f->transfer_encoding++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Where a request ends must be beyond doubt, or a proxy in front and this
+ * server could split the bytes differently (request smuggling): a second
+ * Content-Length, Content-Length with Transfer-Encoding, or a length that
+ * is not a number are refused.
+ */
+static const char *framing_problem(struct MHD_Connection *connection)
+{
+	framing f = {0, 0, false};
+	MHD_get_connection_values(connection, MHD_HEADER_KIND, count_framing, &f);
+	if (f.content_length > 1)
+		return "more than one Content-Length header";
+	if (f.content_length && f.transfer_encoding)
+		return "both Content-Length and Transfer-Encoding";
+	if (f.transfer_encoding > 1)
+		return "more than one Transfer-Encoding header";
+	if (f.bad_length)
+		return "Content-Length is not a number";
+	return NULL;
 }
 
 static void add_header(struct MHD_Response *r, const char *name, const char *value)
@@ -78,6 +140,9 @@ static enum MHD_Result send_response(sd_server *server, struct MHD_Connection *c
 		snprintf(number, sizeof(number), "%d", response->retry_after);
 		add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, number);
 	}
+	/* After a request that cannot be trusted, the rest of the bytes are not read. */
+	if (response->close)
+		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result rc =
 	    MHD_queue_response(connection, (unsigned)response->status, r);
 	MHD_destroy_response(r);
@@ -122,9 +187,11 @@ static enum MHD_Result answer(sd_server *server, struct MHD_Connection *connecti
 	request.body = ctx->has_body ? sc_buf_cstr(&ctx->body) : NULL;
 	request.body_len = ctx->body.len;
 	request.body_too_large = ctx->too_large;
+	request.malformed = ctx->malformed;
 
 	sd_response_init(&response);
 	sd_service_handle(server->service, &request, &response);
+	response.close = ctx->malformed != NULL;
 	log_request(server, method, url, &response, started);
 	free(params.items);
 	ctx->answered = true;
@@ -167,9 +234,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
 	conn_request *ctx = *con_cls;
 	(void)version;
 
-	if (!ctx) {
+	if (!ctx) { /* on_uri sets it for every request MHD reports */
 		ctx = sc_calloc(1, sizeof(*ctx));
 		*con_cls = ctx;
+	}
+	if (!ctx->started) {
+		ctx->started = true;
+		if (!ctx->malformed)
+			ctx->malformed = framing_problem(connection);
+		if (ctx->malformed)
+			return answer(server, connection, url, method, ctx);
 		const char *length = MHD_lookup_connection_value(
 		    connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length && strtoull(length, NULL, 10) > SD_BODY_LIMIT) {
@@ -271,8 +345,22 @@ static unsigned pool_size(unsigned threads)
 	return cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
 }
 
+/*
+ * Connections are capped below the descriptor limit, so that the journal
+ * (compaction opens a file) and the timer keep descriptors of their own.
+ */
+static unsigned connection_limit(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) || limit.rlim_cur == RLIM_INFINITY ||
+	    limit.rlim_cur > 10000 + 64)
+		return 10000;
+	return limit.rlim_cur > 64 + 16 ? (unsigned)(limit.rlim_cur - 64) : 16;
+}
+
 int sd_server_start(sd_server *server, sd_service *service, const char *listen_at,
-                    unsigned threads, sd_log_fn log, void *log_ctx, sc_diag *diag)
+                    unsigned threads, unsigned idle_timeout_s, sd_log_fn log,
+                    void *log_ctx, sc_diag *diag)
 {
 	memset(server, 0, sizeof(*server));
 	server->service = service;
@@ -292,10 +380,11 @@ int sd_server_start(sd_server *server, sd_service *service, const char *listen_a
 	server->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, server, MHD_OPTION_LISTEN_SOCKET,
 	    server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size(threads),
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)10000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-	    MHD_OPTION_END);
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, server, MHD_OPTION_CONNECTION_TIMEOUT,
+	    idle_timeout_s ? idle_timeout_s : SD_IDLE_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_END);
 	if (!server->daemon) {
 		sd_timer_stop(&server->timer);
 		server->timer_running = false;

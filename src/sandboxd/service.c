@@ -1,5 +1,6 @@
 #include "sandboxd/service.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,15 @@ int sd_service_init(sd_service *service, const sd_settings *settings,
                     const char *const *keys, bool no_auth, const char *data_path,
                     sc_diag *diag)
 {
+	return sd_service_open(service, settings, keys, no_auth, data_path, false, diag);
+}
+
+int sd_service_open(sd_service *service, const sd_settings *settings,
+                    const char *const *keys, bool no_auth, const char *data_path,
+                    bool recover, sc_diag *diag)
+{
 	memset(service, 0, sizeof(*service));
-	if (sd_store_init(&service->store, data_path, diag)) {
+	if (sd_store_open(&service->store, data_path, recover, diag)) {
 		sd_store_release(&service->store);
 		return -1;
 	}
@@ -278,17 +286,61 @@ static void run_api(sd_call *call)
 	if (gate(call, &fault) == 0) {
 		sd_store_lock(store);
 		call->now = sd_store_now(store);
-		store->write_failed = false;
 		sd_store_expire(store, call->now);
+		if (strcmp(call->request->method, "GET"))
+			sd_store_begin_write(store);
 		dispatch(call);
-		if (store->write_failed)
-			sd_response_error(
-			    call->response, 500,
-			    "the change could not be persisted (journal write failed)");
 		sd_store_unlock(store);
 		after(call, &fault);
 	}
 	call->response->delay_ms = call->wait_ms + call->settings.latency_ms;
+}
+
+/* A change the journal refused was undone: say so, and that the server is unhealthy. */
+static void refuse_unjournaled(sd_response *response, int err)
+{
+	response->mode = SD_SEND_NORMAL;
+	response->retry_after = 0;
+	sd_response_error(response, 503,
+	                  "the journal cannot be written (%s): nothing was changed; the "
+	                  "server is unhealthy (see GET /_admin/health)",
+	                  strerror(err));
+}
+
+/* GET /_admin/health, at the root or after either API prefix. */
+static bool is_health(const char *path)
+{
+	if (!strncmp(path, "/api/v1/sandbox/", 16))
+		path += 15;
+	else if (!strncmp(path, "/api/v1/", 8))
+		path += 7;
+	return !strcmp(path, "/_admin/health");
+}
+
+/*
+ * 200 while the journal takes writes, 503 with the reason while it does
+ * not. No key needed: a probe learns nothing but that.
+ */
+static void health(sd_service *service, const sd_request *request, sd_response *response)
+{
+	if (strcmp(request->method, "GET")) {
+		response->allow = sc_strdup("GET");
+		sd_response_error(response, 405,
+		                  "method %s not allowed on /_admin/health (allowed: GET)",
+		                  request->method);
+		return;
+	}
+	int err = sd_store_health(&service->store);
+	if (err) {
+		sd_response_error(response, 503,
+		                  "unhealthy: the journal cannot be written (%s); every "
+		                  "change is refused until a write succeeds",
+		                  strerror(err));
+		return;
+	}
+	response->status = 200;
+	sc_buf_printf(&response->body, "{\"status\":\"ok\",\"journal\":\"%s\"}",
+	              service->store.persistent ? "ok" : "none");
 }
 
 void sd_service_handle(sd_service *service, const sd_request *original,
@@ -312,12 +364,20 @@ void sd_service_handle(sd_service *service, const sd_request *original,
 	call.route = &route;
 	call.response = response;
 	call.mono_now = sc_time_monotonic_ms();
-	if (admit(service, request, &route, response) == 0) {
+	sd_store_take_failure();
+	if (request->malformed)
+		sd_response_error(response, 400, "%s", request->malformed);
+	else if (is_health(request->path))
+		health(service, request, response);
+	else if (admit(service, request, &route, response) == 0) {
 		if (route.admin)
 			sd_admin_handle(&call);
 		else
 			run_api(&call);
 	}
+	int failed = sd_store_take_failure();
+	if (failed)
+		refuse_unjournaled(response, failed);
 	pthread_mutex_lock(&service->control);
 	if (!route.admin)
 		sd_stats_count(&service->stats, request->method, route.kind,

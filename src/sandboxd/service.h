@@ -1,7 +1,8 @@
 /*
  * sc-sandboxd as a whole, apart from HTTP transport: the store, the
  * settings, the keys, and the pipeline every request goes through
- * (auth, 405/404, rate limit, faults, latency, stats, then the handler).
+ * (framing, auth, 405/404, rate limit, faults, latency, stats, then the
+ * handler), and GET /_admin/health.
  *
  * Locking: store.lock guards the store; control guards settings, rng,
  * limiter and stats. Never take store.lock while holding control.
@@ -41,7 +42,15 @@ typedef struct sd_service {
 	char request_prefix[13];
 } sd_service;
 
-/* keys: NULL-terminated (copied); data_path NULL keeps state in memory. */
+/*
+ * keys: NULL-terminated (copied); data_path NULL keeps state in memory.
+ * recover: start from a damaged journal with what checks out (a warning
+ * in diag says what was lost).
+ */
+int sd_service_open(sd_service *service, const sd_settings *settings,
+                    const char *const *keys, bool no_auth, const char *data_path,
+                    bool recover, sc_diag *diag);
+/* sd_service_open without recover. */
 int sd_service_init(sd_service *service, const sd_settings *settings,
                     const char *const *keys, bool no_auth, const char *data_path,
                     sc_diag *diag);

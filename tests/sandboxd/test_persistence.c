@@ -1,8 +1,11 @@
 /* sc-sandboxd --data: state and clock survive a clean restart and a kill -9 after an
- * acknowledged write. */
+ * acknowledged write; a write the journal refuses changes nothing. */
+#define _GNU_SOURCE /* prlimit */
 #include "sdtest.h"
 
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 static char *get_field(const test_sandboxd *sd, const char *id, const char *field)
 {
@@ -164,10 +167,113 @@ TEST(memory_only_without_data)
 	test_sandboxd_release(&sd);
 }
 
+/* Sets the file size limit of a running server (soft limit only: it can go back up). */
+static int set_file_size_limit(pid_t pid, rlim_t bytes)
+{
+	struct rlimit limit;
+	if (prlimit(pid, RLIMIT_FSIZE, NULL, &limit))
+		return -1;
+	limit.rlim_cur = bytes;
+	return prlimit(pid, RLIMIT_FSIZE, &limit, NULL);
+}
+
+static long journal_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+static char *health(const test_sandboxd *sd, long *status)
+{
+	char url[256];
+	test_response r;
+	snprintf(url, sizeof(url), "%s/_admin/health", sd->root_url);
+	test_http(sd, "GET", url, NULL, NULL, &r); /* a probe needs no key */
+	*status = r.status;
+	char *body = strdup(r.body);
+	test_response_release(&r);
+	return body;
+}
+
+TEST(a_failed_journal_write_changes_nothing)
+{
+	test_sandboxd sd;
+	char url[512], journal[4300];
+	long status;
+
+	/* The server inherits it: a write past the limit fails instead of killing it. */
+	signal(SIGXFSZ, SIG_IGN);
+	SDT_START(sd, "--log-requests");
+	test_sandboxd_stop(&sd);
+	const char *args[] = {"--data", sd.dir, NULL};
+	CHECK_INT(test_sandboxd_restart(&sd, args), 0);
+	snprintf(journal, sizeof(journal), "%s/sandboxd.journal", sd.dir);
+	char *a = sdt_create(&sd, "{\"metadata\":{\"set\":\"w\"}}");
+	char *b = sdt_create(&sd, "{\"metadata\":{\"set\":\"w\"}}");
+	free(health(&sd, &status));
+	CHECK_INT(status, 200);
+	char *end_a = get_field(&sd, a, "endAt");
+
+	/* The journal can take 10 more bytes: the next record is cut short. */
+	CHECK_INT(set_file_size_limit(sd.process.pid, (rlim_t)journal_size(journal) + 10),
+	          0);
+	char *message = sdt_error(&sd, "POST", "/sandboxes",
+	                          "{\"metadata\":{\"set\":\"w\"}}", &status);
+	CHECK_INT(status, 503);
+	CHECK_CONTAINS(message, "journal cannot be written");
+	free(message);
+	CHECK_INT(sdt_list_all(&sd, "metadata[set]=w", 100, NULL), 2);
+	char *body = health(&sd, &status);
+	CHECK_INT(status, 503);
+	CHECK_CONTAINS(body, "unhealthy");
+	free(body);
+	snprintf(url, sizeof(url), "/sandboxes/%s/pause", a);
+	CHECK_INT(sdt_status(&sd, "POST", url, NULL), 503);
+	char *state = get_field(&sd, a, "state");
+	CHECK_STR(state, "running");
+	free(state);
+	snprintf(url, sizeof(url), "/sandboxes/%s/timeout", a);
+	CHECK_INT(sdt_status(&sd, "POST", url, "{\"timeout\":999}"), 503);
+	char *end = get_field(&sd, a, "endAt");
+	CHECK_STR(end, end_a);
+	free(end);
+	snprintf(url, sizeof(url), "/sandboxes/%s", b);
+	CHECK_INT(sdt_status(&sd, "DELETE", url, NULL), 503);
+	CHECK_INT(sdt_status(&sd, "GET", url, NULL), 200);
+	snprintf(url, sizeof(url), "%s/_admin/clock", sd.root_url);
+	CHECK_INT(sdt_status(&sd, "POST", url, "{\"advance\":100}"), 503);
+	cJSON *clock = sdt_call(&sd, "GET", url, NULL, &status);
+	CHECK_INT(cJSON_GetObjectItem(clock, "offsetMs")->valuedouble, 0);
+	cJSON_Delete(clock);
+
+	/* Room again: writes go through, the server is healthy. */
+	CHECK_INT(set_file_size_limit(sd.process.pid, RLIM_INFINITY), 0);
+	char *c = sdt_create(&sd, "{\"metadata\":{\"set\":\"w\"}}");
+	CHECK(c != NULL);
+	free(health(&sd, &status));
+	CHECK_INT(status, 200);
+
+	/* What was acknowledged, and only that, survives a kill -9. */
+	test_process_stop(&sd.process, SIGKILL, 5000);
+	CHECK_INT(test_sandboxd_restart(&sd, args), 0);
+	CHECK_INT(sdt_list_all(&sd, "metadata[set]=w", 100, NULL), 3);
+	state = get_field(&sd, a, "state");
+	CHECK_STR(state, "running");
+	free(state);
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+	test_sandboxd_release(&sd);
+	signal(SIGXFSZ, SIG_DFL);
+	free(a);
+	free(b);
+	free(c);
+	free(end_a);
+}
+
 int main(void)
 {
 	RUN(clean_restart_keeps_everything);
 	RUN(kill_9_loses_no_acknowledged_write);
 	RUN(memory_only_without_data);
+	RUN(a_failed_journal_write_changes_nothing);
 	return test_summary();
 }
