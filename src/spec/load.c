@@ -1,22 +1,13 @@
 #include "spec/spec.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "common/buf.h"
 #include "common/mem.h"
+#include "spec/input.h"
 #include "spec/skeleton.h"
 #include "spec/validate.h"
 #include "spec/yaml_tree.h"
-
-/* Larger than any real spec file; a bound on what a mistake can cost. */
-#define MAX_FILE_BYTES (64u << 20)
-#define STDIN_NAME     "<stdin>"
 
 /* One load call: where specs go, and the places of the names it added. */
 typedef struct loader {
@@ -192,123 +183,16 @@ static void check_duplicate_names(loader *l)
 	free(sorted);
 }
 
-/* Reads all of fd into out, up to MAX_FILE_BYTES. */
-static int read_fd(int fd, const char *file, sc_buf *out, sc_diag *diag)
+/* Each text the input reader hands over. */
+static void on_text(void *ctx, const char *file, const char *text, size_t len)
 {
-	char chunk[65536];
-
-	for (;;) {
-		ssize_t got = read(fd, chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return sc_diag_error(diag, file, 0, 0, "cannot read: %s",
-			                     strerror(errno));
-		if (got == 0)
-			return 0;
-		if (out->len + (size_t)got > MAX_FILE_BYTES)
-			return sc_diag_error(diag, file, 0, 0,
-			                     "file too large: more than %u MiB",
-			                     MAX_FILE_BYTES >> 20);
-		sc_buf_put(out, chunk, (size_t)got);
-	}
-}
-
-static void load_file(loader *l, const char *path)
-{
-	sc_buf text = SC_BUF_INIT;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		l->result = sc_diag_error(l->diag, path, 0, 0, "cannot open: %s",
-		                          strerror(errno));
-		return;
-	}
-	if (read_fd(fd, path, &text, l->diag) == 0)
-		load_one_text(l, path, sc_buf_cstr(&text), text.len);
-	else
-		l->result = -1;
-	close(fd);
-	sc_buf_release(&text);
-}
-
-static void load_stdin(loader *l)
-{
-	sc_buf text = SC_BUF_INIT;
-
-	if (read_fd(STDIN_FILENO, STDIN_NAME, &text, l->diag) == 0)
-		load_one_text(l, STDIN_NAME, sc_buf_cstr(&text), text.len);
-	else
-		l->result = -1;
-	sc_buf_release(&text);
-}
-
-static bool is_spec_file_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (name[0] == '.')
-		return false;
-	return (len > 5 && !strcmp(name + len - 5, ".yaml")) ||
-	       (len > 4 && !strcmp(name + len - 4, ".yml"));
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.yaml and *.yml file directly in dir, sorted by name. */
-static void load_directory(loader *l, const char *dir)
-{
-	DIR *d = opendir(dir);
-	char **files = NULL;
-	size_t count = 0, alloc = 0;
-
-	if (!d) {
-		l->result = sc_diag_error(l->diag, dir, 0, 0, "cannot open directory: %s",
-		                          strerror(errno));
-		return;
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		if (!is_spec_file_name(e->d_name))
-			continue;
-		size_t dir_len = strlen(dir);
-		bool slash = dir_len && dir[dir_len - 1] == '/';
-		char *path = sc_asprintf("%s%s%s", dir, slash ? "" : "/", e->d_name);
-		struct stat st;
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			free(path);
-			continue;
-		}
-		SC_GROW(files, count + 1, alloc);
-		files[count++] = path;
-	}
-	closedir(d);
-	if (!count)
-		sc_diag_warning(l->diag, dir, 0, 0,
-		                "no *.yaml or *.yml files in directory");
-	if (count > 1)
-		qsort(files, count, sizeof(*files), compare_strings);
-	for (size_t i = 0; i < count; i++) {
-		load_file(l, files[i]);
-		free(files[i]);
-	}
-	free(files);
+	load_one_text(ctx, file, text, len);
 }
 
 static void load_path(loader *l, const char *path)
 {
-	struct stat st;
-
-	if (!strcmp(path, "-")) {
-		load_stdin(l);
-		return;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		load_directory(l, path);
-	else
-		load_file(l, path);
+	if (sc_spec_input_read(path, on_text, l, l->diag))
+		l->result = -1;
 }
 
 int sc_spec_load_paths(sc_spec_list *out, const char *const *paths, size_t path_count,
@@ -330,7 +214,7 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text, siz
 	loader l;
 
 	loader_init(&l, out, options, diag);
-	load_one_text(&l, file ? file : STDIN_NAME, text ? text : "", text ? len : 0);
+	load_one_text(&l, file ? file : SC_SPEC_STDIN_NAME, text ? text : "", text ? len : 0);
 	check_duplicate_names(&l);
 	loader_release(&l);
 	return l.result;
