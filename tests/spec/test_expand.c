@@ -109,6 +109,48 @@ TEST(malformed)
 	CHECK_EXPANDS("${", "ERR: malformed ${ at character 1: no closing }");
 }
 
+/* A default is expanded as strictly as the value: ${A:-${B}} never becomes "${B}". */
+TEST(nested_defaults)
+{
+	CHECK_EXPANDS("${UNSET:-${NAME}}", "py");
+	CHECK_EXPANDS("${UNSET:-${EMPTY:-deep}}", "deep");
+	CHECK_EXPANDS("${UNSET:-x-${NAME}-${TEAM}-y}z", "x-py-ml-yz");
+	CHECK_EXPANDS("${UNSET:-${NOPE}}",
+	              "ERR: variable NOPE is not set (write ${NOPE:-default} for a "
+	              "default)");
+	CHECK_EXPANDS("${UNSET:-${NOPE:?needed}}", "ERR: variable NOPE is not set: needed");
+	/* A default that is not used is not looked at. */
+	CHECK_EXPANDS("${NAME:-${NOPE}}", "py");
+	CHECK_EXPANDS("${UNSET:-$${NAME}}", "${NAME}");
+	CHECK_EXPANDS("${UNSET:-{x}}", "{x}");
+	CHECK_EXPANDS("${UNSET:-a}b}", "ab}");
+	/* Places count from the start of the whole value. */
+	CHECK_EXPANDS("${UNSET:-${1x}}",
+	              "ERR: malformed ${...} at character 10: expected ${NAME}, "
+	              "${NAME:-default} or ${NAME:?message}, where NAME matches "
+	              "[A-Za-z_][A-Za-z0-9_]*");
+	CHECK_EXPANDS("${UNSET:-${NAME}", "ERR: malformed ${ at character 1: no closing }");
+	/* A message is the user's text, shown as written, not expanded. */
+	CHECK_EXPANDS("${UNSET:?ask ${SECRET}}", "ERR: variable UNSET is not set: ask ${SECRET}");
+}
+
+TEST(nesting_is_bounded)
+{
+	sc_buf text = SC_BUF_INIT;
+	for (int i = 0; i < 40; i++)
+		sc_buf_puts(&text, "${U:-");
+	for (int i = 0; i < 40; i++)
+		sc_buf_putc(&text, '}');
+	char *got = expand(sc_buf_cstr(&text));
+	CHECK_STR(got, "ERR: ${...} at character 81: defaults nest more than 16 deep");
+	free(got);
+	sc_buf_release(&text);
+	CHECK(sc_spec_has_reference("a${B}", 5));
+	CHECK(sc_spec_has_reference("$$${B}", 6));
+	CHECK(!sc_spec_has_reference("$${B}", 5));
+	CHECK(!sc_spec_has_reference("$B {B} $", 8));
+}
+
 TEST(getenv_when_no_lookup)
 {
 	sc_buf out = SC_BUF_INIT;
@@ -236,6 +278,8 @@ int main(void)
 	RUN(unset_is_an_error_naming_the_variable);
 	RUN(required_with_message);
 	RUN(malformed);
+	RUN(nested_defaults);
+	RUN(nesting_is_bounded);
 	RUN(getenv_when_no_lookup);
 	RUN(every_string_value_is_expanded);
 	RUN(keys_are_never_expanded);
