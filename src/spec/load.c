@@ -1,20 +1,40 @@
+/*
+ * The spec loader: -f inputs (input.h) to YAML documents to specs.
+ *
+ * How the libraries divide the work. libcyaml 1.3.1 reports problems only
+ * as log text, without a place, and cannot load free-form maps (labels,
+ * envVars); libyaml keeps every place and accepts anything. So:
+ *   - libyaml reads each document into a tree that keeps every node's
+ *     line and column, the quoting of scalars, and duplicate keys
+ *     (yaml_tree.h);
+ *   - one table describes every field of a spec (schema.c, field.h): key,
+ *     type, range or words, default, and where the value goes in sc_spec.
+ *     One walk of the tree with that table (walk.c) checks each value,
+ *     reports errors at file:line:col (unknown keys with a suggestion,
+ *     duplicate keys, values out of range) and stores the value into the
+ *     typed struct. Nothing is parsed twice and no YAML text is written
+ *     to be read again, so the checks and the values cannot disagree;
+ *   - libcyaml gets its schema from the same table and writes specs as
+ *     YAML (yaml_out.c), where it fits: typed data out, no places needed.
+ * cJSON and libcurl are not used here: they belong to src/api/.
+ */
 #include "spec/spec.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/mem.h"
 #include "spec/input.h"
-#include "spec/skeleton.h"
 #include "spec/validate.h"
 #include "spec/yaml_tree.h"
 
-/* One load call: where specs go, and the places of the names it added. */
+/* One load call: where specs go, and where the names it added came from. */
 typedef struct loader {
 	sc_spec_list *out;
-	size_t first;     /* out->items[first..] came from this call */
-	sc_source *names; /* place of metadata.name of each of those */
-	size_t names_alloc;
+	size_t first;           /* out->items[first..] came from this call */
+	sc_spec_origin *origins; /* of each of those */
+	size_t origins_alloc;
 	const sc_spec_load_options *options;
 	sc_diag *diag;
 	int result;
@@ -34,18 +54,20 @@ static void loader_init(loader *l, sc_spec_list *out, const sc_spec_load_options
 
 static void loader_release(loader *l)
 {
-	free(l->names);
+	for (size_t i = l->first; i < l->out->count; i++)
+		sc_spec_origin_release(&l->origins[i - l->first]);
+	free(l->origins);
 }
 
-static void push_spec(loader *l, sc_spec *spec, const sc_source *name_at)
+static void push_spec(loader *l, sc_spec *spec, const sc_spec_origin *origin)
 {
 	sc_spec_list *out = l->out;
 	size_t added = out->count - l->first;
 
 	SC_GROW(out->items, out->count + 1, out->alloc);
 	out->items[out->count++] = *spec;
-	SC_GROW(l->names, added + 1, l->names_alloc);
-	l->names[added] = *name_at;
+	SC_GROW(l->origins, added + 1, l->origins_alloc);
+	l->origins[added] = *origin;
 }
 
 /* The documents of one file's text, validated and appended. */
@@ -66,11 +88,9 @@ static void load_documents(loader *l, const char *file, const char *text, size_t
 		if (!root)
 			continue;
 		sc_spec spec;
-		sc_source name_at;
-		if (sc_spec_validate(&spec, &name_at, root, file, l->options, l->diag) ==
-		        0 &&
-		    sc_spec_skeleton_load(&spec, root, file, l->diag) == 0)
-			push_spec(l, &spec, &name_at);
+		sc_spec_origin origin;
+		if (sc_spec_validate(&spec, &origin, root, file, l->options, l->diag) == 0)
+			push_spec(l, &spec, &origin);
 		else
 			l->result = -1;
 		sc_yaml_node_free(root);
@@ -141,8 +161,16 @@ static int compare_named(const void *a, const void *b)
 static sc_source name_place(const loader *l, size_t i)
 {
 	if (i >= l->first)
-		return l->names[i - l->first];
+		return l->origins[i - l->first].name_at;
 	return l->out->items[i].where;
+}
+
+/* A name or set for a message: quoted, or where it came from when that was ${}. */
+static char *shown_value(const char *value, const char *from)
+{
+	if (from)
+		return sc_asprintf("(a value from %s, not shown)", from);
+	return sc_asprintf("\"%s\"", value);
 }
 
 /*
@@ -172,12 +200,15 @@ static void check_duplicate_names(loader *l)
 			continue;
 		sc_source was = name_place(l, sorted[first].index);
 		sc_source again = name_place(l, sorted[i].index);
-		sc_diag_error(
-		    l->diag, again.file, again.line, again.column,
-		    "metadata.name: duplicate name \"%s\" in set \"%s\" (first at "
-		    "%s:%u:%u)",
-		    sorted[i].spec->name, sorted[i].spec->set, was.file, was.line,
-		    was.column);
+		const sc_spec_origin *origin = &l->origins[sorted[i].index - l->first];
+		char *name = shown_value(sorted[i].spec->name, origin->name_from);
+		char *set = shown_value(sorted[i].spec->set, origin->set_from);
+		sc_diag_error(l->diag, again.file, again.line, again.column,
+		              "metadata.name: duplicate name %s in set %s (first at "
+		              "%s:%u:%u)",
+		              name, set, was.file, was.line, was.column);
+		free(name);
+		free(set);
 		l->result = -1;
 	}
 	free(sorted);
