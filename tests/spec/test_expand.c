@@ -268,6 +268,56 @@ TEST(secrets_never_in_messages)
 	free(errors);
 }
 
+static const char *const secret_vars[] = {"SECRET=Hunter2_Secret", "TOKEN=tok-4242",
+                                          "DIR=/data", "REL=tok-dir", NULL};
+
+#define SECRET_RULE_END "got a value from \"${SECRET}\" (not shown)\n"
+
+/* A value that came from ${} is never shown in an error, whatever the check. */
+TEST(expanded_values_are_never_echoed)
+{
+	sc_spec_list list = {0};
+	int r;
+
+	test_vars = secret_vars;
+	char *errors = test_errors(DOC "  name: ${SECRET}\n  set: ${SECRET}\nspec:\n"
+	                               "  network: {allowOut: [\"${SECRET}\"]}\n"
+	                               "  volumeMounts: [{name: a, path: \"${UNSET:-${SECRET}}\"}]\n");
+	CHECK_STR(errors,
+	          "t.yaml:4:9: error: metadata.name: must be a DNS-1123 label (1 to 63 of "
+	          "a-z, 0-9 and '-', starting and ending with a letter or digit), "
+	          SECRET_RULE_END
+	          "t.yaml:5:8: error: metadata.set: must be a DNS-1123 label (1 to 63 of "
+	          "a-z, 0-9 and '-', starting and ending with a letter or digit), "
+	          SECRET_RULE_END
+	          "t.yaml:7:24: error: spec.network.allowOut[0]: must be an IPv4 address or "
+	          "CIDR (a.b.c.d or a.b.c.d/0-32), " SECRET_RULE_END
+	          "t.yaml:8:34: error: spec.volumeMounts[0].path: must be an absolute path, "
+	          "got a value from \"${UNSET:-${SECRET}}\" (not shown)\n");
+	free(errors);
+
+	/* A valid value can still be named in a duplicate: it is not shown either. */
+	errors = test_load(&list,
+	                   DOC "  name: ${TOKEN}\n  set: s-${REL}\n---\n" DOC
+	                       "  name: ${TOKEN}\n  set: s-${REL}\n",
+	                   0, &r);
+	CHECK_INT(r, -1);
+	CHECK_STR(errors, "t.yaml:10:9: error: metadata.name: duplicate name (a value from "
+	                  "\"${TOKEN}\", not shown) in set (a value from \"s-${REL}\", not "
+	                  "shown) (first at t.yaml:4:9)\n");
+	CHECK_NOT_CONTAINS(errors, "tok-");
+	free(errors);
+	errors = test_errors(DOC "  name: web\nspec:\n  volumeMounts:\n"
+	                         "  - {name: a, path: \"${DIR}/${REL}\"}\n"
+	                         "  - {name: b, path: \"${DIR}/${REL}\"}\n");
+	CHECK_STR(errors, "t.yaml:8:21: error: spec.volumeMounts[1].path: path (a value from "
+	                  "\"${DIR}/${REL}\", not shown) is repeated (first at 7:21)\n");
+	CHECK_NOT_CONTAINS(errors, "tok-");
+	free(errors);
+	sc_spec_list_release(&list);
+	test_vars = NULL;
+}
+
 int main(void)
 {
 	RUN(plain_text_is_kept);
@@ -285,5 +335,6 @@ int main(void)
 	RUN(errors_name_the_place_and_variable);
 	RUN(expanded_values_are_validated);
 	RUN(secrets_never_in_messages);
+	RUN(expanded_values_are_never_echoed);
 	return test_summary();
 }
