@@ -103,8 +103,8 @@ static int expand_reference(expansion *x, sc_buf *out, const char *body, size_t 
 			                           at, MAX_NESTING));
 		} else {
 			x->depth++;
-			result = expand_text(x, out, body + n + 2, len - n - 2,
-			                     at + n + 3);
+			result =
+			    expand_text(x, out, body + n + 2, len - n - 2, at + n + 3);
 			x->depth--;
 		}
 	} else {
@@ -127,7 +127,8 @@ static const char *closing_brace(const char *text, size_t len, size_t from)
 	size_t depth = 1;
 
 	for (size_t i = from; i < len; i++) {
-		if (text[i] == '$' && i + 1 < len && (text[i + 1] == '$' || text[i + 1] == '{')) {
+		if (text[i] == '$' && i + 1 < len &&
+		    (text[i + 1] == '$' || text[i + 1] == '{')) {
 			depth += text[i + 1] == '{';
 			i++;
 		} else if (text[i] == '}' && --depth == 0) {

@@ -13,7 +13,8 @@
 #include <stddef.h>
 
 typedef enum {
-	SC_FIELD_CONST,   /* a string that must be words[0] (apiVersion, kind); not stored */
+	SC_FIELD_CONST,   /* a string that must be words[0] (apiVersion, kind); not stored
+	                   */
 	SC_FIELD_GROUP,   /* a mapping of fields, stored into the same target */
 	SC_FIELD_STRING,  /* char *, after ${} expansion, checked by rule */
 	SC_FIELD_UINT,    /* unsigned, min..max */
@@ -34,7 +35,7 @@ enum {
 /* A lexical rule of a string: the test, and what a message says it must be. */
 typedef struct sc_rule {
 	bool (*ok)(const char *s);
-	const char *must;  /* "must be an absolute path" */
+	const char *must;   /* "must be an absolute path" */
 	bool without_value; /* say only must, not ", got X" */
 } sc_rule;
 
@@ -44,19 +45,19 @@ struct sc_field {
 	sc_field_type type;
 	size_t offset; /* of the value in the target (RECORDS: of the pointer) */
 	unsigned flags;
-	const char *hint; /* REQUIRED: said after "required", e.g. " (with name)";
-	                     a CONST's is " (key: word)" */
-	unsigned min, max;               /* UINT */
-	const char *const *words;        /* ENUM, CONST */
+	const char *hint;         /* REQUIRED: said after "required", e.g. " (with name)";
+	                             a CONST's is " (key: word)" */
+	unsigned min, max;        /* UINT */
+	const char *const *words; /* ENUM, CONST */
 	size_t word_count;
-	const sc_rule *rule;             /* STRING, STRINGS; NULL: any string */
-	unsigned def;                    /* DEFAULT: UINT, BOOL, ENUM */
-	const char *def_text;            /* DEFAULT: STRING */
-	const char *shape;               /* STRINGS, RECORDS: "{name, path}" for messages */
-	const sc_field *fields;          /* GROUP, RECORDS */
+	const sc_rule *rule;    /* STRING, STRINGS; NULL: any string */
+	unsigned def;           /* DEFAULT: UINT, BOOL, ENUM */
+	const char *def_text;   /* DEFAULT: STRING */
+	const char *shape;      /* STRINGS, RECORDS: "{name, path}" for messages */
+	const sc_field *fields; /* GROUP, RECORDS */
 	size_t field_count;
-	size_t record_size;              /* RECORDS */
-	size_t count_offset;             /* RECORDS: of the size_t count */
+	size_t record_size;  /* RECORDS */
+	size_t count_offset; /* RECORDS: of the size_t count */
 };
 
 /* The fields of a document's top level: apiVersion, kind, metadata, spec. */

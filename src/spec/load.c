@@ -32,7 +32,7 @@
 /* One load call: where specs go, and where the names it added came from. */
 typedef struct loader {
 	sc_spec_list *out;
-	size_t first;           /* out->items[first..] came from this call */
+	size_t first;            /* out->items[first..] came from this call */
 	sc_spec_origin *origins; /* of each of those */
 	size_t origins_alloc;
 	const sc_spec_load_options *options;
@@ -89,7 +89,8 @@ static void load_documents(loader *l, const char *file, const char *text, size_t
 			continue;
 		sc_spec spec;
 		sc_spec_origin origin;
-		if (sc_spec_validate(&spec, &origin, root, file, l->options, l->diag) == 0)
+		if (sc_spec_validate(&spec, &origin, root, file, l->options, l->diag) ==
+		    0)
 			push_spec(l, &spec, &origin);
 		else
 			l->result = -1;
@@ -245,7 +246,8 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text, siz
 	loader l;
 
 	loader_init(&l, out, options, diag);
-	load_one_text(&l, file ? file : SC_SPEC_STDIN_NAME, text ? text : "", text ? len : 0);
+	load_one_text(&l, file ? file : SC_SPEC_STDIN_NAME, text ? text : "",
+	              text ? len : 0);
 	check_duplicate_names(&l);
 	loader_release(&l);
 	return l.result;

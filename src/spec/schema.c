@@ -36,8 +36,8 @@ static const sc_rule dns_label = {
     "must be a DNS-1123 label (1 to 63 of a-z, 0-9 and '-', starting and ending with a "
     "letter or digit)",
     false};
-static const sc_rule template_rule = {
-    is_not_empty, "must not be empty (leave it out for base)", true};
+static const sc_rule template_rule = {is_not_empty,
+                                      "must not be empty (leave it out for base)", true};
 static const sc_rule not_empty = {is_not_empty, "must not be empty", true};
 static const sc_rule absolute = {is_absolute, "must be an absolute path", false};
 static const sc_rule cidr = {sc_spec_is_ipv4_or_cidr,
@@ -50,6 +50,9 @@ static const char *const states[] = {"running", "paused"};
 static const char *const replace_orders[] = {"create-first", "delete-first"};
 
 #define AT(member) offsetof(sc_spec, member)
+
+/* A table reads best with a field to a line or two: clang-format would spread it. */
+/* clang-format off */
 
 static const sc_field metadata_fields[] = {
     {.key = "name", .type = SC_FIELD_STRING, .offset = AT(name),
@@ -119,3 +122,4 @@ const sc_field sc_spec_document_fields[] = {
 };
 
 const size_t sc_spec_document_field_count = COUNT(sc_spec_document_fields);
+/* clang-format on */

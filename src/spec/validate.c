@@ -28,7 +28,10 @@ static char *document_keys(void)
 	size_t n = sc_spec_document_field_count;
 
 	for (size_t i = 0; i < n; i++)
-		sc_buf_printf(&out, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
+		sc_buf_printf(&out, "%s%s",
+		              i == 0       ? ""
+		              : i + 1 == n ? " and "
+		                           : ", ",
 		              sc_spec_document_fields[i].key);
 	return sc_buf_detach(&out);
 }
@@ -42,10 +45,12 @@ static void default_set(sc_walker *w, sc_spec *spec)
 	if (!metadata || sc_walk_found(w, "metadata.set"))
 		return;
 	if (!set)
-		sc_vctx_error(&w->c, metadata->key, "metadata.set: required (or pass --set)");
+		sc_vctx_error(&w->c, metadata->key,
+		              "metadata.set: required (or pass --set)");
 	else if (!sc_spec_is_dns_label(set, strlen(set)))
 		sc_vctx_error(&w->c, metadata->key,
-		              "metadata.set: the --set value \"%s\" " DNS_LABEL_RULE, set);
+		              "metadata.set: the --set value \"%s\" " DNS_LABEL_RULE,
+		              set);
 	else
 		spec->set = sc_strdup(set);
 }
@@ -59,10 +64,11 @@ static void check_renew_before(sc_walker *w, sc_spec *spec)
 	if (!renew || !renew->ok)
 		spec->renew_before = spec->timeout / 2;
 	else if ((!timeout || timeout->ok) && spec->renew_before >= spec->timeout)
-		sc_vctx_error(&w->c, renew->value,
-		              "spec.renewBefore: must be less than spec.timeout (%u), got "
-		              "\"%s\"",
-		              spec->timeout, renew->value->text);
+		sc_vctx_error(
+		    &w->c, renew->value,
+		    "spec.renewBefore: must be less than spec.timeout (%u), got "
+		    "\"%s\"",
+		    spec->timeout, renew->value->text);
 }
 
 /* The written text of a value at path when it holds a ${} reference, or NULL. */
@@ -106,8 +112,8 @@ int sc_spec_validate(sc_spec *out, sc_spec_origin *origin, const sc_yaml_node *r
 	if (root->kind != SC_YAML_MAP) {
 		char *shown = sc_spec_show(root);
 		char *keys = document_keys();
-		sc_vctx_error(&w.c, root, "document: must be a mapping with %s, got %s", keys,
-		              shown);
+		sc_vctx_error(&w.c, root, "document: must be a mapping with %s, got %s",
+		              keys, shown);
 		free(keys);
 		free(shown);
 	} else {

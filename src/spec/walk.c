@@ -56,7 +56,8 @@ const sc_found *sc_walk_found(const sc_walker *w, const char *path)
 
 static bool from_reference(const sc_yaml_node *node)
 {
-	return node->kind == SC_YAML_SCALAR && sc_spec_has_reference(node->text, node->len);
+	return node->kind == SC_YAML_SCALAR &&
+	       sc_spec_has_reference(node->text, node->len);
 }
 
 void sc_walk_rule_error(sc_vctx *c, const char *path, const sc_yaml_node *node,
@@ -67,8 +68,8 @@ void sc_walk_rule_error(sc_vctx *c, const char *path, const sc_yaml_node *node,
 
 	if (from_reference(node)) {
 		/* The value may be a secret the user never meant to print. */
-		sc_vctx_error(c, node, "%s: %s, got a value from %s (not shown)", path, must,
-		              written);
+		sc_vctx_error(c, node, "%s: %s, got a value from %s (not shown)", path,
+		              must, written);
 	} else {
 		sc_spec_quote(&shown, value, strlen(value));
 		if (strcmp(written, sc_buf_cstr(&shown)) != 0)
@@ -273,8 +274,8 @@ static bool read_const(sc_walker *w, const char *path, const sc_field *f,
 
 	if (s && !ok) {
 		char *shown = sc_spec_show(value);
-		sc_vctx_error(&w->c, value, "%s: must be \"%s\", got %s", path, f->words[0],
-		              shown);
+		sc_vctx_error(&w->c, value, "%s: must be \"%s\", got %s", path,
+		              f->words[0], shown);
 		free(shown);
 	}
 	free(s);
@@ -343,8 +344,9 @@ static bool read_label(sc_walker *w, const char *path, const sc_yaml_node *key,
 	} else {
 		char *s = sc_spec_read_string(c, full, value, SC_STR_LOOSE);
 		if (s && !sc_spec_is_label_value(s)) {
-			sc_walk_rule_error(c, full, value, s,
-			                   "must be a label value: empty, or " LABEL_RULE);
+			sc_walk_rule_error(
+			    c, full, value, s,
+			    "must be a label value: empty, or " LABEL_RULE);
 		} else if (s) {
 			sc_kv_set(labels, key->text, s);
 			ok = true;
@@ -362,9 +364,11 @@ static bool read_env_var(sc_walker *w, const char *path, const sc_yaml_node *key
 
 	if (!sc_spec_is_env_name(key->text)) {
 		/* A name with '=' may be "KEY=secret" written as a key: not shown. */
-		char *shown = strchr(key->text, '=') ? sc_strdup("(a name containing '=')")
-		                                     : sc_spec_show(key);
-		sc_vctx_error(c, key, "%s: invalid name %s: must match [A-Za-z_][A-Za-z0-9_]*",
+		char *shown = strchr(key->text, '=')
+		                  ? sc_strdup("(a name containing '=')")
+		                  : sc_spec_show(key);
+		sc_vctx_error(c, key,
+		              "%s: invalid name %s: must match [A-Za-z_][A-Za-z0-9_]*",
 		              path, shown);
 		free(shown);
 		return false;
@@ -503,7 +507,8 @@ static bool read_records(sc_walker *w, const char *path, const sc_field *f,
 	}
 	size_t n = value->count, kept = 0;
 	char *records = sc_calloc(n ? n : 1, f->record_size);
-	const sc_yaml_node ***unique_nodes = sc_calloc(f->field_count, sizeof(*unique_nodes));
+	const sc_yaml_node ***unique_nodes =
+	    sc_calloc(f->field_count, sizeof(*unique_nodes));
 	size_t *indexes = sc_calloc(n ? n : 1, sizeof(*indexes)); /* of kept records */
 	bool ok = true;
 
@@ -523,15 +528,16 @@ static bool read_records(sc_walker *w, const char *path, const sc_field *f,
 			bool failed_before = w->c.failed;
 			size_t found_before = w->found_count;
 			w->c.failed = false;
-			sc_walk_map(w, item_path, item, item, f->fields, f->field_count, record);
+			sc_walk_map(w, item_path, item, item, f->fields, f->field_count,
+			            record);
 			if (w->c.failed) {
 				release_record(f, record);
 				memset(record, 0, f->record_size);
 				ok = false;
 			} else {
 				for (size_t s = 0; s < f->field_count; s++)
-					unique_nodes[s][kept] =
-					    found_since(w, found_before, f->fields[s].key);
+					unique_nodes[s][kept] = found_since(
+					    w, found_before, f->fields[s].key);
 				indexes[kept++] = i;
 			}
 			w->c.failed = w->c.failed || failed_before;
@@ -559,7 +565,8 @@ static bool read_value(sc_walker *w, const char *path, const sc_field *f,
 		return read_const(w, path, f, value);
 	case SC_FIELD_GROUP:
 		if (value->kind == SC_YAML_MAP) {
-			sc_walk_map(w, path, value, key, f->fields, f->field_count, target);
+			sc_walk_map(w, path, value, key, f->fields, f->field_count,
+			            target);
 			return true;
 		}
 		/* Absent or wrong, its required fields are still missing. */
@@ -573,7 +580,8 @@ static bool read_value(sc_walker *w, const char *path, const sc_field *f,
 	case SC_FIELD_BOOL:
 		return sc_spec_read_bool(&w->c, path, value, SLOT(target, f, bool));
 	case SC_FIELD_ENUM: {
-		int index = sc_spec_read_enum(&w->c, path, value, f->words, f->word_count);
+		int index =
+		    sc_spec_read_enum(&w->c, path, value, f->words, f->word_count);
 		if (index >= 0)
 			*SLOT(target, f, int) = index;
 		return index >= 0;
@@ -605,7 +613,8 @@ static void report_missing(sc_walker *w, const char *path, const sc_field *f,
 	char *full = sc_spec_path(path, f->key);
 
 	if (f->type == SC_FIELD_CONST)
-		sc_vctx_error(&w->c, at, "%s: required (%s: %s)", full, f->key, f->words[0]);
+		sc_vctx_error(&w->c, at, "%s: required (%s: %s)", full, f->key,
+		              f->words[0]);
 	else
 		sc_vctx_error(&w->c, at, "%s: required%s", full, f->hint ? f->hint : "");
 	free(full);

@@ -28,8 +28,8 @@ typedef struct sc_found {
 } sc_found;
 
 typedef struct sc_walker {
-	sc_vctx c; /* first: a walker is its reporting context */
-	const sc_field *root;  /* the whole table, for suggestions */
+	sc_vctx c;            /* first: a walker is its reporting context */
+	const sc_field *root; /* the whole table, for suggestions */
 	size_t root_count;
 	sc_found *found;
 	size_t found_count;

@@ -152,8 +152,10 @@ static void field_schema(arena *a, cyaml_schema_field_t *out, const sc_field *f,
 		v->enumeration.count = (uint32_t)f->word_count;
 		break;
 	case SC_FIELD_STRINGS:
-		out->data_offset = (uint32_t)(base + f->offset + offsetof(sc_strlist, items));
-		out->count_offset = (uint32_t)(base + f->offset + offsetof(sc_strlist, count));
+		out->data_offset =
+		    (uint32_t)(base + f->offset + offsetof(sc_strlist, items));
+		out->count_offset =
+		    (uint32_t)(base + f->offset + offsetof(sc_strlist, count));
 		out->count_size = sizeof(size_t);
 		v->type = CYAML_SEQUENCE;
 		v->flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
@@ -171,7 +173,8 @@ static void field_schema(arena *a, cyaml_schema_field_t *out, const sc_field *f,
 		cyaml_schema_value_t *entry = arena_calloc(a, 1, sizeof(*entry));
 		entry->type = CYAML_MAPPING;
 		entry->data_size = (uint32_t)f->record_size;
-		entry->mapping.fields = fields_schema(a, f->fields, f->field_count, 0, spec);
+		entry->mapping.fields =
+		    fields_schema(a, f->fields, f->field_count, 0, spec);
 		out->count_offset = (uint32_t)(base + f->count_offset);
 		out->count_size = sizeof(size_t);
 		v->type = CYAML_SEQUENCE;
@@ -281,15 +284,15 @@ static int write_one(sc_buf *out, const sc_spec *spec, sc_diag *diag)
 	size_t len = 0;
 
 	make_view(&a, &view, spec);
-	schema.mapping.fields = fields_schema(&a, sc_spec_document_fields,
-	                                      sc_spec_document_field_count,
-	                                      offsetof(doc_view, spec), spec);
+	schema.mapping.fields =
+	    fields_schema(&a, sc_spec_document_fields, sc_spec_document_field_count,
+	                  offsetof(doc_view, spec), spec);
 	cyaml_err_t err = cyaml_save_data(&text, &len, &config, &schema, &view, 0);
 	arena_release(&a);
 	if (err != CYAML_OK)
-		return sc_diag_error(diag, spec->where.file, spec->where.line,
-		                     spec->where.column, "cannot write the spec as YAML: %s",
-		                     cyaml_strerror(err));
+		return sc_diag_error(
+		    diag, spec->where.file, spec->where.line, spec->where.column,
+		    "cannot write the spec as YAML: %s", cyaml_strerror(err));
 	sc_buf_put(out, text, len);
 	cyaml_mem(NULL, text, 0);
 	return 0;

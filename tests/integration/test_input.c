@@ -14,7 +14,8 @@
 #include "support/cli_run.h"
 
 #define SPEC_FMT                                                                         \
-	"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: %s\n  set: team-in\n"  \
+	"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: %s\n  set: "         \
+	"team-in\n"                                                                      \
 	"spec:\n  timeout: 600\n"
 
 /* dir/name, in a static buffer per slot. */
@@ -51,8 +52,8 @@ TEST(validate_names_a_dangling_symlink_in_a_directory)
 	CHECK_INT(symlink("/nonexistent/b.yaml", in_dir(dir, "b.yaml")), 0);
 	test_run run;
 
-	CHECK_INT(test_run_apply(NULL, (const char *[]){"validate", "-f", dir, NULL}, NULL,
-	                         NULL, &run),
+	CHECK_INT(test_run_apply(NULL, (const char *[]){"validate", "-f", dir, NULL},
+	                         NULL, NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 1);
 	char want[4400];
@@ -70,11 +71,12 @@ TEST(validate_refuses_a_fifo_without_hanging)
 	CHECK_INT(mkfifo(fifo, 0600), 0);
 	test_run run;
 
-	CHECK_INT(test_run_apply(NULL, (const char *[]){"validate", "-f", fifo, NULL}, NULL,
-	                         NULL, &run),
+	CHECK_INT(test_run_apply(NULL, (const char *[]){"validate", "-f", fifo, NULL},
+	                         NULL, NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 1);
-	CHECK_CONTAINS(run.err, "pipe.yaml: error: cannot read: not a regular file (a FIFO)");
+	CHECK_CONTAINS(run.err,
+	               "pipe.yaml: error: cannot read: not a regular file (a FIFO)");
 	test_run_release(&run);
 	test_rmtree(dir);
 	free(dir);
@@ -91,7 +93,8 @@ TEST(prune_with_an_unreadable_entry_writes_nothing)
 
 	write_named_spec(in_dir(dir, "a.yaml"), "a");
 	write_named_spec(b, "b");
-	CHECK_INT(test_run_apply(&sd, (const char *[]){"-f", dir, NULL}, NULL, NULL, &run), 0);
+	CHECK_INT(
+	    test_run_apply(&sd, (const char *[]){"-f", dir, NULL}, NULL, NULL, &run), 0);
 	CHECK_INT(run.exit_code, 0);
 	test_run_release(&run);
 	CHECK_INT(count_set(&sd, "b"), 1);

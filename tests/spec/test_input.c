@@ -89,8 +89,9 @@ TEST(dangling_symlink_in_a_directory_is_an_error)
 	const char *paths[] = {s.dir};
 	char *errors = load(paths, 1, &r, &count);
 	CHECK_INT(r, -1);
-	CHECK_ONE_ERROR(errors, at(&s, "b.yaml"),
-	                "cannot open: No such file or directory (a dangling symbolic link)");
+	CHECK_ONE_ERROR(
+	    errors, at(&s, "b.yaml"),
+	    "cannot open: No such file or directory (a dangling symbolic link)");
 	/* The others are still read, so every error is reported in one run. */
 	CHECK_INT(count, 2);
 	free(errors);
@@ -108,8 +109,9 @@ TEST(dangling_symlink_given_as_a_path)
 	const char *paths[] = {at(&s, "link.yaml")};
 	char *errors = load(paths, 1, &r, &count);
 	CHECK_INT(r, -1);
-	CHECK_ONE_ERROR(errors, paths[0],
-	                "cannot open: No such file or directory (a dangling symbolic link)");
+	CHECK_ONE_ERROR(
+	    errors, paths[0],
+	    "cannot open: No such file or directory (a dangling symbolic link)");
 	free(errors);
 	scratch_release(&s);
 }
@@ -141,7 +143,8 @@ TEST(looping_symlinks)
 	const char *file[] = {at(&s, "loop-a.yaml")};
 	errors = load(file, 1, &r, &count);
 	CHECK_INT(r, -1);
-	CHECK_ONE_ERROR(errors, file[0], "cannot open: Too many levels of symbolic links");
+	CHECK_ONE_ERROR(errors, file[0],
+	                "cannot open: Too many levels of symbolic links");
 	free(errors);
 	scratch_release(&s);
 }

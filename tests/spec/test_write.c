@@ -53,7 +53,8 @@ static void check_same_but_env(const sc_spec *a, const sc_spec *b)
 	CHECK_INT(a->network.allow_public_traffic, b->network.allow_public_traffic);
 	CHECK_INT(a->network.allow_internet_access, b->network.allow_internet_access);
 	CHECK_INT(a->network.allow_out.count, b->network.allow_out.count);
-	for (size_t i = 0; i < a->network.allow_out.count && i < b->network.allow_out.count; i++)
+	for (size_t i = 0;
+	     i < a->network.allow_out.count && i < b->network.allow_out.count; i++)
 		CHECK_STR(a->network.allow_out.items[i], b->network.allow_out.items[i]);
 	CHECK_INT(a->network.deny_out.count, b->network.deny_out.count);
 	CHECK_INT(a->mount_count, b->mount_count);
@@ -96,10 +97,11 @@ TEST(defaults_and_tricky_strings)
 	sc_spec_list first = {0}, again = {0};
 
 	load_clean(&first, NULL,
-	           MINIMAL "  labels: {a: \"true\", b: \"3\", c: \"\"}\n---\n"
-	                   "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: two}\n"
-	                   "spec:\n  template: \"123\"\n  envVars: {P: \"$$5\"}\n"
-	                   "  volumeMounts: [{name: \"$${x}\", path: \"/a $$b\"}]\n");
+	           MINIMAL
+	           "  labels: {a: \"true\", b: \"3\", c: \"\"}\n---\n"
+	           "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: two}\n"
+	           "spec:\n  template: \"123\"\n  envVars: {P: \"$$5\"}\n"
+	           "  volumeMounts: [{name: \"$${x}\", path: \"/a $$b\"}]\n");
 	char *yaml = write_yaml(&first);
 	CHECK_CONTAINS(yaml, "replicas: 1\n");
 	CHECK_CONTAINS(yaml, "timeout: 300\n");
