@@ -295,21 +295,34 @@ static bool read_string(sc_walker *w, const char *path, const sc_field *f,
 	return true;
 }
 
+/*
+ * Whether value is a sequence to read. Null is an empty one (*ok stays
+ * true); anything else is an error.
+ */
+static bool expect_sequence(sc_walker *w, const char *path, const sc_field *f,
+                            const sc_yaml_node *value, bool *ok)
+{
+	*ok = true;
+	if (value->kind == SC_YAML_SEQ)
+		return true;
+	if (sc_spec_is_null(value))
+		return false;
+	char *shown = sc_spec_show(value);
+	sc_vctx_error(&w->c, value, "%s: must be a sequence of %s, got %s", path,
+	              f->shape, shown);
+	free(shown);
+	*ok = false;
+	return false;
+}
+
 static bool read_strings(sc_walker *w, const char *path, const sc_field *f,
                          const sc_yaml_node *value, void *target)
 {
 	sc_strlist *list = SLOT(target, f, sc_strlist);
-	bool ok = true;
+	bool ok;
 
-	if (sc_spec_is_null(value))
-		return true;
-	if (value->kind != SC_YAML_SEQ) {
-		char *shown = sc_spec_show(value);
-		sc_vctx_error(&w->c, value, "%s: must be a sequence of %s, got %s", path,
-		              f->shape, shown);
-		free(shown);
-		return false;
-	}
+	if (!expect_sequence(w, path, f, value, &ok))
+		return ok;
 	for (size_t i = 0; i < value->count; i++) {
 		char *item_path = sc_asprintf("%s[%zu]", path, i);
 		char *s = read_checked(w, item_path, value->children[i], f->rule);
@@ -427,7 +440,13 @@ static void release_record(const sc_field *f, void *record)
 	}
 }
 
-/* One field of kept records that must not repeat: the records' values and nodes. */
+/* A record read whole: its index in the sequence and its found entries. */
+typedef struct kept_record {
+	size_t index;
+	size_t found_from, found_to;
+} kept_record;
+
+/* The values of one UNIQUE field in the kept records, for find_repeats. */
 typedef struct unique_check {
 	sc_vctx *c;
 	const char *key;
@@ -456,29 +475,11 @@ static void report_repeat(void *ctx, size_t first, size_t again)
 	              u->nodes[first]->column);
 }
 
-/* Reports a value of a UNIQUE field of the kept records that repeats an earlier one. */
-static void check_unique(sc_walker *w, const char *path, const sc_field *f,
-                         const sc_field *sub, char *records, size_t kept,
-                         const size_t *indexes, const sc_yaml_node **nodes)
+/* The value node of field key among the found entries of record r. */
+static const sc_yaml_node *record_node(const sc_walker *w, const kept_record *r,
+                                       const char *key)
 {
-	unique_check u = {&w->c, sub->key, sc_calloc(kept + 1, sizeof(char *)),
-	                  sc_calloc(kept + 1, sizeof(char *)), nodes};
-
-	for (size_t i = 0; i < kept; i++) {
-		u.values[i] = *SLOT(records + i * f->record_size, sub, char *);
-		u.paths[i] = sc_asprintf("%s[%zu].%s", path, indexes[i], sub->key);
-	}
-	find_repeats(u.values, NULL, kept, report_repeat, &u);
-	for (size_t i = 0; i < kept; i++)
-		free(u.paths[i]);
-	free(u.paths);
-	free(u.values);
-}
-
-/* The value node of the field key found since found entry from, or NULL. */
-static const sc_yaml_node *found_since(const sc_walker *w, size_t from, const char *key)
-{
-	for (size_t i = from; i < w->found_count; i++) {
+	for (size_t i = r->found_from; i < r->found_to; i++) {
 		const char *dot = strrchr(w->found[i].path, '.');
 		if (dot && !strcmp(dot + 1, key))
 			return w->found[i].value;
@@ -486,74 +487,87 @@ static const sc_yaml_node *found_since(const sc_walker *w, size_t from, const ch
 	return NULL;
 }
 
-/*
- * RECORDS: a sequence of mappings. A record with any error is dropped, so
- * the uniqueness check sees only whole ones.
- */
-static bool read_records(sc_walker *w, const char *path, const sc_field *f,
-                         const sc_yaml_node *value, void *target)
+/* Reports each value of the UNIQUE field sub that an earlier kept record has. */
+static void check_unique(sc_walker *w, const char *path, const sc_field *f,
+                         const sc_field *sub, const char *records,
+                         const kept_record *kept, size_t count)
 {
-	char **slot = SLOT(target, f, char *);
-	size_t *count = (size_t *)((char *)target + f->count_offset);
+	unique_check u = {&w->c, sub->key, sc_calloc(count + 1, sizeof(char *)),
+	                  sc_calloc(count + 1, sizeof(char *)),
+	                  sc_calloc(count + 1, sizeof(sc_yaml_node *))};
 
-	if (sc_spec_is_null(value))
-		return true;
-	if (value->kind != SC_YAML_SEQ) {
-		char *shown = sc_spec_show(value);
-		sc_vctx_error(&w->c, value, "%s: must be a sequence of %s, got %s", path,
+	for (size_t i = 0; i < count; i++) {
+		u.values[i] = *SLOT(records + i * f->record_size, sub, const char *);
+		u.paths[i] = sc_asprintf("%s[%zu].%s", path, kept[i].index, sub->key);
+		u.nodes[i] = record_node(w, &kept[i], sub->key);
+	}
+	find_repeats(u.values, NULL, count, report_repeat, &u);
+	for (size_t i = 0; i < count; i++)
+		free(u.paths[i]);
+	free(u.paths);
+	free(u.values);
+	free(u.nodes);
+}
+
+/*
+ * One item of a RECORDS sequence into record; whether it was read whole.
+ * A record with any error is cleared, to be dropped.
+ */
+static bool read_record(sc_walker *w, const char *path, const sc_field *f,
+                        const sc_yaml_node *item, char *record)
+{
+	bool failed_before = w->c.failed;
+
+	if (item->kind != SC_YAML_MAP) {
+		char *shown = sc_spec_show(item);
+		sc_vctx_error(&w->c, item, "%s: must be a mapping %s, got %s", path,
 		              f->shape, shown);
 		free(shown);
 		return false;
 	}
-	size_t n = value->count, kept = 0;
-	char *records = sc_calloc(n ? n : 1, f->record_size);
-	const sc_yaml_node ***unique_nodes =
-	    sc_calloc(f->field_count, sizeof(*unique_nodes));
-	size_t *indexes = sc_calloc(n ? n : 1, sizeof(*indexes)); /* of kept records */
-	bool ok = true;
+	w->c.failed = false;
+	sc_walk_map(w, path, item, item, f->fields, f->field_count, record);
+	bool whole = !w->c.failed;
+	w->c.failed = w->c.failed || failed_before;
+	if (!whole) {
+		release_record(f, record);
+		memset(record, 0, f->record_size);
+	}
+	return whole;
+}
 
-	for (size_t s = 0; s < f->field_count; s++)
-		unique_nodes[s] = sc_calloc(n ? n : 1, sizeof(**unique_nodes));
+/*
+ * RECORDS: a sequence of mappings. Only records read whole are kept, so
+ * the uniqueness checks see only whole ones.
+ */
+static bool read_records(sc_walker *w, const char *path, const sc_field *f,
+                         const sc_yaml_node *value, void *target)
+{
+	bool ok;
+
+	if (!expect_sequence(w, path, f, value, &ok))
+		return ok;
+	size_t n = value->count, count = 0;
+	char *records = sc_calloc(n ? n : 1, f->record_size);
+	kept_record *kept = sc_calloc(n ? n : 1, sizeof(*kept));
+
 	for (size_t i = 0; i < n; i++) {
-		const sc_yaml_node *item = value->children[i];
 		char *item_path = sc_asprintf("%s[%zu]", path, i);
-		char *record = records + kept * f->record_size;
-		if (item->kind != SC_YAML_MAP) {
-			char *shown = sc_spec_show(item);
-			sc_vctx_error(&w->c, item, "%s: must be a mapping %s, got %s",
-			              item_path, f->shape, shown);
-			free(shown);
+		size_t found_from = w->found_count;
+		if (read_record(w, item_path, f, value->children[i],
+		                records + count * f->record_size))
+			kept[count++] = (kept_record){i, found_from, w->found_count};
+		else
 			ok = false;
-		} else {
-			bool failed_before = w->c.failed;
-			size_t found_before = w->found_count;
-			w->c.failed = false;
-			sc_walk_map(w, item_path, item, item, f->fields, f->field_count,
-			            record);
-			if (w->c.failed) {
-				release_record(f, record);
-				memset(record, 0, f->record_size);
-				ok = false;
-			} else {
-				for (size_t s = 0; s < f->field_count; s++)
-					unique_nodes[s][kept] = found_since(
-					    w, found_before, f->fields[s].key);
-				indexes[kept++] = i;
-			}
-			w->c.failed = w->c.failed || failed_before;
-		}
 		free(item_path);
 	}
 	for (size_t s = 0; s < f->field_count; s++) {
 		if (f->fields[s].flags & SC_FIELD_UNIQUE)
-			check_unique(w, path, f, &f->fields[s], records, kept, indexes,
-			             unique_nodes[s]);
-		free(unique_nodes[s]);
+			check_unique(w, path, f, &f->fields[s], records, kept, count);
 	}
-	free(unique_nodes);
-	free(indexes);
-	*slot = records;
-	*count = kept;
+	free(kept);
+	*SLOT(target, f, char *) = records;
+	*(size_t *)((char *)target + f->count_offset) = count;
 	return ok;
 }
 
