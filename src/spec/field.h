@@ -60,6 +60,9 @@ struct sc_field {
 	size_t count_offset; /* RECORDS: of the size_t count */
 };
 
+/* Where field f's value is in target: a type *. */
+#define SC_FIELD_SLOT(target, f, type) ((type *)((char *)(target) + (f)->offset))
+
 /* The fields of a document's top level: apiVersion, kind, metadata, spec. */
 extern const sc_field sc_spec_document_fields[];
 extern const size_t sc_spec_document_field_count;

@@ -54,8 +54,25 @@ void sc_walk_map(sc_walker *w, const char *path, const sc_yaml_node *map,
 /* What was found at path, or NULL when it was not written. */
 const sc_found *sc_walk_found(const sc_walker *w, const char *path);
 
-/* "parent.key", or key when parent is empty; malloc'd. */
-char *sc_spec_path(const char *parent, const char *key);
+/*
+ * Reads value (the value of key, at path) as field f says, into target;
+ * whether it was right. RECORDS are read by sc_walk_records() (records.c),
+ * the rest in value.c.
+ */
+bool sc_walk_value(sc_walker *w, const char *path, const sc_field *f,
+                   const sc_yaml_node *key, const sc_yaml_node *value, void *target);
+bool sc_walk_records(sc_walker *w, const char *path, const sc_field *f,
+                     const sc_yaml_node *value, void *target);
+
+/*
+ * Whether value is a sequence to read for f. Null is an empty one (*ok
+ * true); anything else is an error (*ok false).
+ */
+bool sc_walk_expect_sequence(sc_walker *w, const char *path, const sc_field *f,
+                             const sc_yaml_node *value, bool *ok);
+
+/* Whether node holds a ${} reference: its value is never shown. */
+bool sc_walk_from_reference(const sc_yaml_node *node);
 
 /*
  * The error for a value that breaks a rule: "path: must, got X" (and
