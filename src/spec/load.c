@@ -1,29 +1,40 @@
+/*
+ * The spec loader: -f inputs (input.h) to YAML documents to specs.
+ *
+ * How the libraries divide the work. libcyaml 1.3.1 reports problems only
+ * as log text, without a place, and cannot load free-form maps (labels,
+ * envVars); libyaml keeps every place and accepts anything. So:
+ *   - libyaml reads each document into a tree that keeps every node's
+ *     line and column, the quoting of scalars, and duplicate keys
+ *     (yaml_tree.h);
+ *   - one table describes every field of a spec (schema.c, field.h): key,
+ *     type, range or words, default, and where the value goes in sc_spec.
+ *     One walk of the tree with that table (walk.c) checks each value,
+ *     reports errors at file:line:col (unknown keys with a suggestion,
+ *     duplicate keys, values out of range) and stores the value into the
+ *     typed struct. Nothing is parsed twice and no YAML text is written
+ *     to be read again, so the checks and the values cannot disagree;
+ *   - libcyaml gets its schema from the same table and writes specs as
+ *     YAML (yaml_out.c), where it fits: typed data out, no places needed.
+ * cJSON and libcurl are not used here: they belong to src/api/.
+ */
 #include "spec/spec.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/mem.h"
-#include "spec/skeleton.h"
+#include "spec/input.h"
 #include "spec/validate.h"
 #include "spec/yaml_tree.h"
 
-/* Larger than any real spec file; a bound on what a mistake can cost. */
-#define MAX_FILE_BYTES (64u << 20)
-#define STDIN_NAME     "<stdin>"
-
-/* One load call: where specs go, and the places of the names it added. */
+/* One load call: where specs go, and where the names it added came from. */
 typedef struct loader {
 	sc_spec_list *out;
-	size_t first;     /* out->items[first..] came from this call */
-	sc_source *names; /* place of metadata.name of each of those */
-	size_t names_alloc;
+	size_t first;            /* out->items[first..] came from this call */
+	sc_spec_origin *origins; /* of each of those */
+	size_t origins_alloc;
 	const sc_spec_load_options *options;
 	sc_diag *diag;
 	int result;
@@ -43,18 +54,20 @@ static void loader_init(loader *l, sc_spec_list *out, const sc_spec_load_options
 
 static void loader_release(loader *l)
 {
-	free(l->names);
+	for (size_t i = l->first; i < l->out->count; i++)
+		sc_spec_origin_release(&l->origins[i - l->first]);
+	free(l->origins);
 }
 
-static void push_spec(loader *l, sc_spec *spec, const sc_source *name_at)
+static void push_spec(loader *l, sc_spec *spec, const sc_spec_origin *origin)
 {
 	sc_spec_list *out = l->out;
 	size_t added = out->count - l->first;
 
 	SC_GROW(out->items, out->count + 1, out->alloc);
 	out->items[out->count++] = *spec;
-	SC_GROW(l->names, added + 1, l->names_alloc);
-	l->names[added] = *name_at;
+	SC_GROW(l->origins, added + 1, l->origins_alloc);
+	l->origins[added] = *origin;
 }
 
 /* The documents of one file's text, validated and appended. */
@@ -75,11 +88,10 @@ static void load_documents(loader *l, const char *file, const char *text, size_t
 		if (!root)
 			continue;
 		sc_spec spec;
-		sc_source name_at;
-		if (sc_spec_validate(&spec, &name_at, root, file, l->options, l->diag) ==
-		        0 &&
-		    sc_spec_skeleton_load(&spec, root, file, l->diag) == 0)
-			push_spec(l, &spec, &name_at);
+		sc_spec_origin origin;
+		if (sc_spec_validate(&spec, &origin, root, file, l->options, l->diag) ==
+		    0)
+			push_spec(l, &spec, &origin);
 		else
 			l->result = -1;
 		sc_yaml_node_free(root);
@@ -150,8 +162,16 @@ static int compare_named(const void *a, const void *b)
 static sc_source name_place(const loader *l, size_t i)
 {
 	if (i >= l->first)
-		return l->names[i - l->first];
+		return l->origins[i - l->first].name_at;
 	return l->out->items[i].where;
+}
+
+/* A name or set for a message: quoted, or where it came from when that was ${}. */
+static char *shown_value(const char *value, const char *from)
+{
+	if (from)
+		return sc_asprintf("(a value from %s, not shown)", from);
+	return sc_asprintf("\"%s\"", value);
 }
 
 /*
@@ -181,134 +201,30 @@ static void check_duplicate_names(loader *l)
 			continue;
 		sc_source was = name_place(l, sorted[first].index);
 		sc_source again = name_place(l, sorted[i].index);
-		sc_diag_error(
-		    l->diag, again.file, again.line, again.column,
-		    "metadata.name: duplicate name \"%s\" in set \"%s\" (first at "
-		    "%s:%u:%u)",
-		    sorted[i].spec->name, sorted[i].spec->set, was.file, was.line,
-		    was.column);
+		const sc_spec_origin *origin = &l->origins[sorted[i].index - l->first];
+		char *name = shown_value(sorted[i].spec->name, origin->name_from);
+		char *set = shown_value(sorted[i].spec->set, origin->set_from);
+		sc_diag_error(l->diag, again.file, again.line, again.column,
+		              "metadata.name: duplicate name %s in set %s (first at "
+		              "%s:%u:%u)",
+		              name, set, was.file, was.line, was.column);
+		free(name);
+		free(set);
 		l->result = -1;
 	}
 	free(sorted);
 }
 
-/* Reads all of fd into out, up to MAX_FILE_BYTES. */
-static int read_fd(int fd, const char *file, sc_buf *out, sc_diag *diag)
+/* Each text the input reader hands over. */
+static void on_text(void *ctx, const char *file, const char *text, size_t len)
 {
-	char chunk[65536];
-
-	for (;;) {
-		ssize_t got = read(fd, chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return sc_diag_error(diag, file, 0, 0, "cannot read: %s",
-			                     strerror(errno));
-		if (got == 0)
-			return 0;
-		if (out->len + (size_t)got > MAX_FILE_BYTES)
-			return sc_diag_error(diag, file, 0, 0,
-			                     "file too large: more than %u MiB",
-			                     MAX_FILE_BYTES >> 20);
-		sc_buf_put(out, chunk, (size_t)got);
-	}
-}
-
-static void load_file(loader *l, const char *path)
-{
-	sc_buf text = SC_BUF_INIT;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		l->result = sc_diag_error(l->diag, path, 0, 0, "cannot open: %s",
-		                          strerror(errno));
-		return;
-	}
-	if (read_fd(fd, path, &text, l->diag) == 0)
-		load_one_text(l, path, sc_buf_cstr(&text), text.len);
-	else
-		l->result = -1;
-	close(fd);
-	sc_buf_release(&text);
-}
-
-static void load_stdin(loader *l)
-{
-	sc_buf text = SC_BUF_INIT;
-
-	if (read_fd(STDIN_FILENO, STDIN_NAME, &text, l->diag) == 0)
-		load_one_text(l, STDIN_NAME, sc_buf_cstr(&text), text.len);
-	else
-		l->result = -1;
-	sc_buf_release(&text);
-}
-
-static bool is_spec_file_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (name[0] == '.')
-		return false;
-	return (len > 5 && !strcmp(name + len - 5, ".yaml")) ||
-	       (len > 4 && !strcmp(name + len - 4, ".yml"));
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.yaml and *.yml file directly in dir, sorted by name. */
-static void load_directory(loader *l, const char *dir)
-{
-	DIR *d = opendir(dir);
-	char **files = NULL;
-	size_t count = 0, alloc = 0;
-
-	if (!d) {
-		l->result = sc_diag_error(l->diag, dir, 0, 0, "cannot open directory: %s",
-		                          strerror(errno));
-		return;
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		if (!is_spec_file_name(e->d_name))
-			continue;
-		size_t dir_len = strlen(dir);
-		bool slash = dir_len && dir[dir_len - 1] == '/';
-		char *path = sc_asprintf("%s%s%s", dir, slash ? "" : "/", e->d_name);
-		struct stat st;
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			free(path);
-			continue;
-		}
-		SC_GROW(files, count + 1, alloc);
-		files[count++] = path;
-	}
-	closedir(d);
-	if (!count)
-		sc_diag_warning(l->diag, dir, 0, 0,
-		                "no *.yaml or *.yml files in directory");
-	if (count > 1)
-		qsort(files, count, sizeof(*files), compare_strings);
-	for (size_t i = 0; i < count; i++) {
-		load_file(l, files[i]);
-		free(files[i]);
-	}
-	free(files);
+	load_one_text(ctx, file, text, len);
 }
 
 static void load_path(loader *l, const char *path)
 {
-	struct stat st;
-
-	if (!strcmp(path, "-")) {
-		load_stdin(l);
-		return;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		load_directory(l, path);
-	else
-		load_file(l, path);
+	if (sc_spec_input_read(path, on_text, l, l->diag))
+		l->result = -1;
 }
 
 int sc_spec_load_paths(sc_spec_list *out, const char *const *paths, size_t path_count,
@@ -330,7 +246,8 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text, siz
 	loader l;
 
 	loader_init(&l, out, options, diag);
-	load_one_text(&l, file ? file : STDIN_NAME, text ? text : "", text ? len : 0);
+	load_one_text(&l, file ? file : SC_SPEC_STDIN_NAME, text ? text : "",
+	              text ? len : 0);
 	check_duplicate_names(&l);
 	loader_release(&l);
 	return l.result;

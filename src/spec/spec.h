@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/buf.h"
 #include "common/diag.h"
 #include "common/kv.h"
 
@@ -96,6 +97,18 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text,
                       sc_diag *diag);
 
 void sc_spec_list_release(sc_spec_list *list);
+
+/* What sc_spec_write_yaml() writes in place of each envVars value. */
+#define SC_SPEC_SECRET_MARK "(secret: not shown)"
+
+/*
+ * Appends specs to out as YAML, a document ("---") per spec, with every
+ * default written out: what a spec file would say to get these specs.
+ * Strings are quoted and their $ doubled, so it loads back as the same
+ * specs, except envVars values: secrets, each written as
+ * SC_SPEC_SECRET_MARK. Returns 0, or -1 with an error in diag.
+ */
+int sc_spec_write_yaml(sc_buf *out, const sc_spec_list *specs, sc_diag *diag);
 
 /* Frees what one spec owns and zeroes it (a list's items are freed by the list). */
 void sc_spec_release(sc_spec *spec);

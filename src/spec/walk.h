@@ -1,7 +1,14 @@
 /*
- * Walking a mapping against a field table (the schema as data): keys must
- * be strings, each at most once, and known; an unknown key is an error
- * with the nearest known key as a suggestion. Private to src/spec/.
+ * Reading a document tree (yaml_tree.h) with a field table (field.h):
+ * every value is checked against its field and, when it is right, stored
+ * where the field says. Keys must be strings, each at most once, and
+ * known; an unknown key is an error with the nearest known key, or the
+ * place the key belongs (a field written at the wrong level), as a
+ * suggestion. A value that came from a ${} expansion is never shown in a
+ * message: it may be a secret. Private to src/spec/.
+ *
+ * Ownership: a walker borrows the tree, the table and the target; it owns
+ * its record of what it found (sc_walker_release()).
  */
 #ifndef SC_SPEC_WALK_H
 #define SC_SPEC_WALK_H
@@ -9,57 +16,70 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "spec/field.h"
 #include "spec/scalar.h"
 
-/* Reads one field's value; path is the field's full path ("spec.timeout"). */
-typedef void (*sc_field_fn)(sc_vctx *c, const char *path, const sc_yaml_node *value,
-                            void *target);
+/* A field that was written: its full path, its nodes, whether it was right. */
+typedef struct sc_found {
+	char *path; /* "spec.timeout", "spec.volumeMounts[1].path" */
+	const sc_yaml_node *key;
+	const sc_yaml_node *value;
+	bool ok;
+} sc_found;
 
-typedef struct sc_field {
-	const char *key;
-	sc_field_fn read;
-} sc_field;
+typedef struct sc_walker {
+	sc_vctx c;            /* first: a walker is its reporting context */
+	const sc_field *root; /* the whole table, for suggestions */
+	size_t root_count;
+	sc_found *found;
+	size_t found_count;
+	size_t found_alloc;
+} sc_walker;
 
-/* "parent.key", or key when parent is empty; malloc'd. */
-char *sc_spec_path(const char *parent, const char *key);
+void sc_walker_init(sc_walker *w, const char *file, const sc_spec_load_options *options,
+                    sc_diag *diag, const sc_field *root, size_t root_count);
+void sc_walker_release(sc_walker *w);
 
-/*
- * Checks the keys of map: every key a string without NUL, none twice (the
- * later one is reported, naming the first's place). Returns a malloc'd
- * array of sc_yaml_map_size(map) flags, true for pairs to skip.
- */
-bool *sc_spec_check_keys(sc_vctx *c, const char *path, const sc_yaml_node *map);
-
-/*
- * Whether node is a mapping; reports "path: must be a mapping" otherwise.
- * A null node is no mapping and no error: the caller treats it as absent.
- */
-bool sc_spec_expect_map(sc_vctx *c, const char *path, const sc_yaml_node *node);
-
-/*
- * Walks map with fields: calls each field's read for its value, reports
- * unknown keys. seen (count entries) gets each field's key node, or NULL.
- */
-void sc_spec_walk(sc_vctx *c, const char *path, const sc_yaml_node *map,
-                  const sc_field *fields, size_t count, void *target,
-                  const sc_yaml_node **seen);
+/* Stores every default of fields (and their groups) into target. */
+void sc_walk_defaults(const sc_field *fields, size_t count, void *target);
 
 /*
- * The same, and an unknown key that is the last part of one of elsewhere
- * (full paths, NULL-terminated: "spec.replicas") is pointed there: a field
- * written at the wrong level.
+ * Reads map (at path; "" for the document) with fields into target, and
+ * reports each required field that is absent at the node at.
  */
-void sc_spec_walk_hinted(sc_vctx *c, const char *path, const sc_yaml_node *map,
-                         const sc_field *fields, size_t count, void *target,
-                         const sc_yaml_node **seen, const char *const *elsewhere);
+void sc_walk_map(sc_walker *w, const char *path, const sc_yaml_node *map,
+                 const sc_yaml_node *at, const sc_field *fields, size_t count,
+                 void *target);
+
+/* What was found at path, or NULL when it was not written. */
+const sc_found *sc_walk_found(const sc_walker *w, const char *path);
 
 /*
- * Reports every string of items (count, each at nodes[i]) that repeats an
- * earlier one: "what \"x\" is repeated (first at line:column)". paths[i]
- * names each item.
+ * Reads value (the value of key, at path) as field f says, into target;
+ * whether it was right. RECORDS are read by sc_walk_records() (records.c),
+ * the rest in value.c.
  */
-void sc_spec_check_unique(sc_vctx *c, const char *const *items,
-                          const sc_yaml_node *const *nodes, char *const *paths,
-                          size_t count, const char *what);
+bool sc_walk_value(sc_walker *w, const char *path, const sc_field *f,
+                   const sc_yaml_node *key, const sc_yaml_node *value, void *target);
+bool sc_walk_records(sc_walker *w, const char *path, const sc_field *f,
+                     const sc_yaml_node *value, void *target);
+
+/*
+ * Whether value is a sequence to read for f. Null is an empty one (*ok
+ * true); anything else is an error (*ok false).
+ */
+bool sc_walk_expect_sequence(sc_walker *w, const char *path, const sc_field *f,
+                             const sc_yaml_node *value, bool *ok);
+
+/* Whether node holds a ${} reference: its value is never shown. */
+bool sc_walk_from_reference(const sc_yaml_node *node);
+
+/*
+ * The error for a value that breaks a rule: "path: must, got X" (and
+ * "(from Y)" when ${} changed it), or "path: must (value from Y not
+ * shown)" when a ${} reference made it.
+ */
+void sc_walk_rule_error(sc_vctx *c, const char *path, const sc_yaml_node *node,
+                        const char *value, const char *must);
 
 #endif

@@ -109,6 +109,48 @@ TEST(malformed)
 	CHECK_EXPANDS("${", "ERR: malformed ${ at character 1: no closing }");
 }
 
+/* A default is expanded as strictly as the value: ${A:-${B}} never becomes "${B}". */
+TEST(nested_defaults)
+{
+	CHECK_EXPANDS("${UNSET:-${NAME}}", "py");
+	CHECK_EXPANDS("${UNSET:-${EMPTY:-deep}}", "deep");
+	CHECK_EXPANDS("${UNSET:-x-${NAME}-${TEAM}-y}z", "x-py-ml-yz");
+	CHECK_EXPANDS("${UNSET:-${NOPE}}",
+	              "ERR: variable NOPE is not set (write ${NOPE:-default} for a "
+	              "default)");
+	CHECK_EXPANDS("${UNSET:-${NOPE:?needed}}", "ERR: variable NOPE is not set: needed");
+	/* A default that is not used is not looked at. */
+	CHECK_EXPANDS("${NAME:-${NOPE}}", "py");
+	CHECK_EXPANDS("${UNSET:-$${NAME}}", "${NAME}");
+	CHECK_EXPANDS("${UNSET:-{x}}", "{x}");
+	CHECK_EXPANDS("${UNSET:-a}b}", "ab}");
+	/* Places count from the start of the whole value. */
+	CHECK_EXPANDS("${UNSET:-${1x}}",
+	              "ERR: malformed ${...} at character 10: expected ${NAME}, "
+	              "${NAME:-default} or ${NAME:?message}, where NAME matches "
+	              "[A-Za-z_][A-Za-z0-9_]*");
+	CHECK_EXPANDS("${UNSET:-${NAME}", "ERR: malformed ${ at character 1: no closing }");
+	/* A message is the user's text, shown as written, not expanded. */
+	CHECK_EXPANDS("${UNSET:?ask ${SECRET}}", "ERR: variable UNSET is not set: ask ${SECRET}");
+}
+
+TEST(nesting_is_bounded)
+{
+	sc_buf text = SC_BUF_INIT;
+	for (int i = 0; i < 40; i++)
+		sc_buf_puts(&text, "${U:-");
+	for (int i = 0; i < 40; i++)
+		sc_buf_putc(&text, '}');
+	char *got = expand(sc_buf_cstr(&text));
+	CHECK_STR(got, "ERR: ${...} at character 81: defaults nest more than 16 deep");
+	free(got);
+	sc_buf_release(&text);
+	CHECK(sc_spec_has_reference("a${B}", 5));
+	CHECK(sc_spec_has_reference("$$${B}", 6));
+	CHECK(!sc_spec_has_reference("$${B}", 5));
+	CHECK(!sc_spec_has_reference("$B {B} $", 8));
+}
+
 TEST(getenv_when_no_lookup)
 {
 	sc_buf out = SC_BUF_INIT;
@@ -202,12 +244,11 @@ TEST(expanded_values_are_validated)
 	CHECK_STR(
 	    errors,
 	    "t.yaml:4:9: error: metadata.name: must be a DNS-1123 label (1 to 63 of a-z, "
-	    "0-9 and '-', starting and ending with a letter or digit), got \"ml_x\" "
-	    "(from "
-	    "\"${TEAM}_x\")\n"
+	    "0-9 and '-', starting and ending with a letter or digit), got a value from "
+	    "\"${TEAM}_x\" (not shown)\n"
 	    "t.yaml:5:15: error: metadata.labels.a: must be a label value: empty, or at "
 	    "most 63 of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with a "
-	    "letter or digit, got \"a: b\\n- c\" (from \"${YAMLISH}\")\n");
+	    "letter or digit, got a value from \"${YAMLISH}\" (not shown)\n");
 	free(errors);
 }
 
@@ -227,6 +268,56 @@ TEST(secrets_never_in_messages)
 	free(errors);
 }
 
+static const char *const secret_vars[] = {"SECRET=Hunter2_Secret", "TOKEN=tok-4242",
+                                          "DIR=/data", "REL=tok-dir", NULL};
+
+#define SECRET_RULE_END "got a value from \"${SECRET}\" (not shown)\n"
+
+/* A value that came from ${} is never shown in an error, whatever the check. */
+TEST(expanded_values_are_never_echoed)
+{
+	sc_spec_list list = {0};
+	int r;
+
+	test_vars = secret_vars;
+	char *errors = test_errors(DOC "  name: ${SECRET}\n  set: ${SECRET}\nspec:\n"
+	                               "  network: {allowOut: [\"${SECRET}\"]}\n"
+	                               "  volumeMounts: [{name: a, path: \"${UNSET:-${SECRET}}\"}]\n");
+	CHECK_STR(errors,
+	          "t.yaml:4:9: error: metadata.name: must be a DNS-1123 label (1 to 63 of "
+	          "a-z, 0-9 and '-', starting and ending with a letter or digit), "
+	          SECRET_RULE_END
+	          "t.yaml:5:8: error: metadata.set: must be a DNS-1123 label (1 to 63 of "
+	          "a-z, 0-9 and '-', starting and ending with a letter or digit), "
+	          SECRET_RULE_END
+	          "t.yaml:7:24: error: spec.network.allowOut[0]: must be an IPv4 address or "
+	          "CIDR (a.b.c.d or a.b.c.d/0-32), " SECRET_RULE_END
+	          "t.yaml:8:34: error: spec.volumeMounts[0].path: must be an absolute path, "
+	          "got a value from \"${UNSET:-${SECRET}}\" (not shown)\n");
+	free(errors);
+
+	/* A valid value can still be named in a duplicate: it is not shown either. */
+	errors = test_load(&list,
+	                   DOC "  name: ${TOKEN}\n  set: s-${REL}\n---\n" DOC
+	                       "  name: ${TOKEN}\n  set: s-${REL}\n",
+	                   0, &r);
+	CHECK_INT(r, -1);
+	CHECK_STR(errors, "t.yaml:10:9: error: metadata.name: duplicate name (a value from "
+	                  "\"${TOKEN}\", not shown) in set (a value from \"s-${REL}\", not "
+	                  "shown) (first at t.yaml:4:9)\n");
+	CHECK_NOT_CONTAINS(errors, "tok-");
+	free(errors);
+	errors = test_errors(DOC "  name: web\nspec:\n  volumeMounts:\n"
+	                         "  - {name: a, path: \"${DIR}/${REL}\"}\n"
+	                         "  - {name: b, path: \"${DIR}/${REL}\"}\n");
+	CHECK_STR(errors, "t.yaml:8:21: error: spec.volumeMounts[1].path: path (a value from "
+	                  "\"${DIR}/${REL}\", not shown) is repeated (first at 7:21)\n");
+	CHECK_NOT_CONTAINS(errors, "tok-");
+	free(errors);
+	sc_spec_list_release(&list);
+	test_vars = NULL;
+}
+
 int main(void)
 {
 	RUN(plain_text_is_kept);
@@ -236,11 +327,14 @@ int main(void)
 	RUN(unset_is_an_error_naming_the_variable);
 	RUN(required_with_message);
 	RUN(malformed);
+	RUN(nested_defaults);
+	RUN(nesting_is_bounded);
 	RUN(getenv_when_no_lookup);
 	RUN(every_string_value_is_expanded);
 	RUN(keys_are_never_expanded);
 	RUN(errors_name_the_place_and_variable);
 	RUN(expanded_values_are_validated);
 	RUN(secrets_never_in_messages);
+	RUN(expanded_values_are_never_echoed);
 	return test_summary();
 }

@@ -342,9 +342,30 @@ TEST(syntax_error_after_good_documents)
 	sc_spec_list_release(&list);
 }
 
+/* Where a misplaced key belongs is found in the field table, at any level. */
+TEST(misplaced_keys_are_pointed_home)
+{
+	char *errors = test_errors(META "  name: web\n  template: x\n  Timeout: 5\n"
+	                                "allowOut: []\nspec:\n  denyout: []\n"
+	                                "  volumeMounts: [{name: a, path: /a, set: x}]\n");
+	CHECK_STR(errors,
+	          "t.yaml:5:3: error: metadata.template: unknown field, did you mean "
+	          "\"spec.template\"?\n"
+	          "t.yaml:6:3: error: metadata.Timeout: unknown field, did you mean "
+	          "\"spec.timeout\"?\n"
+	          "t.yaml:7:1: error: allowOut: unknown field, did you mean "
+	          "\"spec.network.allowOut\"?\n"
+	          "t.yaml:9:3: error: spec.denyout: unknown field, did you mean "
+	          "\"spec.network.denyOut\"?\n"
+	          "t.yaml:10:38: error: spec.volumeMounts[0].set: unknown field, did you "
+	          "mean \"metadata.set\"?\n");
+	free(errors);
+}
+
 int main(void)
 {
 	RUN(each_rejection);
+	RUN(misplaced_keys_are_pointed_home);
 	RUN(every_error_of_a_file);
 	RUN(syntax_errors_have_the_parser_place);
 	RUN(syntax_error_after_good_documents);
