@@ -134,8 +134,10 @@ static void apply(sc_spec *spec, const skel_spec *s)
 		spec->state = *s->state;
 	if (s->timeout)
 		spec->timeout = *s->timeout;
+	spec->timeout_defaulted = !s->timeout;
 	if (s->renew_before)
 		spec->renew_before = *s->renew_before;
+	spec->renew_before_defaulted = !s->renew_before;
 	if (s->wait_ready)
 		spec->wait_ready = *s->wait_ready;
 	if (s->auto_pause)

@@ -584,8 +584,10 @@ static void finish(doc *d, const sc_yaml_node *root, const sc_yaml_node **seen)
 		else if (!d->set_seen)
 			spec->set = sc_strdup(default_set);
 	}
-	if (!spec->template_id)
+	if (!spec->template_id) {
 		spec->template_id = sc_strdup("base");
+		spec->template_defaulted = true;
+	}
 	if (!d->renew_value)
 		spec->renew_before = d->timeout / 2;
 	else if (!d->timeout_bad && d->renew_before >= d->timeout)
