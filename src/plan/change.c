@@ -11,10 +11,10 @@
 
 #define ARROW " \xE2\x86\x92 " /* " → " */
 
-/* The path without its "spec." or "metadata." prefix: "template", "labels.team". */
+/* The path without its "spec.", "metadata." or "status." prefix: "template", "labels.team". */
 static const char *short_path(const char *path)
 {
-	static const char *const prefixes[] = {"spec.", "metadata."};
+	static const char *const prefixes[] = {"spec.", "metadata.", "status."};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t len = strlen(prefixes[i]);

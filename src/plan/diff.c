@@ -249,6 +249,7 @@ static void add_unrecorded(sc_action *action, const char *path, char *new_value)
 void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
 {
 	part_state state[SC_SPEC_PART_COUNT];
+	unsigned timeout;
 
 	part_states(state, spec, sandbox);
 	diff_template(action, state[SC_SPEC_PART_TEMPLATE], spec, sandbox);
@@ -258,6 +259,9 @@ void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandb
 		add_unrecorded(action, "spec.network", network_text(&spec->network));
 	if (state[SC_SPEC_PART_MOUNTS] == PART_CHANGED)
 		add_unrecorded(action, "spec.volumeMounts", mounts_text(spec));
+	if (sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, &timeout) &&
+	    timeout != spec->timeout)
+		sc_plan_timeout_change(action, spec, sandbox); /* the new one gets the spec's */
 	if (state[SC_SPEC_PART_LIFECYCLE] == PART_CHANGED)
 		add_unrecorded(action, "spec.lifecycle",
 		               sc_asprintf("autoPause=%s, autoResume=%s",

@@ -54,6 +54,8 @@ void sc_plan_diff_create(sc_action *action, const sc_spec *spec);
 /* The reason text and changes of a RENEW for need (see sc_plan_ttl_check()). */
 char *sc_plan_ttl_reason(sc_ttl_need need, const sc_spec *spec, const sc_sandbox *sandbox,
                          int64_t now);
+/* spec.timeout from the create's sc-apply/timeout (or "(not recorded)") to the spec's. */
+void sc_plan_timeout_change(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox);
 void sc_plan_ttl_changes(sc_action *action, sc_ttl_need need, const sc_spec *spec,
                          const sc_sandbox *sandbox, int64_t now);
 

@@ -89,7 +89,7 @@ char *sc_plan_ttl_reason(sc_ttl_need need, const sc_spec *spec, const sc_sandbox
 	                   spec->timeout, spec->timeout_defaulted ? " (default)" : "");
 }
 
-static void timeout_change(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
+void sc_plan_timeout_change(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
 {
 	unsigned created;
 	bool recorded = sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, &created);
@@ -110,7 +110,7 @@ void sc_plan_ttl_changes(sc_action *action, sc_ttl_need need, const sc_spec *spe
 	long long left = seconds_left(sandbox, now);
 
 	if (need != SC_TTL_LOW || old_timeout(spec, sandbox, &created))
-		timeout_change(action, spec, sandbox);
+		sc_plan_timeout_change(action, spec, sandbox);
 	sc_change *ttl = sc_action_add_change(action, SC_CHANGE_MODIFIED, "status.ttl");
 	ttl->seconds = true;
 	ttl->old_value = sc_asprintf("%lld", left > 0 ? left : 0);

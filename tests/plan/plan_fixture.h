@@ -253,4 +253,61 @@ static inline void check_no_secret(const fixture *f)
 		CHECK_NOT_CONTAINS(f->diag.entries[i].message, "s3cr3t");
 }
 
+/*
+ * A sandbox as sc-apply creates one today: stamped from spec with its
+ * parts and the labels recorded at create (sc_plan_record_labels).
+ */
+static inline sc_sandbox *add_created(fixture *f, const char *id, const char *status,
+                                      const sc_spec *spec)
+{
+	sc_sandbox *sandbox = add_sandbox(f, id, status, spec);
+	char parts[SC_SPEC_PARTS_LEN + 1];
+
+	sc_spec_hash_parts(parts, spec, sc_kv_get(&sandbox->metadata, SC_LABEL_SALT));
+	sc_kv_set(&sandbox->metadata, SC_LABEL_PARTS, parts);
+	sc_plan_record_labels(&sandbox->metadata, spec);
+	return sandbox;
+}
+
+/* The change of action at path, or NULL. */
+static inline const sc_change *find_change(const sc_action *action, const char *path)
+{
+	for (size_t i = 0; i < action->change_count; i++) {
+		if (!strcmp(action->changes[i].path, path))
+			return &action->changes[i];
+	}
+	return NULL;
+}
+
+/* Checks that action's change at path reads exactly text. */
+#define CHECK_CHANGE(action, path, text)                                                 \
+	do {                                                                             \
+		const sc_change *change_ = find_change((action), (path));                \
+		if (!change_) {                                                          \
+			TEST_FAILURE("no change at %s", (path));                         \
+		} else {                                                                 \
+			char *described_ = sc_change_describe(change_);                  \
+			CHECK_STR(described_, (text));                                   \
+			free(described_);                                                \
+		}                                                                        \
+	} while (0)
+
+/* No change of any action may hold the secret envVars value. */
+static inline void check_no_secret_in_changes(const fixture *f)
+{
+	for (size_t i = 0; i < f->plan.count; i++) {
+		const sc_action *action = &f->plan.actions[i];
+		for (size_t j = 0; j < action->change_count; j++) {
+			const sc_change *change = &action->changes[j];
+			char *described = sc_change_describe(change);
+			CHECK_NOT_CONTAINS(described, "s3cr3t");
+			if (change->old_value)
+				CHECK_NOT_CONTAINS(change->old_value, "s3cr3t");
+			if (change->new_value)
+				CHECK_NOT_CONTAINS(change->new_value, "s3cr3t");
+			free(described);
+		}
+	}
+}
+
 #endif
