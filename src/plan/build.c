@@ -99,9 +99,10 @@ static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *
 		             why);
 		return false;
 	}
-	sc_action *action = push(ctx, SC_ACTION_REPLACE, spec, sandbox, SC_REASON_SPEC_CHANGED,
-	                         sc_plan_replace_reason(spec, sandbox));
+	sc_action *action =
+	    push(ctx, SC_ACTION_REPLACE, spec, sandbox, SC_REASON_SPEC_CHANGED, NULL);
 	sc_plan_diff_replace(action, spec, sandbox);
+	action->reason = sc_plan_replace_reason(action, spec, sandbox);
 	return true;
 }
 

@@ -14,19 +14,13 @@
 #include "common/buf.h"
 #include "common/mem.h"
 
-typedef enum { PART_SAME, PART_CHANGED, PART_UNKNOWN } part_state;
-
 static bool is_own_label(const char *key)
 {
 	return !strncmp(key, "sc-apply/", strlen("sc-apply/"));
 }
 
-/*
- * Each group's state from sc-apply/parts. envVars: changed when the full
- * hash differs and no other part does, else unknown.
- */
-static void part_states(part_state out[SC_SPEC_PART_COUNT], const sc_spec *spec,
-                        const sc_sandbox *sandbox)
+void sc_plan_part_states(sc_plan_part_state out[SC_SPEC_PART_COUNT], const sc_spec *spec,
+                         const sc_sandbox *sandbox)
 {
 	const char *have = sc_kv_get(&sandbox->metadata, SC_LABEL_PARTS);
 	const char *salt = sc_kv_get(&sandbox->metadata, SC_LABEL_SALT);
@@ -36,19 +30,19 @@ static void part_states(part_state out[SC_SPEC_PART_COUNT], const sc_spec *spec,
 	size_t at = 0;
 
 	for (int part = 0; part < SC_SPEC_PART_COUNT; part++)
-		out[part] = PART_UNKNOWN;
+		out[part] = SC_PART_UNKNOWN;
 	if (!have || !salt || strlen(have) != SC_SPEC_PARTS_LEN)
 		return;
 	sc_spec_hash_parts(want, spec, salt);
 	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
 		if (part == SC_SPEC_PART_ENV)
 			continue;
-		out[part] = memcmp(want + at, have + at, 8) ? PART_CHANGED : PART_SAME;
-		any |= out[part] == PART_CHANGED;
+		out[part] = memcmp(want + at, have + at, 8) ? SC_PART_CHANGED : SC_PART_SAME;
+		any |= out[part] == SC_PART_CHANGED;
 		at += 9;
 	}
 	if (hash && !any && sc_plan_is_stale(spec, sandbox))
-		out[SC_SPEC_PART_ENV] = PART_CHANGED;
+		out[SC_SPEC_PART_ENV] = SC_PART_CHANGED;
 }
 
 static void add_value(sc_action *action, sc_change_kind kind, const char *path,
@@ -69,7 +63,7 @@ static bool is_resolved_id(const char *id)
 	return !strncmp(id, "tpl-", 4);
 }
 
-static void diff_template(sc_action *action, part_state state, const sc_spec *spec,
+static void diff_template(sc_action *action, sc_plan_part_state state, const sc_spec *spec,
                           const sc_sandbox *sandbox)
 {
 	const char *recorded = sc_kv_get(&sandbox->metadata, SC_LABEL_TEMPLATE);
@@ -79,9 +73,9 @@ static void diff_template(sc_action *action, part_state state, const sc_spec *sp
 	const char *want = spec->template_id ? spec->template_id : "base";
 	const char *old = recorded ? recorded : reported;
 
-	if (state == PART_SAME)
+	if (state == SC_PART_SAME)
 		return;
-	if (state == PART_UNKNOWN &&
+	if (state == SC_PART_UNKNOWN &&
 	    !(recorded && strcmp(recorded, want)) &&
 	    !(!recorded && reported && !is_resolved_id(reported) && strcmp(reported, want)))
 		return;
@@ -186,14 +180,14 @@ static size_t diff_env_names(sc_action *action, const sc_kv *env, const char *re
 	return count;
 }
 
-static void diff_env(sc_action *action, part_state state, const sc_spec *spec,
+static void diff_env(sc_action *action, sc_plan_part_state state, const sc_spec *spec,
                      const sc_sandbox *sandbox)
 {
 	const char *recorded = sc_kv_get(&sandbox->metadata, SC_LABEL_ENV_NAMES);
 
 	if (recorded && diff_env_names(action, &spec->env, recorded))
 		return;
-	if (state != PART_CHANGED)
+	if (state != SC_PART_CHANGED)
 		return;
 	if (!recorded)
 		add_env_note(action, "(changed; the names are not recorded)");
@@ -248,21 +242,21 @@ static void add_unrecorded(sc_action *action, const char *path, char *new_value)
 
 void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
 {
-	part_state state[SC_SPEC_PART_COUNT];
+	sc_plan_part_state state[SC_SPEC_PART_COUNT];
 	unsigned timeout;
 
-	part_states(state, spec, sandbox);
+	sc_plan_part_states(state, spec, sandbox);
 	diff_template(action, state[SC_SPEC_PART_TEMPLATE], spec, sandbox);
 	diff_labels(action, &spec->labels, &sandbox->metadata);
 	diff_env(action, state[SC_SPEC_PART_ENV], spec, sandbox);
-	if (state[SC_SPEC_PART_NETWORK] == PART_CHANGED)
+	if (state[SC_SPEC_PART_NETWORK] == SC_PART_CHANGED)
 		add_unrecorded(action, "spec.network", network_text(&spec->network));
-	if (state[SC_SPEC_PART_MOUNTS] == PART_CHANGED)
+	if (state[SC_SPEC_PART_MOUNTS] == SC_PART_CHANGED)
 		add_unrecorded(action, "spec.volumeMounts", mounts_text(spec));
 	if (sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, &timeout) &&
 	    timeout != spec->timeout)
 		sc_plan_timeout_change(action, spec, sandbox); /* the new one gets the spec's */
-	if (state[SC_SPEC_PART_LIFECYCLE] == PART_CHANGED)
+	if (state[SC_SPEC_PART_LIFECYCLE] == SC_PART_CHANGED)
 		add_unrecorded(action, "spec.lifecycle",
 		               sc_asprintf("autoPause=%s, autoResume=%s",
 		                           spec->auto_pause ? "true" : "false",

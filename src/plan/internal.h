@@ -45,6 +45,17 @@ void sc_plan_hold(sc_plan *plan, sc_action_kind kind, const char *set, const cha
 /* Appends a change to action and returns it (moves on the next append). */
 sc_change *sc_action_add_change(sc_action *action, sc_change_kind kind, const char *path);
 
+/* What sc-apply/parts says of one group of fields (see spec.h). */
+typedef enum { SC_PART_SAME, SC_PART_CHANGED, SC_PART_UNKNOWN } sc_plan_part_state;
+
+/*
+ * Each group's state from sc-apply/parts: all unknown without a usable
+ * parts label. envVars has no part: changed when the sandbox is stale by
+ * its sc-apply/hash and no other part differs, else unknown.
+ */
+void sc_plan_part_states(sc_plan_part_state out[SC_SPEC_PART_COUNT], const sc_spec *spec,
+                         const sc_sandbox *sandbox);
+
 /* The field-level changes of a replace: what differs, as far as the sandbox shows. */
 void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox);
 
@@ -62,10 +73,11 @@ void sc_plan_ttl_changes(sc_action *action, sc_ttl_need need, const sc_spec *spe
 
 /*
  * The reason for replacing a stale sandbox: what differs, naming what can
- * be seen (label keys, an unaliased template), never an envVars value.
- * Returns a malloc'd string.
+ * be seen (label keys from the action's changes, an unaliased template),
+ * never an envVars value. Returns a malloc'd string.
  */
-char *sc_plan_replace_reason(const sc_spec *spec, const sc_sandbox *sandbox);
+char *sc_plan_replace_reason(const sc_action *action, const sc_spec *spec,
+                             const sc_sandbox *sandbox);
 
 /*
  * Scale-down: orders members[0..count) so that the ones to delete first
