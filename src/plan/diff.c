@@ -197,7 +197,7 @@ static void diff_env(sc_action *action, sc_plan_part_state state, const sc_spec 
 		add_env_note(action, "(a value changed; which one is not recorded)");
 }
 
-/* ---- network, volumeMounts, autoPause/autoResume: the new value only ---- */
+/* ---- network, volumeMounts, autoPause/autoResume: old values as the server reports them ---- */
 
 static void put_list(sc_buf *out, const sc_strlist *list)
 {
@@ -220,24 +220,58 @@ static char *network_text(const sc_network *network)
 	return sc_buf_detach(&out);
 }
 
-static char *mounts_text(const sc_spec *spec)
+static char *mounts_text(const sc_mount *mounts, size_t count)
 {
 	sc_buf out = SC_BUF_INIT;
 
 	sc_buf_putc(&out, '[');
-	for (size_t i = 0; i < spec->mount_count; i++)
-		sc_buf_printf(&out, "%s%s:%s", i ? ", " : "", spec->mounts[i].name,
-		              spec->mounts[i].path);
+	for (size_t i = 0; i < count; i++)
+		sc_buf_printf(&out, "%s%s:%s", i ? ", " : "", mounts[i].name, mounts[i].path);
 	sc_buf_putc(&out, ']');
 	return sc_buf_detach(&out);
 }
 
-static void add_unrecorded(sc_action *action, const char *path, char *new_value)
+static char *lifecycle_text(bool auto_pause, bool auto_resume)
 {
-	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, path);
+	return sc_asprintf("autoPause=%s, autoResume=%s", auto_pause ? "true" : "false",
+	                   auto_resume ? "true" : "false");
+}
 
-	change->old_unknown = true;
-	change->new_value = new_value;
+/*
+ * A group shown whole: a change when its part changed, or, without a
+ * parts label, when what the server reports differs. Takes old_text
+ * (NULL when not reported) and new_text.
+ */
+static void diff_group(sc_action *action, const char *path, sc_plan_part_state state,
+                       char *old_text, char *new_text)
+{
+	bool show = state == SC_PART_CHANGED ||
+	            (state == SC_PART_UNKNOWN && old_text && strcmp(old_text, new_text));
+
+	if (!show) {
+		free(old_text);
+		free(new_text);
+		return;
+	}
+	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, path);
+	change->old_unknown = !old_text;
+	change->old_value = old_text;
+	change->new_value = new_text;
+}
+
+static void diff_groups(sc_action *action, const sc_plan_part_state *state,
+                        const sc_spec *spec, const sc_sandbox_reported *have)
+{
+	diff_group(action, "spec.network", state[SC_SPEC_PART_NETWORK],
+	           have->network_reported ? network_text(&have->network) : NULL,
+	           network_text(&spec->network));
+	diff_group(action, "spec.volumeMounts", state[SC_SPEC_PART_MOUNTS],
+	           have->mounts_reported ? mounts_text(have->mounts, have->mount_count) : NULL,
+	           mounts_text(spec->mounts, spec->mount_count));
+	diff_group(action, "spec.lifecycle", state[SC_SPEC_PART_LIFECYCLE],
+	           have->lifecycle_reported ? lifecycle_text(have->auto_pause, have->auto_resume)
+	                                    : NULL,
+	           lifecycle_text(spec->auto_pause, spec->auto_resume));
 }
 
 void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
@@ -249,18 +283,10 @@ void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandb
 	diff_template(action, state[SC_SPEC_PART_TEMPLATE], spec, sandbox);
 	diff_labels(action, &spec->labels, &sandbox->metadata);
 	diff_env(action, state[SC_SPEC_PART_ENV], spec, sandbox);
-	if (state[SC_SPEC_PART_NETWORK] == SC_PART_CHANGED)
-		add_unrecorded(action, "spec.network", network_text(&spec->network));
-	if (state[SC_SPEC_PART_MOUNTS] == SC_PART_CHANGED)
-		add_unrecorded(action, "spec.volumeMounts", mounts_text(spec));
+	diff_groups(action, state, spec, &sandbox->reported);
 	if (sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, &timeout) &&
 	    timeout != spec->timeout)
 		sc_plan_timeout_change(action, spec, sandbox); /* the new one gets the spec's */
-	if (state[SC_SPEC_PART_LIFECYCLE] == SC_PART_CHANGED)
-		add_unrecorded(action, "spec.lifecycle",
-		               sc_asprintf("autoPause=%s, autoResume=%s",
-		                           spec->auto_pause ? "true" : "false",
-		                           spec->auto_resume ? "true" : "false"));
 }
 
 static void add_set_seconds(sc_action *action, const char *path, unsigned value,

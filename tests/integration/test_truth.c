@@ -315,6 +315,28 @@ TEST(replace_shows_the_template_old_and_new)
 	finish(&sd);
 }
 
+/* The server lists network and lifecycle: their old values come from it. */
+TEST(replace_shows_what_the_server_reports_as_old)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	const char *spec = write_spec(&sd, "app.yaml", app_spec("  network: {allowOut: [203.0.113.0/24]}\n"));
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
+
+	spec = write_spec(&sd, "app.yaml",
+	                  app_spec("  network: {denyOut: [10.0.0.0/8]}\n  autoPause: true\n"));
+	test_run run = run_apply(&sd, (const char *[]){"plan", "-f", spec, NULL});
+	CHECK_INT(run.exit_code, 2);
+	CHECK_CONTAINS(run.out, "network: allowPublicTraffic=true, allowInternetAccess=true, "
+	                        "allowOut=[203.0.113.0/24], denyOut=[] \xE2\x86\x92 "
+	                        "allowPublicTraffic=true, allowInternetAccess=true, allowOut=[], "
+	                        "denyOut=[10.0.0.0/8]");
+	CHECK_CONTAINS(run.out, "lifecycle: autoPause=false, autoResume=false \xE2\x86\x92 "
+	                        "autoPause=true, autoResume=false");
+	test_run_release(&run);
+	finish(&sd);
+}
+
 TEST(a_changed_secret_is_named_but_never_shown)
 {
 	test_sandboxd sd;
@@ -368,6 +390,7 @@ int main(void)
 	RUN(protect_holds_a_pruned_sandbox_until_force);
 	RUN(protect_holds_on_delete_of_a_set_until_force);
 	RUN(replace_shows_the_template_old_and_new);
+	RUN(replace_shows_what_the_server_reports_as_old);
 	RUN(a_changed_secret_is_named_but_never_shown);
 	RUN(a_plan_says_the_defaults);
 	return test_summary();

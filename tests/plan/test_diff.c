@@ -148,6 +148,32 @@ TEST(unrecorded_old_values_say_so)
 	fixture_release(&f);
 }
 
+/* What the server reports of network, mounts and lifecycle is the old value. */
+TEST(reported_groups_show_their_old_values)
+{
+	fixture f;
+
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 1);
+	sc_sandbox *sandbox = add_created(&f, "sb-1", "running", web);
+	sandbox->reported.network_reported = true;
+	sandbox->reported.network.allow_public_traffic = true;
+	sandbox->reported.network.allow_internet_access = true;
+	sandbox->reported.lifecycle_reported = true;
+	web->network.allow_internet_access = false;
+	web->auto_pause = true;
+	CHECK_INT(plan(&f), 0);
+	CHECK_CHANGE(&f.plan.actions[0], "spec.network",
+	             "network: allowPublicTraffic=true, allowInternetAccess=true, allowOut=[], "
+	             "denyOut=[] " ARROW " allowPublicTraffic=true, allowInternetAccess=false, "
+	             "allowOut=[], denyOut=[]");
+	CHECK_CHANGE(&f.plan.actions[0], "spec.lifecycle",
+	             "lifecycle: autoPause=false, autoResume=false " ARROW
+	             " autoPause=true, autoResume=false");
+	CHECK(!find_change(&f.plan.actions[0], "spec.volumeMounts"));
+	fixture_release(&f);
+}
+
 TEST(a_replace_with_another_timeout_says_so)
 {
 	fixture f;
@@ -280,6 +306,7 @@ int main(void)
 	RUN(a_changed_value_among_several_names_is_not_guessed);
 	RUN(added_and_removed_names_are_shown);
 	RUN(unrecorded_old_values_say_so);
+	RUN(reported_groups_show_their_old_values);
 	RUN(a_replace_with_another_timeout_says_so);
 	RUN(create_says_what_it_sets_and_which_are_defaults);
 	RUN(state_and_scale_down_say_old_and_new);
