@@ -151,8 +151,8 @@ sc_action *sc_plan_push(sc_plan *plan, sc_action_kind kind, const char *set,
 sc_change *sc_action_add_change(sc_action *action, sc_change_kind kind, const char *path)
 {
 	/* Grows by one: an action has a handful of changes at most. */
-	action->changes =
-	    sc_realloc(action->changes, (action->change_count + 1) * sizeof(*action->changes));
+	action->changes = sc_realloc(action->changes, (action->change_count + 1) *
+	                                                  sizeof(*action->changes));
 	sc_change *change = &action->changes[action->change_count++];
 	memset(change, 0, sizeof(*change));
 	change->kind = kind;

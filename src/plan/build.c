@@ -35,7 +35,7 @@ static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, .
 }
 
 static sc_action *push(build_ctx *ctx, sc_action_kind kind, const sc_spec *spec,
-                        const sc_sandbox *sandbox, sc_reason_code code, char *reason)
+                       const sc_sandbox *sandbox, sc_reason_code code, char *reason)
 {
 	sc_action *action =
 	    sc_plan_push(ctx->plan, kind, spec->set, spec->name, spec, sandbox, reason);
@@ -78,10 +78,9 @@ static void plan_ttl(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sand
 		ctx->plan->unchanged++;
 		return;
 	}
-	sc_action *action =
-	    push(ctx, SC_ACTION_RENEW, spec, sandbox,
-	         need == SC_TTL_LOW ? SC_REASON_TTL : SC_REASON_TIMEOUT,
-	         sc_plan_ttl_reason(need, spec, sandbox, ctx->now));
+	sc_action *action = push(ctx, SC_ACTION_RENEW, spec, sandbox,
+	                         need == SC_TTL_LOW ? SC_REASON_TTL : SC_REASON_TIMEOUT,
+	                         sc_plan_ttl_reason(need, spec, sandbox, ctx->now));
 	sc_plan_ttl_changes(action, need, spec, sandbox, ctx->now);
 }
 
@@ -95,8 +94,8 @@ static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *
 		             "sandbox %s of spec '%s' is protected: not replaced "
 		             "(use --force)",
 		             sandbox->id, spec->name);
-		sc_plan_hold(ctx->plan, SC_ACTION_REPLACE, spec->set, spec->name, spec, sandbox,
-		             why);
+		sc_plan_hold(ctx->plan, SC_ACTION_REPLACE, spec->set, spec->name, spec,
+		             sandbox, why);
 		return false;
 	}
 	sc_action *action =
@@ -110,11 +109,12 @@ static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *
 static void plan_state(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
 {
 	bool resume = spec->state == SC_SPEC_RUNNING;
-	sc_action *action =
-	    push(ctx, resume ? SC_ACTION_RESUME : SC_ACTION_PAUSE, spec, sandbox,
-	         SC_REASON_STATE,
-	         sc_strdup(resume ? "paused, spec says running" : "running, spec says paused"));
-	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.state");
+	sc_action *action = push(ctx, resume ? SC_ACTION_RESUME : SC_ACTION_PAUSE, spec,
+	                         sandbox, SC_REASON_STATE,
+	                         sc_strdup(resume ? "paused, spec says running"
+	                                          : "running, spec says paused"));
+	sc_change *change =
+	    sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.state");
 
 	change->old_value = sc_strdup(resume ? "paused" : "running");
 	change->new_value = sc_strdup(resume ? "running" : "paused");
@@ -180,9 +180,10 @@ static void plan_creates(build_ctx *ctx, const sc_plan_group *group)
 	const sc_spec *spec = group->spec;
 
 	for (size_t i = group->count; i < spec->replicas; i++) {
-		sc_action *action = push(ctx, SC_ACTION_CREATE, spec, NULL, SC_REASON_REPLICAS,
-		                         sc_asprintf("replicas: %zu of %u present",
-		                                     group->count, spec->replicas));
+		sc_action *action =
+		    push(ctx, SC_ACTION_CREATE, spec, NULL, SC_REASON_REPLICAS,
+		         sc_asprintf("replicas: %zu of %u present", group->count,
+		                     spec->replicas));
 		add_count_change(action, "spec.replicas", group->count, spec->replicas);
 		sc_plan_diff_create(action, spec);
 	}
@@ -234,11 +235,12 @@ static void plan_orphans(build_ctx *ctx, const sc_plan_group *group)
 		const char *why;
 		if (sc_plan_protected(NULL, sandbox, ctx->options, &why)) {
 			sc_diag_warning(ctx->diag, NULL, 0, 0,
-			                "sandbox %s of '%s' in set '%s' is protected (" SC_LABEL_PROTECT
+			                "sandbox %s of '%s' in set '%s' is protected "
+			                "(" SC_LABEL_PROTECT
 			                "): not pruned (use --force)",
 			                sandbox->id, group->name, group->set);
-			sc_plan_hold(ctx->plan, SC_ACTION_DELETE, group->set, group->name, NULL,
-			             sandbox, why);
+			sc_plan_hold(ctx->plan, SC_ACTION_DELETE, group->set, group->name,
+			             NULL, sandbox, why);
 			ctx->plan->unchanged++;
 			continue;
 		}

@@ -11,7 +11,8 @@
 
 #define ARROW " \xE2\x86\x92 " /* " → " */
 
-/* The path without its "spec.", "metadata." or "status." prefix: "template", "labels.team". */
+/* The path without its "spec.", "metadata." or "status." prefix: "template",
+ * "labels.team". */
 static const char *short_path(const char *path)
 {
 	static const char *const prefixes[] = {"spec.", "metadata.", "status."};

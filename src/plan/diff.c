@@ -37,7 +37,8 @@ void sc_plan_part_states(sc_plan_part_state out[SC_SPEC_PART_COUNT], const sc_sp
 	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
 		if (part == SC_SPEC_PART_ENV)
 			continue;
-		out[part] = memcmp(want + at, have + at, 8) ? SC_PART_CHANGED : SC_PART_SAME;
+		out[part] =
+		    memcmp(want + at, have + at, 8) ? SC_PART_CHANGED : SC_PART_SAME;
 		any |= out[part] == SC_PART_CHANGED;
 		at += 9;
 	}
@@ -63,23 +64,23 @@ static bool is_resolved_id(const char *id)
 	return !strncmp(id, "tpl-", 4);
 }
 
-static void diff_template(sc_action *action, sc_plan_part_state state, const sc_spec *spec,
-                          const sc_sandbox *sandbox)
+static void diff_template(sc_action *action, sc_plan_part_state state,
+                          const sc_spec *spec, const sc_sandbox *sandbox)
 {
 	const char *recorded = sc_kv_get(&sandbox->metadata, SC_LABEL_TEMPLATE);
-	const char *reported = sandbox->template_id && sandbox->template_id[0]
-	                           ? sandbox->template_id
-	                           : NULL;
+	const char *reported =
+	    sandbox->template_id && sandbox->template_id[0] ? sandbox->template_id : NULL;
 	const char *want = spec->template_id ? spec->template_id : "base";
 	const char *old = recorded ? recorded : reported;
 
 	if (state == SC_PART_SAME)
 		return;
-	if (state == SC_PART_UNKNOWN &&
-	    !(recorded && strcmp(recorded, want)) &&
-	    !(!recorded && reported && !is_resolved_id(reported) && strcmp(reported, want)))
+	if (state == SC_PART_UNKNOWN && !(recorded && strcmp(recorded, want)) &&
+	    !(!recorded && reported && !is_resolved_id(reported) &&
+	      strcmp(reported, want)))
 		return;
-	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.template");
+	sc_change *change =
+	    sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.template");
 	change->quoted = true;
 	change->old_unknown = !old;
 	change->old_value = old ? sc_strdup(old) : NULL;
@@ -99,20 +100,22 @@ static void diff_labels(sc_action *action, const sc_kv *want, const sc_kv *have)
 			j++;
 			continue;
 		}
-		int cmp = i == want->count   ? 1
-		          : j == have->count ? -1
-		                             : strcmp(want->pairs[i].key, have->pairs[j].key);
+		int cmp = i == want->count ? 1
+		          : j == have->count
+		              ? -1
+		              : strcmp(want->pairs[i].key, have->pairs[j].key);
 		const sc_kv_pair *pair = cmp <= 0 ? &want->pairs[i] : &have->pairs[j];
 		sc_buf_reset(&path);
 		sc_buf_printf(&path, "metadata.labels.%s", pair->key);
 		if (cmp < 0)
-			add_value(action, SC_CHANGE_ADDED, sc_buf_cstr(&path), NULL, pair->value, true);
+			add_value(action, SC_CHANGE_ADDED, sc_buf_cstr(&path), NULL,
+			          pair->value, true);
 		else if (cmp > 0)
-			add_value(action, SC_CHANGE_REMOVED, sc_buf_cstr(&path), pair->value, NULL,
-			          true);
+			add_value(action, SC_CHANGE_REMOVED, sc_buf_cstr(&path),
+			          pair->value, NULL, true);
 		else if (strcmp(want->pairs[i].value, have->pairs[j].value))
-			add_value(action, SC_CHANGE_MODIFIED, sc_buf_cstr(&path), have->pairs[j].value,
-			          want->pairs[i].value, true);
+			add_value(action, SC_CHANGE_MODIFIED, sc_buf_cstr(&path),
+			          have->pairs[j].value, want->pairs[i].value, true);
 		i += cmp <= 0;
 		j += cmp >= 0;
 	}
@@ -132,7 +135,8 @@ static void add_env(sc_action *action, sc_change_kind kind, const char *name)
 
 static void add_env_note(sc_action *action, const char *note)
 {
-	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.envVars");
+	sc_change *change =
+	    sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.envVars");
 
 	change->sensitive = true;
 	change->note = sc_strdup(note);
@@ -197,7 +201,8 @@ static void diff_env(sc_action *action, sc_plan_part_state state, const sc_spec 
 		add_env_note(action, "(a value changed; which one is not recorded)");
 }
 
-/* ---- network, volumeMounts, autoPause/autoResume: old values as the server reports them ---- */
+/* ---- network, volumeMounts, autoPause/autoResume: old values as the server reports them
+ * ---- */
 
 static void put_list(sc_buf *out, const sc_strlist *list)
 {
@@ -226,7 +231,8 @@ static char *mounts_text(const sc_mount *mounts, size_t count)
 
 	sc_buf_putc(&out, '[');
 	for (size_t i = 0; i < count; i++)
-		sc_buf_printf(&out, "%s%s:%s", i ? ", " : "", mounts[i].name, mounts[i].path);
+		sc_buf_printf(&out, "%s%s:%s", i ? ", " : "", mounts[i].name,
+		              mounts[i].path);
 	sc_buf_putc(&out, ']');
 	return sc_buf_detach(&out);
 }
@@ -266,15 +272,18 @@ static void diff_groups(sc_action *action, const sc_plan_part_state *state,
 	           have->network_reported ? network_text(&have->network) : NULL,
 	           network_text(&spec->network));
 	diff_group(action, "spec.volumeMounts", state[SC_SPEC_PART_MOUNTS],
-	           have->mounts_reported ? mounts_text(have->mounts, have->mount_count) : NULL,
+	           have->mounts_reported ? mounts_text(have->mounts, have->mount_count)
+	                                 : NULL,
 	           mounts_text(spec->mounts, spec->mount_count));
 	diff_group(action, "spec.lifecycle", state[SC_SPEC_PART_LIFECYCLE],
-	           have->lifecycle_reported ? lifecycle_text(have->auto_pause, have->auto_resume)
-	                                    : NULL,
+	           have->lifecycle_reported
+	               ? lifecycle_text(have->auto_pause, have->auto_resume)
+	               : NULL,
 	           lifecycle_text(spec->auto_pause, spec->auto_resume));
 }
 
-void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
+void sc_plan_diff_replace(sc_action *action, const sc_spec *spec,
+                          const sc_sandbox *sandbox)
 {
 	sc_plan_part_state state[SC_SPEC_PART_COUNT];
 	unsigned timeout;
@@ -286,7 +295,8 @@ void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandb
 	diff_groups(action, state, spec, &sandbox->reported);
 	if (sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, &timeout) &&
 	    timeout != spec->timeout)
-		sc_plan_timeout_change(action, spec, sandbox); /* the new one gets the spec's */
+		sc_plan_timeout_change(action, spec,
+		                       sandbox); /* the new one gets the spec's */
 }
 
 static void add_set_seconds(sc_action *action, const char *path, unsigned value,

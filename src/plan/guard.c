@@ -9,7 +9,8 @@
 bool sc_plan_protected(const sc_spec *spec, const sc_sandbox *sandbox,
                        const sc_plan_options *options, const char **why)
 {
-	const char *label = sandbox ? sc_kv_get(&sandbox->metadata, SC_LABEL_PROTECT) : NULL;
+	const char *label =
+	    sandbox ? sc_kv_get(&sandbox->metadata, SC_LABEL_PROTECT) : NULL;
 	bool held;
 
 	if (options->force)

@@ -271,6 +271,9 @@ bool sc_plan_is_stale(const sc_spec *spec, const sc_sandbox *sandbox);
  * file is the truth: turning protect on protects from this run on, and
  * turning it off releases it), else the sandbox's sc-apply/protect label
  * ("true"). *why (may be NULL) gets the static reason text.
+ * The label is the spec's protect at create and cannot change in place:
+ * a sandbox made before its spec said protect: true is protected while
+ * the spec names it, and no longer once the spec is removed.
  */
 bool sc_plan_protected(const sc_spec *spec, const sc_sandbox *sandbox,
                        const sc_plan_options *options, const char **why);

@@ -16,7 +16,8 @@
 
 #define LABEL_VALUE_MAX 63
 
-/* A Kubernetes label value: empty, or 1..63 of [A-Za-z0-9._-] alphanumeric at both ends. */
+/* A Kubernetes label value: empty, or 1..63 of [A-Za-z0-9._-] alphanumeric at both ends.
+ */
 static bool fits_label(const char *s)
 {
 	size_t len = strlen(s);

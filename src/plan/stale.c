@@ -82,7 +82,8 @@ static size_t diff_parts(sc_buf *names, const sc_spec *spec, const sc_sandbox *s
 			              sc_spec_part_name((sc_spec_part)part));
 	}
 	if (!count)
-		sc_buf_printf(names, "%s (changed)", sc_spec_part_name(SC_SPEC_PART_ENV)), count++;
+		sc_buf_printf(names, "%s (changed)", sc_spec_part_name(SC_SPEC_PART_ENV)),
+		    count++;
 	return count;
 }
 

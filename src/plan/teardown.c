@@ -25,8 +25,8 @@ static void delete_member(teardown_ctx *ctx, const sc_plan_group *group,
 	                   : sc_asprintf("delete requested for spec '%s' in set '%s'",
 	                                 group->name, group->set);
 
-	sc_action *action = sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set, group->name,
-	                                 group->spec, sandbox, reason);
+	sc_action *action = sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set,
+	                                 group->name, group->spec, sandbox, reason);
 	action->reason_code = SC_REASON_REQUESTED;
 }
 
@@ -47,18 +47,20 @@ static void teardown_group(void *opaque, const sc_plan_group *group)
 			continue;
 		}
 		if (spec)
-			sc_diag_warning(ctx->diag, spec->where.file, spec->where.line,
-			                spec->where.column,
-			                "sandbox %s of spec '%s' is protected: not deleted "
-			                "(use --force)",
-			                sandbox->id, spec->name);
+			sc_diag_warning(
+			    ctx->diag, spec->where.file, spec->where.line,
+			    spec->where.column,
+			    "sandbox %s of spec '%s' is protected: not deleted "
+			    "(use --force)",
+			    sandbox->id, spec->name);
 		else
 			sc_diag_warning(ctx->diag, NULL, 0, 0,
-			                "sandbox %s of '%s' in set '%s' is protected (" SC_LABEL_PROTECT
+			                "sandbox %s of '%s' in set '%s' is protected "
+			                "(" SC_LABEL_PROTECT
 			                "): not deleted (use --force)",
 			                sandbox->id, group->name, group->set);
-		sc_plan_hold(ctx->plan, SC_ACTION_DELETE, group->set, group->name, spec, sandbox,
-		             why);
+		sc_plan_hold(ctx->plan, SC_ACTION_DELETE, group->set, group->name, spec,
+		             sandbox, why);
 		ctx->plan->unchanged++;
 	}
 }

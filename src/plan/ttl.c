@@ -16,7 +16,8 @@
 /* The create's recorded timeout, when it differs from the spec's. */
 static bool old_timeout(const sc_spec *spec, const sc_sandbox *sandbox, unsigned *out)
 {
-	return sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, out) && *out != spec->timeout;
+	return sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, out) &&
+	       *out != spec->timeout;
 }
 
 /* Whether endAt is still startedAt + the create's timeout: never renewed since. */
@@ -63,13 +64,16 @@ static char *low_reason(const sc_spec *spec, const sc_sandbox *sandbox, int64_t 
 
 	if (sandbox->end_at >= now)
 		reason = sc_asprintf("TTL %llds left < renewBefore %us%s",
-		                     seconds_left(sandbox, now), spec->renew_before, defaulted);
+		                     seconds_left(sandbox, now), spec->renew_before,
+		                     defaulted);
 	else
 		reason = sc_asprintf("TTL ran out %llds ago (renewBefore %us%s)",
-		                     -seconds_left(sandbox, now), spec->renew_before, defaulted);
+		                     -seconds_left(sandbox, now), spec->renew_before,
+		                     defaulted);
 	if (!old_timeout(spec, sandbox, &created))
 		return reason;
-	with_timeout = sc_asprintf("%s; timeout %u \xE2\x86\x92 %u", reason, created, spec->timeout);
+	with_timeout =
+	    sc_asprintf("%s; timeout %u \xE2\x86\x92 %u", reason, created, spec->timeout);
 	free(reason);
 	return with_timeout;
 }
@@ -82,18 +86,21 @@ char *sc_plan_ttl_reason(sc_ttl_need need, const sc_spec *spec, const sc_sandbox
 	if (need == SC_TTL_LOW)
 		return low_reason(spec, sandbox, now);
 	if (old_timeout(spec, sandbox, &created))
-		return sc_asprintf("timeout %u \xE2\x86\x92 %u%s: TTL %llds left", created,
-		                   spec->timeout, spec->timeout_defaulted ? " (default)" : "",
+		return sc_asprintf("timeout %u \xE2\x86\x92 %u%s: TTL %llds left",
+		                   created, spec->timeout,
+		                   spec->timeout_defaulted ? " (default)" : "",
 		                   seconds_left(sandbox, now));
 	return sc_asprintf("TTL %llds left > timeout %us%s", seconds_left(sandbox, now),
 	                   spec->timeout, spec->timeout_defaulted ? " (default)" : "");
 }
 
-void sc_plan_timeout_change(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox)
+void sc_plan_timeout_change(sc_action *action, const sc_spec *spec,
+                            const sc_sandbox *sandbox)
 {
 	unsigned created;
 	bool recorded = sc_plan_recorded_seconds(sandbox, SC_LABEL_TIMEOUT, &created);
-	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.timeout");
+	sc_change *change =
+	    sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.timeout");
 
 	change->seconds = true;
 	change->old_unknown = !recorded;
