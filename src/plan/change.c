@@ -75,7 +75,9 @@ char *sc_change_describe(const sc_change *change)
 {
 	sc_buf line = SC_BUF_INIT;
 
-	sc_buf_printf(&line, "%s: ", short_path(change->path));
+	/* "timeout 300 s (default)": what a create sets reads as a setting, not a change. */
+	sc_buf_printf(&line, "%s%s ", short_path(change->path),
+	              change->kind == SC_CHANGE_SET && !change->note ? "" : ":");
 	if (change->note) {
 		sc_buf_puts(&line, change->note);
 		return sc_buf_detach(&line);

@@ -228,8 +228,9 @@ const char *sc_reason_code_name(sc_reason_code code);
 /*
  * One change as a line of text, without indent: `template: "base" ->
  * "node"` (with a real arrow), `envVars.API_TOKEN: (sensitive value
- * changed)`, `timeout: 300 s (default)`. The path loses its "spec."
- * prefix. Returns a malloc'd string; never holds a secret value.
+ * changed)`, and for what a create sets `timeout 300 s (default)`. The
+ * path loses its "spec.", "metadata." or "status." prefix. Returns a
+ * malloc'd string; never holds a secret value.
  */
 char *sc_change_describe(const sc_change *change);
 

@@ -370,15 +370,15 @@ TEST(a_plan_says_the_defaults)
 	const char *spec = write_spec(&sd, "app.yaml", app_spec("  timeout: 900\n"));
 	test_run run = run_apply(&sd, (const char *[]){"plan", "-f", spec, NULL});
 	CHECK_INT(run.exit_code, 2);
-	CHECK_CONTAINS(run.out, "template: \"base\" (default)");
-	CHECK_CONTAINS(run.out, "timeout: 900 s\n");
-	CHECK_CONTAINS(run.out, "renewBefore: 450 s (default)");
+	CHECK_CONTAINS(run.out, "template \"base\" (default)");
+	CHECK_CONTAINS(run.out, "timeout 900 s\n");
+	CHECK_CONTAINS(run.out, "renewBefore 450 s (default)");
 	test_run_release(&run);
 
 	spec = write_spec(&sd, "app.yaml", app_spec("  template: node\n"));
 	run = run_apply(&sd, (const char *[]){"plan", "-f", spec, NULL});
-	CHECK_CONTAINS(run.out, "template: \"node\"\n");
-	CHECK_CONTAINS(run.out, "timeout: 300 s (default)");
+	CHECK_CONTAINS(run.out, "template \"node\"\n");
+	CHECK_CONTAINS(run.out, "timeout 300 s (default)");
 	test_run_release(&run);
 	finish(&sd);
 }

@@ -203,9 +203,9 @@ TEST(create_says_what_it_sets_and_which_are_defaults)
 	CHECK_INT(plan(&f), 0);
 	CHECK_INT(f.plan.actions[0].reason_code, SC_REASON_REPLICAS);
 	CHECK_CHANGE(&f.plan.actions[0], "spec.replicas", "replicas: 0 " ARROW " 2");
-	CHECK_CHANGE(&f.plan.actions[0], "spec.template", "template: \"base\" (default)");
-	CHECK_CHANGE(&f.plan.actions[0], "spec.timeout", "timeout: 300 s (default)");
-	CHECK_CHANGE(&f.plan.actions[0], "spec.renewBefore", "renewBefore: 150 s (default)");
+	CHECK_CHANGE(&f.plan.actions[0], "spec.template", "template \"base\" (default)");
+	CHECK_CHANGE(&f.plan.actions[0], "spec.timeout", "timeout 300 s (default)");
+	CHECK_CHANGE(&f.plan.actions[0], "spec.renewBefore", "renewBefore 150 s (default)");
 	check_no_secret_in_changes(&f);
 	fixture_release(&f);
 }
