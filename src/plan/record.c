@@ -16,15 +16,16 @@
 
 #define LABEL_VALUE_MAX 63
 
-/* A Kubernetes label value: empty, or 1..63 of [A-Za-z0-9._-] alphanumeric at both ends.
+/*
+ * A Kubernetes label value that is not empty: 1..63 of [A-Za-z0-9._-],
+ * alphanumeric at both ends. An empty value is never sent: a service may
+ * drop or refuse it, and an absent label says enough.
  */
 static bool fits_label(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (!len)
-		return true;
-	if (len > LABEL_VALUE_MAX || !isalnum((unsigned char)s[0]) ||
+	if (!len || len > LABEL_VALUE_MAX || !isalnum((unsigned char)s[0]) ||
 	    !isalnum((unsigned char)s[len - 1]))
 		return false;
 	for (size_t i = 0; i < len; i++) {

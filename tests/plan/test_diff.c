@@ -261,6 +261,12 @@ TEST(recorded_labels_fit_label_syntax_or_are_left_out)
 	CHECK(!sc_kv_get(&labels, SC_LABEL_TEMPLATE));
 	CHECK_STR(sc_kv_get(&labels, SC_LABEL_TIMEOUT), "1800");
 	sc_kv_release(&labels);
+
+	/* No envVars: no empty label value. */
+	sc_kv_release(&web->env);
+	sc_plan_record_labels(&labels, web);
+	CHECK(!sc_kv_get(&labels, SC_LABEL_ENV_NAMES));
+	sc_kv_release(&labels);
 	fixture_release(&f);
 }
 
