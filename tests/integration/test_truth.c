@@ -288,6 +288,33 @@ TEST(protect_holds_on_delete_of_a_set_until_force)
 	finish(&sd);
 }
 
+/* A replace deletes the old sandbox: protect holds it, in place and named, until --force. */
+TEST(protect_holds_a_replace_until_force)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	const char *spec = write_spec(&sd, "app.yaml", app_spec("  protect: true\n"));
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
+
+	spec = write_spec(&sd, "app.yaml", app_spec("  protect: true\n  template: node\n"));
+	CHECK_INT(test_stats_reset(&sd), 0);
+	test_run run = run_apply(&sd, (const char *[]){"apply", "-f", spec, NULL});
+	CHECK_INT(run.exit_code, 0);
+	CHECK_CONTAINS(run.out, "not replace");
+	CHECK_CONTAINS(run.out, "protected (spec.protect)");
+	CHECK_INT(test_stats_writes(&sd), 0);
+	test_run_release(&run);
+
+	expect_apply(&sd, (const char *[]){"apply", "--force", "-f", spec, NULL}, 0);
+	test_sandbox *all;
+	int total = test_list_all(&sd, &all);
+	CHECK_INT(total, 1);
+	if (total == 1)
+		CHECK_STR(all[0].template_id, "tpl-node-5c2d47");
+	free(all);
+	finish(&sd);
+}
+
 /* ---- plans say what changes ---- */
 
 TEST(replace_shows_the_template_old_and_new)
@@ -389,6 +416,7 @@ int main(void)
 	RUN(raised_timeout_is_set_once_and_then_left_to_renewals);
 	RUN(protect_holds_a_pruned_sandbox_until_force);
 	RUN(protect_holds_on_delete_of_a_set_until_force);
+	RUN(protect_holds_a_replace_until_force);
 	RUN(replace_shows_the_template_old_and_new);
 	RUN(replace_shows_what_the_server_reports_as_old);
 	RUN(a_changed_secret_is_named_but_never_shown);
