@@ -1,9 +1,8 @@
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/json_writer.h"
 #include "cli/render.h"
+#include "common/mem.h"
 #include "common/timeutil.h"
 
 static const char *result_word(sc_result_status status)
@@ -91,14 +90,10 @@ static void write_change(sc_json *json, const sc_change *change)
 /* "file.yaml:12", the document of the spec; null without a spec. */
 static void write_source(sc_json *json, const sc_spec *spec)
 {
-	char *source = NULL;
+	char *source = spec && spec->where.file
+	                   ? sc_asprintf("%s:%u", spec->where.file, spec->where.line)
+	                   : NULL;
 
-	if (spec && spec->where.file) {
-		size_t size = strlen(spec->where.file) + 16;
-		source = malloc(size);
-		if (source)
-			snprintf(source, size, "%s:%u", spec->where.file, spec->where.line);
-	}
 	sc_json_field_string(json, "source", source);
 	free(source);
 }
