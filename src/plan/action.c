@@ -160,9 +160,29 @@ sc_change *sc_action_add_change(sc_action *action, sc_change_kind kind, const ch
 	return change;
 }
 
-void sc_plan_hold(sc_plan *plan, sc_action_kind kind, const char *set, const char *name,
-                  const sc_spec *spec, const sc_sandbox *sandbox, const char *why)
+static void hold_warning(sc_diag *diag, sc_action_kind kind, const char *set,
+                         const char *name, const sc_spec *spec, const sc_sandbox *sandbox)
 {
+	const char *verb = kind == SC_ACTION_REPLACE ? "replaced" : "deleted";
+
+	if (spec)
+		sc_diag_warning(
+		    diag, spec->where.file, spec->where.line, spec->where.column,
+		    "sandbox %s of spec '%s' is protected: not %s (use --force)",
+		    sandbox->id, spec->name, verb);
+	else
+		sc_diag_warning(
+		    diag, NULL, 0, 0,
+		    "sandbox %s of '%s' in set '%s' is protected (" SC_LABEL_PROTECT
+		    "): not %s (use --force)",
+		    sandbox->id, name, set, verb);
+}
+
+void sc_plan_hold(sc_plan *plan, sc_diag *diag, sc_action_kind kind, const char *set,
+                  const char *name, const sc_spec *spec, const sc_sandbox *sandbox,
+                  const char *why)
+{
+	hold_warning(diag, kind, set, name, spec, sandbox);
 	SC_GROW(plan->held, plan->held_count + 1, plan->held_alloc);
 	sc_held *held = &plan->held[plan->held_count++];
 	held->kind = kind;

@@ -90,12 +90,8 @@ static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *
 	const char *why;
 
 	if (sc_plan_protected(spec, sandbox, ctx->options, &why)) {
-		spec_warning(ctx, spec,
-		             "sandbox %s of spec '%s' is protected: not replaced "
-		             "(use --force)",
-		             sandbox->id, spec->name);
-		sc_plan_hold(ctx->plan, SC_ACTION_REPLACE, spec->set, spec->name, spec,
-		             sandbox, why);
+		sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_REPLACE, spec->set,
+		             spec->name, spec, sandbox, why);
 		return false;
 	}
 	sc_action *action =
@@ -156,12 +152,8 @@ static void plan_victim(build_ctx *ctx, const sc_plan_group *group,
 	const char *why;
 
 	if (sc_plan_protected(spec, victim->sandbox, ctx->options, &why)) {
-		spec_warning(ctx, spec,
-		             "sandbox %s of spec '%s' is protected: not deleted "
-		             "(use --force)",
-		             victim->sandbox->id, spec->name);
-		sc_plan_hold(ctx->plan, SC_ACTION_DELETE, spec->set, spec->name, spec,
-		             victim->sandbox, why);
+		sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_DELETE, spec->set,
+		             spec->name, spec, victim->sandbox, why);
 		ctx->plan->unchanged++;
 		return;
 	}
@@ -234,13 +226,8 @@ static void plan_orphans(build_ctx *ctx, const sc_plan_group *group)
 		const sc_sandbox *sandbox = group->members[i].sandbox;
 		const char *why;
 		if (sc_plan_protected(NULL, sandbox, ctx->options, &why)) {
-			sc_diag_warning(ctx->diag, NULL, 0, 0,
-			                "sandbox %s of '%s' in set '%s' is protected "
-			                "(" SC_LABEL_PROTECT
-			                "): not pruned (use --force)",
-			                sandbox->id, group->name, group->set);
-			sc_plan_hold(ctx->plan, SC_ACTION_DELETE, group->set, group->name,
-			             NULL, sandbox, why);
+			sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_DELETE, group->set,
+			             group->name, NULL, sandbox, why);
 			ctx->plan->unchanged++;
 			continue;
 		}

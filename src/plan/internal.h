@@ -38,9 +38,13 @@ int sc_plan_check_max_delete(const sc_plan *plan, const sc_plan_options *options
 int sc_plan_check_empty_input(const sc_plan_view *view, const sc_plan_options *options,
                               sc_diag *diag);
 
-/* Records a held-back sandbox in the plan (see sc_held). */
-void sc_plan_hold(sc_plan *plan, sc_action_kind kind, const char *set, const char *name,
-                  const sc_spec *spec, const sc_sandbox *sandbox, const char *why);
+/*
+ * Records a held-back sandbox in the plan (see sc_held) and warns of it:
+ * at the spec's place when a spec names it, else naming its label.
+ */
+void sc_plan_hold(sc_plan *plan, sc_diag *diag, sc_action_kind kind, const char *set,
+                  const char *name, const sc_spec *spec, const sc_sandbox *sandbox,
+                  const char *why);
 
 /* Appends a change to action and returns it (moves on the next append). */
 sc_change *sc_action_add_change(sc_action *action, sc_change_kind kind, const char *path);

@@ -46,21 +46,8 @@ static void teardown_group(void *opaque, const sc_plan_group *group)
 			delete_member(ctx, group, sandbox);
 			continue;
 		}
-		if (spec)
-			sc_diag_warning(
-			    ctx->diag, spec->where.file, spec->where.line,
-			    spec->where.column,
-			    "sandbox %s of spec '%s' is protected: not deleted "
-			    "(use --force)",
-			    sandbox->id, spec->name);
-		else
-			sc_diag_warning(ctx->diag, NULL, 0, 0,
-			                "sandbox %s of '%s' in set '%s' is protected "
-			                "(" SC_LABEL_PROTECT
-			                "): not deleted (use --force)",
-			                sandbox->id, group->name, group->set);
-		sc_plan_hold(ctx->plan, SC_ACTION_DELETE, group->set, group->name, spec,
-		             sandbox, why);
+		sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_DELETE, group->set,
+		             group->name, spec, sandbox, why);
 		ctx->plan->unchanged++;
 	}
 }
