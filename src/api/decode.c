@@ -204,6 +204,76 @@ static int decode_status(const cJSON *object, sc_sandbox *out, sc_diag *diag)
 	return 0;
 }
 
+/* ---- what the server reports of the fields that cannot change in place ---- */
+
+static bool read_strings(const cJSON *array, sc_strlist *out)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsArray(array))
+		return false;
+	cJSON_ArrayForEach(item, array)
+	{
+		if (!cJSON_IsString(item))
+			return false;
+	}
+	out->items = sc_calloc((size_t)cJSON_GetArraySize(array) + 1, sizeof(*out->items));
+	cJSON_ArrayForEach(item, array)
+		out->items[out->count++] = printable_copy(item->valuestring);
+	return true;
+}
+
+static void read_network(const cJSON *network, sc_sandbox_reported *out)
+{
+	const cJSON *pub = member(network, "allowPublicTraffic");
+	const cJSON *internet = member(network, "allowInternetAccess");
+
+	if (!cJSON_IsObject(network) || !cJSON_IsBool(pub) || !cJSON_IsBool(internet))
+		return;
+	out->network.allow_public_traffic = cJSON_IsTrue(pub);
+	out->network.allow_internet_access = cJSON_IsTrue(internet);
+	out->network_reported = read_strings(member(network, "allowOut"), &out->network.allow_out) &&
+	                        read_strings(member(network, "denyOut"), &out->network.deny_out);
+}
+
+static void read_mounts(const cJSON *mounts, sc_sandbox_reported *out)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsArray(mounts))
+		return;
+	out->mounts = sc_calloc((size_t)cJSON_GetArraySize(mounts) + 1, sizeof(*out->mounts));
+	cJSON_ArrayForEach(item, mounts)
+	{
+		const cJSON *name = member(item, "name"), *path = member(item, "path");
+		if (!cJSON_IsString(name) || !cJSON_IsString(path))
+			return;
+		out->mounts[out->mount_count].name = printable_copy(name->valuestring);
+		out->mounts[out->mount_count++].path = printable_copy(path->valuestring);
+	}
+	out->mounts_reported = true;
+}
+
+static void read_lifecycle(const cJSON *lifecycle, sc_sandbox_reported *out)
+{
+	const cJSON *on_timeout = member(lifecycle, "onTimeout");
+	const cJSON *auto_resume = member(lifecycle, "autoResume");
+
+	if (!cJSON_IsObject(lifecycle) || !cJSON_IsString(on_timeout) ||
+	    !cJSON_IsBool(auto_resume))
+		return;
+	out->auto_pause = !strcmp(on_timeout->valuestring, "pause");
+	out->auto_resume = cJSON_IsTrue(auto_resume);
+	out->lifecycle_reported = true;
+}
+
+static void decode_reported(const cJSON *object, sc_sandbox_reported *out)
+{
+	read_network(member(object, "network"), out);
+	read_mounts(member(object, "volumeMounts"), out);
+	read_lifecycle(member(object, "lifecycle"), out);
+}
+
 /* What decoding one sandbox noticed that is not an error. */
 typedef struct object_notes {
 	bool id_plain;         /* the id may become a URL (sc_api_id_plain) */
@@ -240,6 +310,7 @@ static int decode_object(const cJSON *object, sc_sandbox *out, object_notes *not
 	    optional_time(object, "startedAt", &out->started_at, diag) ||
 	    optional_time(object, "endAt", &out->end_at, diag))
 		return -1;
+	decode_reported(object, &out->reported);
 	return 0;
 }
 

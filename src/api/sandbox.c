@@ -64,10 +64,29 @@ const char *sc_phase_name(sc_phase phase)
 	return "unknown";
 }
 
+static void release_strlist(sc_strlist *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i]);
+	free(list->items);
+}
+
+static void release_reported(sc_sandbox_reported *reported)
+{
+	for (size_t i = 0; i < reported->mount_count; i++) {
+		free(reported->mounts[i].name);
+		free(reported->mounts[i].path);
+	}
+	free(reported->mounts);
+	release_strlist(&reported->network.allow_out);
+	release_strlist(&reported->network.deny_out);
+}
+
 void sc_sandbox_release(sc_sandbox *sandbox)
 {
 	if (!sandbox)
 		return;
+	release_reported(&sandbox->reported);
 	free(sandbox->id);
 	free(sandbox->template_id);
 	free(sandbox->status);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/kv.h"
+#include "spec/spec.h"
 
 /* The labels sc-apply owns on the sandboxes it creates. */
 #define SC_LABEL_SET          "sc-apply/set"
@@ -31,6 +32,23 @@ typedef enum {
 	SC_PHASE_UNKNOWN,  /* any other word: not ready, reported, never fatal */
 } sc_phase;
 
+/*
+ * What the server reports of fields that cannot change in place, kept to
+ * show as old values in a plan. Each *_reported is false when the server
+ * did not send the field, or sent it in a form not understood (never an
+ * error: nothing is decided on these).
+ */
+typedef struct sc_sandbox_reported {
+	bool mounts_reported;
+	sc_mount *mounts;     /* volumeMounts */
+	size_t mount_count;
+	bool lifecycle_reported;
+	bool auto_pause;      /* lifecycle.onTimeout == "pause" */
+	bool auto_resume;     /* lifecycle.autoResume */
+	bool network_reported;
+	sc_network network;
+} sc_sandbox_reported;
+
 typedef struct sc_sandbox {
 	char *id;          /* sandboxID */
 	char *template_id; /* templateID as the server reports it (may differ from the
@@ -40,6 +58,7 @@ typedef struct sc_sandbox {
 	sc_kv metadata;
 	int64_t started_at; /* Unix ms; 0 when unknown */
 	int64_t end_at;     /* Unix ms when the TTL runs out; 0 when unknown */
+	sc_sandbox_reported reported;
 } sc_sandbox;
 
 typedef struct sc_sandbox_list {

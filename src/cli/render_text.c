@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/render.h"
@@ -111,6 +112,30 @@ static void count_kinds(const sc_plan *plan, size_t counts[SC_ACTION_DELETE + 1]
 		counts[plan->actions[i].kind]++;
 }
 
+/* Each change of the action on its own line, indented under it. */
+static void put_changes(FILE *out, const sc_action *action)
+{
+	for (size_t i = 0; i < action->change_count; i++) {
+		char *text = sc_change_describe(&action->changes[i]);
+		fprintf(out, "        %s\n", text);
+		free(text);
+	}
+}
+
+/* What protect held back, one line each: what it would have done and why. */
+static void put_held(FILE *out, const sc_term *term, const sc_plan *plan)
+{
+	if (!plan->held_count)
+		return;
+	fprintf(out, "%s%sHeld back:%s\n", plan->count ? "\n" : "", sc_term_on(term, SC_TERM_YELLOW), sc_term_off(term));
+	for (size_t i = 0; i < plan->held_count; i++) {
+		const sc_held *held = &plan->held[i];
+		fprintf(out, "  ! not %-7s  %s/%s  %s  %s (use --force)\n",
+		        sc_action_kind_name(held->kind), held->set, held->name,
+		        held->sandbox ? held->sandbox->id : "-", held->reason);
+	}
+}
+
 void sc_render_plan_text(FILE *out, const sc_render_context *context)
 {
 	const sc_plan *plan = context->plan;
@@ -125,8 +150,10 @@ void sc_render_plan_text(FILE *out, const sc_render_context *context)
 		size_t run = create_run(plan, i);
 		put_columns(out, term, action, &widths, sandbox_column(label, action, run));
 		fprintf(out, "%s\n", action->reason ? action->reason : "");
+		put_changes(out, action);
 		i += run;
 	}
+	put_held(out, term, plan);
 	if (!plan->count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
 		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");

@@ -43,6 +43,7 @@ static void create_metadata(const sc_exec_job *job, sc_kv *out)
 	char salt[33], hash[SC_SPEC_HASH_HEX + 1], parts[SC_SPEC_PARTS_LEN + 1];
 
 	sc_kv_copy(out, &spec->labels);
+	sc_plan_record_labels(out, spec);
 	sc_random_hex(salt, 16);
 	sc_spec_hash(hash, spec, salt);
 	sc_spec_hash_parts(parts, spec, salt);

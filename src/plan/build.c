@@ -34,10 +34,24 @@ static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, .
 	va_end(ap);
 }
 
-static void push(build_ctx *ctx, sc_action_kind kind, const sc_spec *spec,
-                 const sc_sandbox *sandbox, char *reason)
+static sc_action *push(build_ctx *ctx, sc_action_kind kind, const sc_spec *spec,
+                       const sc_sandbox *sandbox, sc_reason_code code, char *reason)
 {
-	sc_plan_push(ctx->plan, kind, spec->set, spec->name, spec, sandbox, reason);
+	sc_action *action =
+	    sc_plan_push(ctx->plan, kind, spec->set, spec->name, spec, sandbox, reason);
+
+	action->reason_code = code;
+	return action;
+}
+
+/* A count before and after, as a change: "replicas: 3 -> 2". */
+static void add_count_change(sc_action *action, const char *path, size_t old_value,
+                             size_t new_value)
+{
+	sc_change *change = sc_action_add_change(action, SC_CHANGE_MODIFIED, path);
+
+	change->old_value = sc_asprintf("%zu", old_value);
+	change->new_value = sc_asprintf("%zu", new_value);
 }
 
 static bool wrong_state(const sc_spec *spec, const sc_sandbox *sandbox)
@@ -47,47 +61,59 @@ static bool wrong_state(const sc_spec *spec, const sc_sandbox *sandbox)
 	return sandbox->phase == SC_PHASE_READY;
 }
 
-/* A running sandbox of a running spec: RENEW when its TTL runs low. */
-static void plan_renew(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
+/*
+ * A running sandbox of a running spec: RENEW when its TTL runs low, or is
+ * above the timeout, or lives by a smaller timeout of the create's.
+ */
+static void plan_ttl(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
 {
-	int64_t before_ms = (int64_t)spec->renew_before * 1000;
+	sc_ttl_need need = sc_plan_ttl_check(spec, sandbox, ctx->now);
 
-	if (!sandbox->end_at) {
+	if (need == SC_TTL_UNKNOWN)
 		spec_warning(ctx, spec,
 		             "sandbox %s of spec '%s' reports no endAt: TTL unknown, "
 		             "not renewed",
 		             sandbox->id, spec->name);
+	if (need == SC_TTL_UNKNOWN || need == SC_TTL_OK) {
 		ctx->plan->unchanged++;
 		return;
 	}
-	int64_t left_ms = sandbox->end_at - ctx->now;
-	if (left_ms >= before_ms) {
-		ctx->plan->unchanged++;
-		return;
-	}
-	if (left_ms >= 0)
-		push(ctx, SC_ACTION_RENEW, spec, sandbox,
-		     sc_asprintf("TTL %llds left < renewBefore %us",
-		                 (long long)(left_ms / 1000), spec->renew_before));
-	else
-		push(ctx, SC_ACTION_RENEW, spec, sandbox,
-		     sc_asprintf("TTL ran out %llds ago (renewBefore %us)",
-		                 (long long)(-left_ms / 1000), spec->renew_before));
+	sc_action *action = push(ctx, SC_ACTION_RENEW, spec, sandbox,
+	                         need == SC_TTL_LOW ? SC_REASON_TTL : SC_REASON_TIMEOUT,
+	                         sc_plan_ttl_reason(need, spec, sandbox, ctx->now));
+	sc_plan_ttl_changes(action, need, spec, sandbox, ctx->now);
 }
 
 /* A stale survivor: REPLACE, or a warning when protect holds it back. */
 static bool plan_replace(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
 {
-	if (sc_plan_held_back(spec, ctx->options)) {
-		spec_warning(ctx, spec,
-		             "sandbox %s of spec '%s' is protected: not replaced "
-		             "(use --force)",
-		             sandbox->id, spec->name);
+	const char *why;
+
+	if (sc_plan_protected(spec, sandbox, ctx->options, &why)) {
+		sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_REPLACE, spec->set,
+		             spec->name, spec, sandbox, why);
 		return false;
 	}
-	push(ctx, SC_ACTION_REPLACE, spec, sandbox,
-	     sc_plan_replace_reason(spec, sandbox));
+	sc_action *action =
+	    push(ctx, SC_ACTION_REPLACE, spec, sandbox, SC_REASON_SPEC_CHANGED, NULL);
+	sc_plan_diff_replace(action, spec, sandbox);
+	action->reason = sc_plan_replace_reason(action, spec, sandbox);
 	return true;
+}
+
+/* RESUME or PAUSE, with the state as its change. */
+static void plan_state(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sandbox)
+{
+	bool resume = spec->state == SC_SPEC_RUNNING;
+	sc_action *action = push(ctx, resume ? SC_ACTION_RESUME : SC_ACTION_PAUSE, spec,
+	                         sandbox, SC_REASON_STATE,
+	                         sc_strdup(resume ? "paused, spec says running"
+	                                          : "running, spec says paused"));
+	sc_change *change =
+	    sc_action_add_change(action, SC_CHANGE_MODIFIED, "spec.state");
+
+	change->old_value = sc_strdup(resume ? "paused" : "running");
+	change->new_value = sc_strdup(resume ? "running" : "paused");
 }
 
 /* A sandbox that stays: at most one action, the first rule that applies. */
@@ -110,14 +136,10 @@ static void plan_survivor(build_ctx *ctx, const sc_spec *spec,
 	}
 	if (member->stale && plan_replace(ctx, spec, sandbox))
 		return;
-	if (member->wrong_state && spec->state == SC_SPEC_RUNNING)
-		push(ctx, SC_ACTION_RESUME, spec, sandbox,
-		     sc_strdup("paused, spec says running"));
-	else if (member->wrong_state)
-		push(ctx, SC_ACTION_PAUSE, spec, sandbox,
-		     sc_strdup("running, spec says paused"));
+	if (member->wrong_state)
+		plan_state(ctx, spec, sandbox);
 	else if (sandbox->phase == SC_PHASE_READY)
-		plan_renew(ctx, spec, sandbox);
+		plan_ttl(ctx, spec, sandbox);
 	else
 		ctx->plan->unchanged++;
 }
@@ -127,20 +149,21 @@ static void plan_victim(build_ctx *ctx, const sc_plan_group *group,
                         const sc_plan_member *victim, const sc_plan_member *survivor)
 {
 	const sc_spec *spec = group->spec;
+	const char *why;
 
-	if (sc_plan_held_back(spec, ctx->options)) {
-		spec_warning(ctx, spec,
-		             "sandbox %s of spec '%s' is protected: not deleted "
-		             "(use --force)",
-		             victim->sandbox->id, spec->name);
+	if (sc_plan_protected(spec, victim->sandbox, ctx->options, &why)) {
+		sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_DELETE, spec->set,
+		             spec->name, spec, victim->sandbox, why);
 		ctx->plan->unchanged++;
 		return;
 	}
 	char *clause = survivor ? sc_plan_victim_clause(victim, survivor, spec, ctx->now)
 	                        : sc_strdup("");
-	push(ctx, SC_ACTION_DELETE, spec, victim->sandbox,
-	     sc_asprintf("more replicas than wanted (%zu > %u)%s%s", group->count,
-	                 spec->replicas, clause[0] ? ": " : "", clause));
+	sc_action *action =
+	    push(ctx, SC_ACTION_DELETE, spec, victim->sandbox, SC_REASON_REPLICAS,
+	         sc_asprintf("more replicas than wanted (%zu > %u)%s%s", group->count,
+	                     spec->replicas, clause[0] ? ": " : "", clause));
+	add_count_change(action, "spec.replicas", group->count, spec->replicas);
 	free(clause);
 }
 
@@ -148,10 +171,14 @@ static void plan_creates(build_ctx *ctx, const sc_plan_group *group)
 {
 	const sc_spec *spec = group->spec;
 
-	for (size_t i = group->count; i < spec->replicas; i++)
-		push(ctx, SC_ACTION_CREATE, spec, NULL,
-		     sc_asprintf("replicas: %zu of %u present", group->count,
-		                 spec->replicas));
+	for (size_t i = group->count; i < spec->replicas; i++) {
+		sc_action *action =
+		    push(ctx, SC_ACTION_CREATE, spec, NULL, SC_REASON_REPLICAS,
+		         sc_asprintf("replicas: %zu of %u present", group->count,
+		                     spec->replicas));
+		add_count_change(action, "spec.replicas", group->count, spec->replicas);
+		sc_plan_diff_create(action, spec);
+	}
 }
 
 /* The group's members in pick order: the ones to delete first come first. */
@@ -195,11 +222,21 @@ static void plan_orphans(build_ctx *ctx, const sc_plan_group *group)
 		                group->count == 1 ? "" : "es");
 		return;
 	}
-	for (size_t i = 0; i < group->count; i++)
-		sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set, group->name, NULL,
-		             group->members[i].sandbox,
-		             sc_asprintf("no spec named '%s' in set '%s' (--prune)",
-		                         group->name, group->set));
+	for (size_t i = 0; i < group->count; i++) {
+		const sc_sandbox *sandbox = group->members[i].sandbox;
+		const char *why;
+		if (sc_plan_protected(NULL, sandbox, ctx->options, &why)) {
+			sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_DELETE, group->set,
+			             group->name, NULL, sandbox, why);
+			ctx->plan->unchanged++;
+			continue;
+		}
+		sc_action *action = sc_plan_push(
+		    ctx->plan, SC_ACTION_DELETE, group->set, group->name, NULL, sandbox,
+		    sc_asprintf("no spec named '%s' in set '%s' (--prune)", group->name,
+		                group->set));
+		action->reason_code = SC_REASON_PRUNED;
+	}
 }
 
 static void plan_group(void *opaque, const sc_plan_group *group)

@@ -4,9 +4,27 @@
  */
 #include "plan/internal.h"
 
-bool sc_plan_held_back(const sc_spec *spec, const sc_plan_options *options)
+#include <string.h>
+
+bool sc_plan_protected(const sc_spec *spec, const sc_sandbox *sandbox,
+                       const sc_plan_options *options, const char **why)
 {
-	return spec && spec->protect && !options->force;
+	const char *label =
+	    sandbox ? sc_kv_get(&sandbox->metadata, SC_LABEL_PROTECT) : NULL;
+	bool held;
+
+	if (options->force)
+		return false;
+	if (spec) {
+		held = spec->protect;
+		if (why)
+			*why = "protected (spec.protect)";
+	} else {
+		held = label && !strcmp(label, "true");
+		if (why)
+			*why = "protected (" SC_LABEL_PROTECT ")";
+	}
+	return held;
 }
 
 int sc_plan_check_max_delete(const sc_plan *plan, const sc_plan_options *options,

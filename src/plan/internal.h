@@ -1,10 +1,7 @@
 /*
- * What the files of src/plan/ share and nothing outside it uses: the
- * observed sandboxes the run owns, grouped by (set, name); the specs in
- * the same order; and appending actions to a plan.
- *
- * Ownership: an sc_plan_view owns its arrays only; every sandbox, spec
- * and string it points at is borrowed from the caller's lists.
+ * What the files of src/plan/ share and nothing outside it uses:
+ * appending actions, changes and held entries to a plan, the guards,
+ * and the pieces of the build (scale-down picks, diffs, TTL reasons).
  */
 #ifndef SC_PLAN_INTERNAL_H
 #define SC_PLAN_INTERNAL_H
@@ -14,61 +11,6 @@
 #include <stdint.h>
 
 #include "plan/plan.h"
-
-/* One live sandbox (not GONE) whose sc-apply/set is one of the run's sets. */
-typedef struct sc_plan_member {
-	const sc_sandbox *sandbox;
-	const char *set;  /* its sc-apply/set label */
-	const char *name; /* its sc-apply/name label */
-	bool stale;       /* filled by the build: hash differs or missing */
-	bool wrong_state; /* filled by the build: paused vs running */
-} sc_plan_member;
-
-/*
- * The input in merge order: members sorted by (set, name, id), specs by
- * (set, name), the run's sets sorted and without duplicates.
- */
-typedef struct sc_plan_view {
-	const char **sets;
-	size_t set_count;
-	sc_plan_member *members;
-	size_t member_count;
-	const sc_spec **specs;
-	size_t spec_count;
-} sc_plan_view;
-
-/*
- * Builds the view. Counts listed sandboxes the run does not own into
- * *ignored. Returns -1 with errors in diag when the specs cannot be
- * planned (a spec of a set the run does not own, a duplicate); the view
- * must be released either way.
- */
-int sc_plan_view_init(sc_plan_view *view, const sc_spec_list *specs,
-                      const sc_sandbox_list *observed, const sc_plan_options *options,
-                      size_t *ignored, sc_diag *diag);
-void sc_plan_view_release(sc_plan_view *view);
-
-/* Whether the view has a spec, or a member, in set. */
-bool sc_plan_view_set_has_spec(const sc_plan_view *view, const char *set);
-bool sc_plan_view_set_has_member(const sc_plan_view *view, const char *set);
-
-/*
- * A (set, name) and what the view has for it: the spec (NULL when no
- * spec names it) and its members (sorted by id; none for a spec with no
- * live sandbox).
- */
-typedef struct sc_plan_group {
-	const char *set;
-	const char *name;
-	const sc_spec *spec;
-	sc_plan_member *members;
-	size_t count;
-} sc_plan_group;
-
-typedef void (*sc_plan_group_fn)(void *ctx, const sc_plan_group *group);
-
-/* Calls fn for each (set, name) of the view, in (set, name) order. */
-void sc_plan_view_walk(const sc_plan_view *view, sc_plan_group_fn fn, void *ctx);
 
 /* Compares two (set, name) keys: strcmp order, set first. */
 int sc_plan_key_compare(const char *set_a, const char *name_a, const char *set_b,
@@ -96,15 +38,50 @@ int sc_plan_check_max_delete(const sc_plan *plan, const sc_plan_options *options
 int sc_plan_check_empty_input(const sc_plan_view *view, const sc_plan_options *options,
                               sc_diag *diag);
 
-/* Whether a protected spec's sandbox must be held back (protect and no --force). */
-bool sc_plan_held_back(const sc_spec *spec, const sc_plan_options *options);
+/*
+ * Records a held-back sandbox in the plan (see sc_held) and warns of it:
+ * at the spec's place when a spec names it, else naming its label.
+ */
+void sc_plan_hold(sc_plan *plan, sc_diag *diag, sc_action_kind kind, const char *set,
+                  const char *name, const sc_spec *spec, const sc_sandbox *sandbox,
+                  const char *why);
+
+/* Appends a change to action and returns it (moves on the next append). */
+sc_change *sc_action_add_change(sc_action *action, sc_change_kind kind, const char *path);
+
+/* What sc-apply/parts says of one group of fields (see spec.h). */
+typedef enum { SC_PART_SAME, SC_PART_CHANGED, SC_PART_UNKNOWN } sc_plan_part_state;
+
+/*
+ * Each group's state from sc-apply/parts: all unknown without a usable
+ * parts label. envVars has no part: changed when the sandbox is stale by
+ * its sc-apply/hash and no other part differs, else unknown.
+ */
+void sc_plan_part_states(sc_plan_part_state out[SC_SPEC_PART_COUNT], const sc_spec *spec,
+                         const sc_sandbox *sandbox);
+
+/* The field-level changes of a replace: what differs, as far as the sandbox shows. */
+void sc_plan_diff_replace(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox);
+
+/* The changes of a create: the fields it sets, defaults marked. */
+void sc_plan_diff_create(sc_action *action, const sc_spec *spec);
+
+/* The reason text and changes of a RENEW for need (see sc_plan_ttl_check()). */
+char *sc_plan_ttl_reason(sc_ttl_need need, const sc_spec *spec, const sc_sandbox *sandbox,
+                         int64_t now);
+/* spec.timeout from the create's sc-apply/timeout (or "(not recorded)") to the spec's. */
+void sc_plan_timeout_change(sc_action *action, const sc_spec *spec, const sc_sandbox *sandbox);
+void sc_plan_ttl_changes(sc_action *action, sc_ttl_need need, const sc_spec *spec,
+                         const sc_sandbox *sandbox, int64_t now);
+
 
 /*
  * The reason for replacing a stale sandbox: what differs, naming what can
- * be seen (label keys, an unaliased template), never an envVars value.
- * Returns a malloc'd string.
+ * be seen (label keys from the action's changes, an unaliased template),
+ * never an envVars value. Returns a malloc'd string.
  */
-char *sc_plan_replace_reason(const sc_spec *spec, const sc_sandbox *sandbox);
+char *sc_plan_replace_reason(const sc_action *action, const sc_spec *spec,
+                             const sc_sandbox *sandbox);
 
 /*
  * Scale-down: orders members[0..count) so that the ones to delete first

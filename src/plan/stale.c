@@ -25,11 +25,6 @@ bool sc_plan_is_stale(const sc_spec *spec, const sc_sandbox *sandbox)
 	return strcmp(want, hash) != 0;
 }
 
-static bool is_own_label(const char *key)
-{
-	return !strncmp(key, "sc-apply/", strlen("sc-apply/"));
-}
-
 static void add_key(sc_buf *keys, size_t *count, const char *key)
 {
 	if (*count < REASON_MAX_KEYS)
@@ -39,34 +34,16 @@ static void add_key(sc_buf *keys, size_t *count, const char *key)
 	(*count)++;
 }
 
-/*
- * Walks the spec's labels and the sandbox's user labels (its metadata
- * without sc-apply/ keys), both sorted, and names each key that was
- * added, removed or changed.
- */
-static size_t diff_labels(sc_buf *keys, const sc_kv *want, const sc_kv *have)
+/* Names each label key the action's changes add, remove or change. */
+static size_t changed_label_keys(sc_buf *keys, const sc_action *action)
 {
-	size_t i = 0, j = 0, count = 0;
+	static const char prefix[] = "metadata.labels.";
+	size_t count = 0;
 
-	while (i < want->count || j < have->count) {
-		if (j < have->count && is_own_label(have->pairs[j].key)) {
-			j++;
-			continue;
-		}
-		int cmp = i == want->count ? 1
-		          : j == have->count
-		              ? -1
-		              : strcmp(want->pairs[i].key, have->pairs[j].key);
-		if (cmp < 0) {
-			add_key(keys, &count, want->pairs[i++].key);
-		} else if (cmp > 0) {
-			add_key(keys, &count, have->pairs[j++].key);
-		} else {
-			if (strcmp(want->pairs[i].value, have->pairs[j].value))
-				add_key(keys, &count, want->pairs[i].key);
-			i++;
-			j++;
-		}
+	for (size_t i = 0; i < action->change_count; i++) {
+		const char *path = action->changes[i].path;
+		if (!strncmp(path, prefix, sizeof(prefix) - 1))
+			add_key(keys, &count, path + sizeof(prefix) - 1);
 	}
 	return count;
 }
@@ -93,28 +70,25 @@ static bool template_differs(const sc_spec *spec, const sc_sandbox *sandbox)
  */
 static size_t diff_parts(sc_buf *names, const sc_spec *spec, const sc_sandbox *sandbox)
 {
-	const char *have = sc_kv_get(&sandbox->metadata, SC_LABEL_PARTS);
-	const char *salt = sc_kv_get(&sandbox->metadata, SC_LABEL_SALT);
-	char want[SC_SPEC_PARTS_LEN + 1];
-	size_t count = 0, at = 0;
+	sc_plan_part_state state[SC_SPEC_PART_COUNT];
+	size_t count = 0;
 
-	if (!have || !salt || strlen(have) != SC_SPEC_PARTS_LEN)
+	sc_plan_part_states(state, spec, sandbox);
+	if (state[SC_SPEC_PART_TEMPLATE] == SC_PART_UNKNOWN)
 		return 0;
-	sc_spec_hash_parts(want, spec, salt);
 	for (int part = 0; part < SC_SPEC_PART_COUNT; part++) {
-		if (part == SC_SPEC_PART_ENV)
-			continue;  /* no part of its own: see spec.h */
-		if (memcmp(want + at, have + at, 8))
+		if (part != SC_SPEC_PART_ENV && state[part] == SC_PART_CHANGED)
 			sc_buf_printf(names, "%s%s", count++ ? ", " : "",
 			              sc_spec_part_name((sc_spec_part)part));
-		at += 9;
 	}
 	if (!count)
-		sc_buf_printf(names, "%s (changed)", sc_spec_part_name(SC_SPEC_PART_ENV)), count++;
+		sc_buf_printf(names, "%s (changed)", sc_spec_part_name(SC_SPEC_PART_ENV)),
+		    count++;
 	return count;
 }
 
-char *sc_plan_replace_reason(const sc_spec *spec, const sc_sandbox *sandbox)
+char *sc_plan_replace_reason(const sc_action *action, const sc_spec *spec,
+                             const sc_sandbox *sandbox)
 {
 	sc_buf reason = SC_BUF_INIT, keys = SC_BUF_INIT, parts = SC_BUF_INIT;
 
@@ -127,7 +101,7 @@ char *sc_plan_replace_reason(const sc_spec *spec, const sc_sandbox *sandbox)
 	else
 		sc_buf_puts(&reason, "spec changed (hash differs)");
 	sc_buf_release(&parts);
-	if (diff_labels(&keys, &spec->labels, &sandbox->metadata))
+	if (changed_label_keys(&keys, action))
 		sc_buf_printf(&reason, "; labels changed: %s", sc_buf_cstr(&keys));
 	if (template_differs(spec, sandbox))
 		sc_buf_printf(&reason, "; template '%s', spec says '%s'",

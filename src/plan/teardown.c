@@ -25,8 +25,9 @@ static void delete_member(teardown_ctx *ctx, const sc_plan_group *group,
 	                   : sc_asprintf("delete requested for spec '%s' in set '%s'",
 	                                 group->name, group->set);
 
-	sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set, group->name, group->spec,
-	             sandbox, reason);
+	sc_action *action = sc_plan_push(ctx->plan, SC_ACTION_DELETE, group->set,
+	                                 group->name, group->spec, sandbox, reason);
+	action->reason_code = SC_REASON_REQUESTED;
 }
 
 static void teardown_group(void *opaque, const sc_plan_group *group)
@@ -40,15 +41,13 @@ static void teardown_group(void *opaque, const sc_plan_group *group)
 	}
 	for (size_t i = 0; i < group->count; i++) {
 		const sc_sandbox *sandbox = group->members[i].sandbox;
-		if (!sc_plan_held_back(spec, ctx->options)) {
+		const char *why;
+		if (!sc_plan_protected(spec, sandbox, ctx->options, &why)) {
 			delete_member(ctx, group, sandbox);
 			continue;
 		}
-		sc_diag_warning(ctx->diag, spec->where.file, spec->where.line,
-		                spec->where.column,
-		                "sandbox %s of spec '%s' is protected: not deleted "
-		                "(use --force)",
-		                sandbox->id, spec->name);
+		sc_plan_hold(ctx->plan, ctx->diag, SC_ACTION_DELETE, group->set,
+		             group->name, spec, sandbox, why);
 		ctx->plan->unchanged++;
 	}
 }

@@ -58,7 +58,7 @@ static void collect_sets(sc_plan_view *view, const sc_plan_options *options)
 	}
 }
 
-static bool view_owns(const sc_plan_view *view, const char *set)
+bool sc_plan_view_owns(const sc_plan_view *view, const char *set)
 {
 	return set && bsearch(&set, view->sets, view->set_count, sizeof(*view->sets),
 	                      compare_strings) != NULL;
@@ -71,7 +71,7 @@ static void collect_sandbox(sc_plan_view *view, const sc_sandbox *sandbox,
 	const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
 	const char *name = sc_kv_get(&sandbox->metadata, SC_LABEL_NAME);
 
-	if (!view_owns(view, set)) {
+	if (!sc_plan_view_owns(view, set)) {
 		(*ignored)++;
 		return;
 	}
@@ -121,7 +121,7 @@ static int check_spec(const sc_plan_view *view, const sc_spec *spec, sc_diag *di
 		return sc_diag_error(diag, spec->where.file, spec->where.line,
 		                     spec->where.column, "spec '%s' has no set",
 		                     spec->name ? spec->name : "");
-	if (!view_owns(view, spec->set))
+	if (!sc_plan_view_owns(view, spec->set))
 		return sc_diag_error(
 		    diag, spec->where.file, spec->where.line, spec->where.column,
 		    "spec '%s' is in set '%s', which this run does not own", spec->name,
@@ -157,6 +157,10 @@ int sc_plan_view_init(sc_plan_view *view, const sc_spec_list *specs,
                       const sc_sandbox_list *observed, const sc_plan_options *options,
                       size_t *ignored, sc_diag *diag)
 {
+	size_t not_owned = 0;
+
+	if (!ignored)
+		ignored = &not_owned;
 	memset(view, 0, sizeof(*view));
 	collect_sets(view, options);
 	if (observed && observed->count) {

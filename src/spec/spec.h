@@ -63,6 +63,10 @@ typedef struct sc_spec {
 	sc_mount *mounts;
 	size_t mount_count;
 	sc_source where;             /* start of the document */
+	/* Which fields the file left out, so that a plan can say "(default)". */
+	bool template_defaulted;
+	bool timeout_defaulted;
+	bool renew_before_defaulted;
 } sc_spec;
 
 typedef struct sc_spec_list {

@@ -71,6 +71,14 @@ static void check_renew_before(sc_walker *w, sc_spec *spec)
 		    spec->timeout, renew->value->text);
 }
 
+/* Which fields the document left out, so that a plan can say "(default)". */
+static void mark_defaults(sc_walker *w, sc_spec *spec)
+{
+	spec->template_defaulted = !sc_walk_found(w, "spec.template");
+	spec->timeout_defaulted = !sc_walk_found(w, "spec.timeout");
+	spec->renew_before_defaulted = !sc_walk_found(w, "spec.renewBefore");
+}
+
 /* The written text of a value at path when it holds a ${} reference, or NULL. */
 static char *hidden_text(const sc_walker *w, const char *path)
 {
@@ -121,6 +129,7 @@ int sc_spec_validate(sc_spec *out, sc_spec_origin *origin, const sc_yaml_node *r
 		            sc_spec_document_field_count, out);
 		default_set(&w, out);
 		check_renew_before(&w, out);
+		mark_defaults(&w, out);
 		fill_origin(&w, out, origin);
 	}
 	bool failed = w.c.failed;
