@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "agent/backoff.h"
-#include "agent/metrics.h"
+#include "agent/private/metrics.h"
 #include "agent/server.h"
 #include "common/timeutil.h"
 

@@ -1,5 +1,5 @@
 /* Recording cycles into the metrics; the rendering is in prom.c. */
-#include "agent/metrics.h"
+#include "agent/private/metrics.h"
 
 #include <string.h>
 

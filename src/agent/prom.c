@@ -1,5 +1,5 @@
 /* The Prometheus text exposition format 0.0.4 of the agent's metrics. */
-#include "agent/metrics.h"
+#include "agent/private/metrics.h"
 
 #include "plan/plan.h"
 

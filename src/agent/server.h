@@ -16,7 +16,7 @@
 
 #include <sys/socket.h>
 
-#include "agent/metrics.h"
+#include "agent/private/metrics.h"
 #include "common/diag.h"
 
 typedef struct sc_agent_server sc_agent_server;

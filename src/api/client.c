@@ -1,4 +1,4 @@
-#include "api/client_impl.h"
+#include "api/private/client_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-#include "api/client_impl.h"
+#include "api/private/client_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/decode.h"
 #include "api/retry.h"
-#include "api/seen.h"
+#include "api/private/seen.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 

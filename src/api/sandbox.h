@@ -23,7 +23,7 @@
 #define SC_LABEL_SALT         "sc-apply/salt"
 #define SC_LABEL_CREATE_TOKEN "sc-apply/create-token"
 
-/* What a status word means (SEACLOUD-API.md, "States"), case-insensitively. */
+/* What a status word means (docs/seacloud-api.md, "States"), case-insensitively. */
 typedef enum {
 	SC_PHASE_READY,    /* running | active | ready */
 	SC_PHASE_PAUSED,   /* paused | stopped | pausing */

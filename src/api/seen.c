@@ -1,4 +1,4 @@
-#include "api/seen.h"
+#include "api/private/seen.h"
 
 #include <stdlib.h>
 #include <string.h>

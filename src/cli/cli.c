@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/option_table.h"
+#include "cli/private/option_table.h"
 
 const sc_cli_command *const sc_cli_commands[] = {
     &sc_cmd_apply, &sc_cmd_plan,    &sc_cmd_validate, &sc_cmd_get,

@@ -14,7 +14,7 @@
 #include "agent/backoff.h"
 #include "agent/server.h"
 #include "cli/cli.h"
-#include "cli/session.h"
+#include "cli/private/session.h"
 #include "common/buf.h"
 #include "common/mem.h"
 #include "common/timeutil.h"

@@ -1,6 +1,6 @@
 /* apply and plan: one pipeline, but plan stops before it writes. */
 #include "cli/cli.h"
-#include "cli/run.h"
+#include "cli/private/run.h"
 
 /* plan takes apply's options, so a pipeline plans with exactly apply's flags. */
 #define APPLY_OPTIONS                                                                    \

@@ -1,6 +1,6 @@
 /* delete: every sandbox of the named specs, or of a whole set. */
 #include "cli/cli.h"
-#include "cli/run.h"
+#include "cli/private/run.h"
 
 static int delete_sandboxes(const sc_cli_options *options)
 {

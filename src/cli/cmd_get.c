@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "common/json_writer.h"
-#include "cli/run.h"
+#include "cli/private/run.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 #include "plan/plan.h"

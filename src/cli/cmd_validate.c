@@ -2,8 +2,8 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "cli/render.h"
-#include "cli/session.h"
+#include "cli/private/render.h"
+#include "cli/private/session.h"
 
 static int validate(const sc_cli_options *options)
 {

@@ -1,4 +1,4 @@
-#include "cli/option_table.h"
+#include "cli/private/option_table.h"
 
 #include <string.h>
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/option_table.h"
+#include "cli/private/option_table.h"
 #include "common/mem.h"
 #include "common/text.h"
 

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "common/json_writer.h"
-#include "cli/render.h"
+#include "cli/private/render.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 

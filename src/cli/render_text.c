@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/render.h"
+#include "cli/private/render.h"
 #include "common/buf.h"
 
 typedef struct column_widths {

@@ -1,6 +1,6 @@
-#include "cli/run.h"
+#include "cli/private/run.h"
 
-#include "cli/render.h"
+#include "cli/private/render.h"
 
 static sc_render_context render_context(const sc_session *session)
 {

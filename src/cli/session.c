@@ -1,9 +1,9 @@
-#include "cli/session.h"
+#include "cli/private/session.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/render.h"
+#include "cli/private/render.h"
 #include "common/text.h"
 
 void sc_cli_reconcile_config(sc_reconcile_config *out, const sc_cli_options *options)

@@ -1,4 +1,4 @@
-#include "cli/term.h"
+#include "cli/private/term.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "exec/job.h"
+#include "exec/private/job.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "exec/pace.h"
+#include "exec/private/pace.h"
 
 void sc_exec_pace_init(sc_exec_pace *pace, double max_rate)
 {

@@ -11,8 +11,8 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 #include "exec/exec.h"
-#include "exec/job.h"
-#include "exec/pace.h"
+#include "exec/private/job.h"
+#include "exec/private/pace.h"
 
 /* The longest the loop sleeps without looking at the clock. */
 #define MAX_WAIT_MS 1000

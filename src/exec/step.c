@@ -6,7 +6,7 @@
 #include "api/decode.h"
 #include "api/retry.h"
 #include "common/mem.h"
-#include "exec/job.h"
+#include "exec/private/job.h"
 
 /* The failure of the current request, in one line: "HTTP 409: ..." or the transport
  * error. */

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
-#include "lock/backend.h"
+#include "lock/private/backend.h"
 
 /* Attempts before giving up on a lock file that keeps being replaced. */
 #define SC_LOCK_FILE_TRIES 32

@@ -5,7 +5,7 @@
 
 #include "common/mem.h"
 #include "common/timeutil.h"
-#include "lock/backend.h"
+#include "lock/private/backend.h"
 
 /* How often a waiting run tries again. */
 #define SC_LOCK_POLL_MS 100

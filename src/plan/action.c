@@ -1,5 +1,5 @@
 /* Actions and the plan that holds them: names, symbols, order, lifetime. */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * and turns each difference into an action with its reason. The rules are
  * listed in plan.h; each function here applies one of them.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

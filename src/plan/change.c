@@ -3,7 +3,7 @@
  * arrow, the new one. Secrets are never values here (see sc_change): a
  * sensitive change only says that it changed.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * part (see spec.h), so a changed value is told only when nothing else
  * changed, and which one only when its name is the only one.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * The guards that stop a plan deleting what nobody meant to delete:
  * protect, --max-delete, and the empty-input guard of --prune.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <string.h>
 

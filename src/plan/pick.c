@@ -4,7 +4,7 @@
  * wrong state, then the one with the least TTL left, then the newest;
  * ties by id, so the choice never depends on the list's order.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

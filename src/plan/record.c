@@ -4,7 +4,7 @@
  * as it was at create: good for an old value in a diff and for protect
  * once no spec names the sandbox, never proof of the present.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * and a reason that says what changed as far as the sandbox lets anyone
  * see. envVars are in the hash only: a reason never names their values.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <string.h>
 

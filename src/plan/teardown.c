@@ -3,7 +3,7 @@
  * sandbox of the named specs (or of the run's sets), under the same
  * ownership, protect and --max-delete rules as sc_plan_build().
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * others. Each is one POST /timeout {timeout}, so a second run finds the
  * TTL in range and writes nothing.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdlib.h>
 

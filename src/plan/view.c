@@ -3,7 +3,7 @@
  * sorted so that the build can walk specs and sandboxes side by side by
  * (set, name) in O(n log n), without matching every pair.
  */
-#include "plan/internal.h"
+#include "plan/private/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "reconcile/digest.h"
+#include "reconcile/private/digest.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -26,7 +26,7 @@
 #include "common/mem.h"
 #include "common/random.h"
 #include "common/text.h"
-#include "reconcile/digest.h"
+#include "reconcile/private/digest.h"
 #include "reconcile/reconcile.h"
 
 #define PLAN_FILE_KIND "sc-apply-plan"

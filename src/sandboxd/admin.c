@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "common/mem.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 #include "sandboxd/service.h"
 
 static void write_clock(sc_buf *out, const sd_store *store)

@@ -5,7 +5,7 @@
  * runs nothing that could send one: 409.
  */
 #include "sandboxd/service.h"
-#include "sandboxd/wrapped.h"
+#include "sandboxd/private/wrapped.h"
 
 /* The status of the body; SD_HEARTBEAT_NONE with a 400 set. */
 static sd_heartbeat body_status(sd_call *call)

@@ -6,9 +6,9 @@
 
 #include "common/mem.h"
 #include "common/random.h"
-#include "sandboxd/create.h"
+#include "sandboxd/private/create.h"
 #include "sandboxd/service.h"
-#include "sandboxd/template.h"
+#include "sandboxd/private/template.h"
 
 #define SD_REFRESH_DEFAULT_S 300
 #define SD_REFRESH_MAX_S     3600

@@ -6,7 +6,7 @@
 #include "common/kv.h"
 #include "common/mem.h"
 #include "sandboxd/service.h"
-#include "sandboxd/token.h"
+#include "sandboxd/private/token.h"
 
 #define SD_LIST_DEFAULT_LIMIT 100
 #define SD_LIST_MAX_LIMIT     100

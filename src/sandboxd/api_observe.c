@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "common/mem.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 #include "sandboxd/service.h"
 
 /* Characters, not bytes: a limit of 256 characters holds 256 "é". */

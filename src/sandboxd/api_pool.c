@@ -4,10 +4,10 @@
  */
 #include <string.h>
 
-#include "sandboxd/rolling.h"
+#include "sandboxd/private/rolling.h"
 #include "sandboxd/service.h"
-#include "sandboxd/template.h"
-#include "sandboxd/wrapped.h"
+#include "sandboxd/private/template.h"
+#include "sandboxd/private/wrapped.h"
 
 /*
  * The pool as counts: the modelled warm sandboxes, and the live ones by

@@ -6,7 +6,7 @@
  */
 #include "common/json_string.h"
 #include "sandboxd/service.h"
-#include "sandboxd/template.h"
+#include "sandboxd/private/template.h"
 
 void sd_api_template_alias(sd_call *call)
 {

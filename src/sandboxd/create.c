@@ -1,4 +1,4 @@
-#include "sandboxd/create.h"
+#include "sandboxd/private/create.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-#include "sandboxd/faults.h"
+#include "sandboxd/private/faults.h"
 
 void sd_rng_seed(sd_rng *rng, uint64_t seed)
 {

@@ -1,10 +1,10 @@
-#include "sandboxd/http.h"
+#include "sandboxd/private/http.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 
 void sd_response_init(sd_response *response)
 {

@@ -1,4 +1,4 @@
-#include "sandboxd/journal.h"
+#include "sandboxd/private/journal.h"
 
 #include <errno.h>
 #include <fcntl.h>

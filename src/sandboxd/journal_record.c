@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sandboxd/journal.h"
+#include "sandboxd/private/journal.h"
 
 static uint32_t crc_table[256];
 static pthread_once_t crc_table_once = PTHREAD_ONCE_INIT;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
-#include "sandboxd/journal.h"
+#include "sandboxd/private/journal.h"
 
 typedef struct replay {
 	const char *path;

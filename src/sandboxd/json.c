@@ -1,4 +1,4 @@
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 
 #include <string.h>
 

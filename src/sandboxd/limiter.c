@@ -1,4 +1,4 @@
-#include "sandboxd/limiter.h"
+#include "sandboxd/private/limiter.h"
 
 #include <math.h>
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "common/diag.h"
-#include "sandboxd/settings.h"
+#include "sandboxd/private/settings.h"
 
 typedef struct sd_options {
 	const char *listen; /* "127.0.0.1:8080" */

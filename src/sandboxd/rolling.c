@@ -1,10 +1,10 @@
-#include "sandboxd/rolling.h"
+#include "sandboxd/private/rolling.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "common/json_string.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 
 static const char *const phase_names[] = {
     [SD_ROLLING_IDLE] = "idle",

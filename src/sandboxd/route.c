@@ -1,4 +1,4 @@
-#include "sandboxd/route.h"
+#include "sandboxd/private/route.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "sandboxd/sandbox.h"
+#include "sandboxd/private/sandbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include "common/mem.h"
 #include "common/timeutil.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 
 #define SD_ENVD_VERSION "0.2.4"
 #define SD_ROUTER_URL   "https://sandbox-router.sandboxd.local/9000-"

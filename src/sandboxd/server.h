@@ -20,7 +20,7 @@
 
 #include "common/diag.h"
 #include "sandboxd/service.h"
-#include "sandboxd/timer.h"
+#include "sandboxd/private/timer.h"
 
 /* Receives one line per request when logRequests is on (no keys, no query). */
 typedef void (*sd_log_fn)(void *ctx, const char *line);

@@ -9,7 +9,7 @@
 #include "common/mem.h"
 #include "common/random.h"
 #include "common/timeutil.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 
 int sd_service_init(sd_service *service, const sd_settings *settings,
                     const char *const *keys, bool no_auth, const char *data_path,

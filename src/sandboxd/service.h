@@ -18,14 +18,14 @@
 #include <stdbool.h>
 
 #include "common/diag.h"
-#include "sandboxd/faults.h"
-#include "sandboxd/http.h"
-#include "sandboxd/limiter.h"
-#include "sandboxd/rolling.h"
-#include "sandboxd/route.h"
-#include "sandboxd/settings.h"
-#include "sandboxd/stats.h"
-#include "sandboxd/store.h"
+#include "sandboxd/private/faults.h"
+#include "sandboxd/private/http.h"
+#include "sandboxd/private/limiter.h"
+#include "sandboxd/private/rolling.h"
+#include "sandboxd/private/route.h"
+#include "sandboxd/private/settings.h"
+#include "sandboxd/private/stats.h"
+#include "sandboxd/private/store.h"
 
 typedef struct sd_service {
 	sd_store store;

@@ -1,10 +1,10 @@
-#include "sandboxd/settings.h"
+#include "sandboxd/private/settings.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "common/mem.h"
-#include "sandboxd/json.h"
+#include "sandboxd/private/json.h"
 
 static const char *const kind_names[SD_FAULT_KIND_COUNT] = {
     "5xx", "429", "drop", "lost-create", "truncate", "slow", "wrong-types",

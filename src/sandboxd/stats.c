@@ -1,4 +1,4 @@
-#include "sandboxd/stats.h"
+#include "sandboxd/private/stats.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-#include "sandboxd/store.h"
+#include "sandboxd/private/store.h"
 
 #include <errno.h>
 #include <stdlib.h>

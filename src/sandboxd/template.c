@@ -1,4 +1,4 @@
-#include "sandboxd/template.h"
+#include "sandboxd/private/template.h"
 
 #include <string.h>
 

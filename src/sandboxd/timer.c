@@ -1,4 +1,4 @@
-#include "sandboxd/timer.h"
+#include "sandboxd/private/timer.h"
 
 #include <stdlib.h>
 #include <string.h>

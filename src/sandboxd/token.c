@@ -1,4 +1,4 @@
-#include "sandboxd/token.h"
+#include "sandboxd/private/token.h"
 
 #include <ctype.h>
 #include <stdio.h>

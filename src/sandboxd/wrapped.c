@@ -1,4 +1,4 @@
-#include "sandboxd/wrapped.h"
+#include "sandboxd/private/wrapped.h"
 
 #include "common/json_string.h"
 

@@ -1,4 +1,4 @@
-#include "spec/expand.h"
+#include "spec/private/expand.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "spec/input.h"
+#include "spec/private/input.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-#include "spec/keys.h"
+#include "spec/private/keys.h"
 
 #include <stdlib.h>
 #include <string.h>

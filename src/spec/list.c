@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/mem.h"
-#include "spec/expand.h"
+#include "spec/private/expand.h"
 
 void sc_spec_release(sc_spec *spec)
 {

@@ -25,9 +25,9 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
-#include "spec/input.h"
-#include "spec/validate.h"
-#include "spec/yaml_tree.h"
+#include "spec/private/input.h"
+#include "spec/private/validate.h"
+#include "spec/private/yaml_tree.h"
 
 /* One load call: where specs go, and where the names it added came from. */
 typedef struct loader {

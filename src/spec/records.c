@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "common/mem.h"
-#include "spec/keys.h"
-#include "spec/walk.h"
+#include "spec/private/keys.h"
+#include "spec/private/walk.h"
 
 /* Frees the strings a record holds (its STRING fields). */
 static void release_record(const sc_field *f, void *record)

@@ -1,4 +1,4 @@
-#include "spec/scalar.h"
+#include "spec/private/scalar.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
-#include "spec/expand.h"
+#include "spec/private/expand.h"
 
 /* What a plain scalar means under the typing users expect. */
 typedef enum { PLAIN_NULL, PLAIN_BOOL, PLAIN_INT, PLAIN_FLOAT, PLAIN_STRING } plain_type;

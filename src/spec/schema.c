@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "spec/field.h"
+#include "spec/private/field.h"
 #include "spec/spec.h"
-#include "spec/syntax.h"
+#include "spec/private/syntax.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,5 +1,5 @@
 /*
- * Specs: the desired state, read from YAML (see ../shared/DESIGN.md).
+ * Specs: the desired state, read from YAML (see docs/design.md).
  *
  * Ownership: an sc_spec_list owns its specs and everything in them; a
  * const sc_spec * handed out by anything else is borrowed from a list.

@@ -1,4 +1,4 @@
-#include "spec/syntax.h"
+#include "spec/private/syntax.h"
 
 #include <string.h>
 

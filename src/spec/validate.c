@@ -1,14 +1,14 @@
-#include "spec/validate.h"
+#include "spec/private/validate.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/mem.h"
-#include "spec/expand.h"
-#include "spec/field.h"
-#include "spec/syntax.h"
-#include "spec/walk.h"
+#include "spec/private/expand.h"
+#include "spec/private/field.h"
+#include "spec/private/syntax.h"
+#include "spec/private/walk.h"
 
 #define DNS_LABEL_RULE                                                                   \
 	"must be a DNS-1123 label (1 to 63 of a-z, 0-9 and '-', starting and "           \

@@ -8,10 +8,10 @@
 #include "common/buf.h"
 #include "common/kv.h"
 #include "common/mem.h"
-#include "spec/expand.h"
-#include "spec/keys.h"
-#include "spec/syntax.h"
-#include "spec/walk.h"
+#include "spec/private/expand.h"
+#include "spec/private/keys.h"
+#include "spec/private/syntax.h"
+#include "spec/private/walk.h"
 
 #define RESERVED_PREFIX "sc-apply/"
 #define LABEL_RULE                                                                       \

@@ -1,4 +1,4 @@
-#include "spec/walk.h"
+#include "spec/private/walk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,8 +6,8 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
-#include "spec/keys.h"
-#include "spec/syntax.h"
+#include "spec/private/keys.h"
+#include "spec/private/syntax.h"
 
 void sc_walker_init(sc_walker *w, const char *file, const sc_spec_load_options *options,
                     sc_diag *diag, const sc_field *root, size_t root_count)

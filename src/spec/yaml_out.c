@@ -16,7 +16,7 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
-#include "spec/field.h"
+#include "spec/private/field.h"
 #include "spec/spec.h"
 
 #define MAX_CONSTS 4

@@ -1,4 +1,4 @@
-#include "spec/yaml_tree.h"
+#include "spec/private/yaml_tree.h"
 
 #include <stdlib.h>
 #include <string.h>

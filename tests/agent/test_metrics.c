@@ -3,7 +3,7 @@
 
 #include "harness.h"
 
-#include "agent/metrics.h"
+#include "agent/private/metrics.h"
 #include "common/mem.h"
 
 static void add_sandbox(sc_sandbox_list *list, const char *id, const char *set,

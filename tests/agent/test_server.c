@@ -15,7 +15,7 @@
 #include "harness.h"
 #include "support/sandboxd.h"
 
-#include "agent/metrics.h"
+#include "agent/private/metrics.h"
 #include "agent/server.h"
 
 enum { CROWD = 1000, TRICKLERS = CROWD / 2 };

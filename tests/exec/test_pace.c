@@ -1,5 +1,5 @@
 /* The rate cap, on a made-up clock. */
-#include "exec/pace.h"
+#include "exec/private/pace.h"
 #include "harness.h"
 
 TEST(no_cap_never_waits)

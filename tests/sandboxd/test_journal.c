@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include "sandboxd/journal.h"
+#include "sandboxd/private/journal.h"
 
 #define SANDBOXES 60
 

@@ -13,7 +13,7 @@
 #include <signal.h>
 #include <strings.h>
 
-#include "sandboxd/rolling.h"
+#include "sandboxd/private/rolling.h"
 
 static test_sandboxd sd;
 

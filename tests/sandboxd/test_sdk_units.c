@@ -6,9 +6,9 @@
 #include <stdlib.h>
 
 #include "common/buf.h"
-#include "sandboxd/rolling.h"
-#include "sandboxd/route.h"
-#include "sandboxd/sandbox.h"
+#include "sandboxd/private/rolling.h"
+#include "sandboxd/private/route.h"
+#include "sandboxd/private/sandbox.h"
 
 TEST(sdk_paths)
 {

@@ -7,14 +7,14 @@
 #include <unistd.h>
 
 #include "common/mem.h"
-#include "sandboxd/create.h"
-#include "sandboxd/faults.h"
-#include "sandboxd/json.h"
-#include "sandboxd/limiter.h"
-#include "sandboxd/route.h"
-#include "sandboxd/settings.h"
-#include "sandboxd/store.h"
-#include "sandboxd/token.h"
+#include "sandboxd/private/create.h"
+#include "sandboxd/private/faults.h"
+#include "sandboxd/private/json.h"
+#include "sandboxd/private/limiter.h"
+#include "sandboxd/private/route.h"
+#include "sandboxd/private/settings.h"
+#include "sandboxd/private/store.h"
+#include "sandboxd/private/token.h"
 
 TEST(cidrs)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "spec/expand.h"
+#include "spec/private/expand.h"
 #include "spec_test.h"
 
 static const char *const vars[] = {

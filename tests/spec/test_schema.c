@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "spec/field.h"
+#include "spec/private/field.h"
 #include "spec_test.h"
 
 /* A document with one field written: head, then path's keys nested, then value. */

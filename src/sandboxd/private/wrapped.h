@@ -7,7 +7,7 @@
 #ifndef SD_WRAPPED_H
 #define SD_WRAPPED_H
 
-#include "sandboxd/http.h"
+#include "sandboxd/private/http.h"
 
 /* Status 200 and the body up to "data": the caller writes the data object next. */
 void sd_wrapped_begin(sd_response *response);

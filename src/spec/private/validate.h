@@ -7,7 +7,7 @@
 #define SC_SPEC_VALIDATE_H
 
 #include "spec/spec.h"
-#include "spec/yaml_tree.h"
+#include "spec/private/yaml_tree.h"
 
 /*
  * Where a spec's identity came from, for messages about it: the place of

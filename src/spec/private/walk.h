@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "spec/field.h"
-#include "spec/scalar.h"
+#include "spec/private/field.h"
+#include "spec/private/scalar.h"
 
 /* A field that was written: its full path, its nodes, whether it was right. */
 typedef struct sc_found {

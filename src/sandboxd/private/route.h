@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "sandboxd/sandbox.h"
+#include "sandboxd/private/sandbox.h"
 
 typedef enum {
 	SD_ROUTE_NONE,

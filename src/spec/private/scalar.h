@@ -17,7 +17,7 @@
 
 #include "common/buf.h"
 #include "spec/spec.h"
-#include "spec/yaml_tree.h"
+#include "spec/private/yaml_tree.h"
 
 /* What the validation of one document reports into. */
 typedef struct sc_vctx {

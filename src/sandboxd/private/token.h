@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "sandboxd/sandbox.h"
+#include "sandboxd/private/sandbox.h"
 
 /* A malloc'd token for the position. */
 char *sd_token_encode(int64_t started_at, const char *id);

@@ -10,7 +10,7 @@
 #define SC_CLI_SESSION_H
 
 #include "cli/cli.h"
-#include "cli/term.h"
+#include "cli/private/term.h"
 #include "reconcile/reconcile.h"
 
 typedef struct sc_session {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
-#include "sandboxd/route.h"
+#include "sandboxd/private/route.h"
 
 #define SD_STATS_METHODS 8
 #define SD_STATS_ROUTES  (SD_ROUTE_ADMIN_CONFIG + 1)

@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "common/buf.h"
-#include "sandboxd/sandbox.h"
+#include "sandboxd/private/sandbox.h"
 
 typedef struct sd_new_sandbox {
 	const char *template_name; /* as sent; NULL or "" mean base */

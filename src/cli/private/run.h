@@ -5,7 +5,7 @@
 #ifndef SC_CLI_RUN_H
 #define SC_CLI_RUN_H
 
-#include "cli/session.h"
+#include "cli/private/session.h"
 
 /*
  * Prepares the session's run for goal, then shows its plan and, when

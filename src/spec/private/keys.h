@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "spec/scalar.h"
+#include "spec/private/scalar.h"
 
 /* "parent.key", or key when parent is empty; malloc'd. */
 char *sc_spec_path(const char *parent, const char *key);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sandboxd/settings.h"
+#include "sandboxd/private/settings.h"
 
 typedef struct sd_rng {
 	uint64_t state;

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "cli/session.h"
+#include "cli/private/session.h"
 #include "plan/plan.h"
 
 typedef struct sc_render_context {

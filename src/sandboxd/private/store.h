@@ -33,8 +33,8 @@
 #include <stdint.h>
 
 #include "common/diag.h"
-#include "sandboxd/journal.h"
-#include "sandboxd/sandbox.h"
+#include "sandboxd/private/journal.h"
+#include "sandboxd/private/sandbox.h"
 
 /* A sandbox as it was last journaled, to put back if the period fails. */
 typedef struct sd_store_undo {

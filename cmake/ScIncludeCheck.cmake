@@ -1,0 +1,56 @@
+cmake_minimum_required(VERSION 3.20)
+# Checks, at build time, what every source file includes:
+#   - a part's private headers (src/PART/private/) are included only by
+#     that part's own files and its tests (src/PART/, tests/PART/);
+#   - a part includes the headers of no part it does not link, so the
+#     dependency of a part is what its CMake target links.
+# Run as: cmake -DSOURCE_DIR=... -DPART_DEPS="part=dep,dep;..." -P ScIncludeCheck.cmake
+foreach(entry ${PART_DEPS})
+  string(REPLACE "=" ";" pair "${entry}")
+  list(GET pair 0 part)
+  list(LENGTH pair n)
+  set(deps_${part} "")
+  if(n GREATER 1)
+    list(GET pair 1 deps)
+    string(REPLACE "," ";" deps_${part} "${deps}")
+  endif()
+  list(APPEND parts ${part})
+endforeach()
+
+file(GLOB_RECURSE files RELATIVE ${SOURCE_DIR}
+     ${SOURCE_DIR}/src/*.c ${SOURCE_DIR}/src/*.h ${SOURCE_DIR}/tests/*.c
+     ${SOURCE_DIR}/tests/*.h ${SOURCE_DIR}/fuzz/*.c ${SOURCE_DIR}/bench/*.c)
+set(errors 0)
+foreach(file ${files})
+  set(owner "")
+  if(file MATCHES "^src/([a-z_]+)/")
+    set(owner ${CMAKE_MATCH_1})
+  endif()
+  set(test_of "")
+  if(file MATCHES "^tests/([a-z_]+)/")
+    set(test_of ${CMAKE_MATCH_1})
+  endif()
+  file(STRINGS ${SOURCE_DIR}/${file} lines REGEX "^#include \"[a-z_]+/")
+  foreach(line ${lines})
+    if(NOT line MATCHES "^#include \"([a-z_]+)/([^\"]+)\"")
+      continue()
+    endif()
+    set(part ${CMAKE_MATCH_1})
+    set(header ${CMAKE_MATCH_2})
+    if(NOT part IN_LIST parts)
+      continue() # not a part's header (tests/support/..., bench/...)
+    endif()
+    if(header MATCHES "^private/" AND NOT owner STREQUAL part AND NOT test_of STREQUAL part)
+      message(SEND_ERROR "${file}: includes ${part}/${header}, private to src/${part}/")
+      math(EXPR errors "${errors} + 1")
+    endif()
+    if(owner AND NOT owner STREQUAL part AND NOT part IN_LIST deps_${owner})
+      message(SEND_ERROR "${file}: includes ${part}/${header}, but sc_${owner} does not "
+                         "link sc_${part}")
+      math(EXPR errors "${errors} + 1")
+    endif()
+  endforeach()
+endforeach()
+if(errors)
+  message(FATAL_ERROR "${errors} include(s) break the parts' boundaries")
+endif()
