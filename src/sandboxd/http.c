@@ -81,10 +81,3 @@ const char *sd_request_param(const sd_request *request, const char *key)
 	return NULL;
 }
 
-size_t sd_request_param_count(const sd_request *request, const char *key)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < request->query_count; i++)
-		n += !strcmp(request->query[i].key, key);
-	return n;
-}

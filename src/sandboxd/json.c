@@ -5,12 +5,6 @@
 #include "common/json_string.h"
 #include "common/timeutil.h"
 
-void sd_json_key(sc_buf *out, const char *key)
-{
-	sc_buf_putc(out, '"');
-	sc_buf_puts(out, key);
-	sc_buf_puts(out, "\":");
-}
 
 void sd_json_time(sc_buf *out, int64_t ms)
 {

@@ -18,14 +18,6 @@ void sd_settings_defaults(sd_settings *settings)
 	settings->seed = 1;
 }
 
-const char *sd_fault_kind_name(unsigned bit)
-{
-	for (unsigned i = 0; i < SD_FAULT_KIND_COUNT; i++) {
-		if (bit == 1u << i)
-			return kind_names[i];
-	}
-	return "?";
-}
 
 static int kind_bit(const char *name, size_t len, unsigned *out)
 {

@@ -65,8 +65,7 @@ void sd_response_error(sd_response *response, int status, const char *fmt, ...)
 /* Sets a status with an empty body (204). */
 void sd_response_empty(sd_response *response, int status);
 
-/* The first query value for key, or NULL; how many times it occurs. */
+/* The first query value for key, or NULL. */
 const char *sd_request_param(const sd_request *request, const char *key);
-size_t sd_request_param_count(const sd_request *request, const char *key);
 
 #endif

@@ -14,8 +14,6 @@
 #include "common/json_string.h"
 #include "common/kv.h"
 
-/* Appends "key": (the key is written as is: callers pass literals). */
-void sd_json_key(sc_buf *out, const char *key);
 /* Appends an RFC 3339 UTC time as a JSON string. */
 void sd_json_time(sc_buf *out, int64_t ms);
 /* Appends a string map as a JSON object. */

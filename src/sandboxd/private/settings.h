@@ -44,8 +44,6 @@ typedef struct sd_settings {
 void sd_settings_defaults(sd_settings *settings);
 /* "5xx,429,drop": a comma list of kinds into bits. */
 int sd_fault_kinds_parse(const char *list, unsigned *out, sc_diag *diag);
-/* The name of one SD_FAULT_* bit. */
-const char *sd_fault_kind_name(unsigned bit);
 
 void sd_settings_write_json(sc_buf *out, const sd_settings *settings);
 /* Applies a JSON object of the same names; nothing changes on an error. */
