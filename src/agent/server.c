@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common/address.h"
 #include "common/buf.h"
 #include "common/mem.h"
 
@@ -32,69 +33,10 @@ struct sc_agent_server {
 	char address[80];
 };
 
-/* Splits "host:port" / "[v6]:port" into host (malloc'd, may be "") and port. */
-static int split_listen(const char *text, char **host, const char **port)
-{
-	const char *colon;
-
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-		if (!close || close[1] != ':')
-			return -1;
-		*host = sc_strndup(text + 1, (size_t)(close - text - 1));
-		*port = close + 2;
-		return 0;
-	}
-	colon = strrchr(text, ':');
-	if (!colon || memchr(text, ':', (size_t)(colon - text)))
-		return -1;
-	*host = sc_strndup(text, (size_t)(colon - text));
-	*port = colon + 1;
-	return 0;
-}
-
-static bool valid_port(const char *port)
-{
-	size_t len = strlen(port);
-	if (!len || len > 5 || strspn(port, "0123456789") != len)
-		return false;
-	return atol(port) <= 65535;
-}
-
 int sc_agent_parse_listen(const char *text, struct sockaddr_storage *out,
                           socklen_t *out_len, sc_diag *diag)
 {
-	char *host = NULL;
-	const char *port = NULL;
-	struct addrinfo hints, *found = NULL;
-	int result = -1;
-
-	if (!text || split_listen(text, &host, &port) || !valid_port(port)) {
-		free(host);
-		return sc_diag_error(
-		    diag, NULL, 0, 0,
-		    "--listen-metrics: must be ADDR:PORT (e.g. 127.0.0.1:9100, "
-		    ":9100, [::1]:9100), got \"%s\"",
-		    text ? text : "");
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = *host ? AF_UNSPEC : AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	int err = getaddrinfo(*host ? host : NULL, port, &hints, &found);
-	if (err || !found) {
-		sc_diag_error(diag, NULL, 0, 0,
-		              "--listen-metrics: cannot resolve '%s': %s", host,
-		              err ? gai_strerror(err) : "no address");
-	} else {
-		memcpy(out, found->ai_addr, found->ai_addrlen);
-		*out_len = found->ai_addrlen;
-		result = 0;
-	}
-	if (found)
-		freeaddrinfo(found);
-	free(host);
-	return result;
+	return sc_address_parse(out, out_len, text, "--listen-metrics", diag);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *connection, unsigned status,

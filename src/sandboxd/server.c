@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "common/address.h"
 #include "common/mem.h"
 #include "common/timeutil.h"
 
@@ -287,46 +288,26 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	*con_cls = NULL;
 }
 
-/* Splits "ADDR:PORT" (ADDR may be [v6]) and binds a listening socket. */
+/* Binds a listening socket on "ADDR:PORT" (common/address.h). */
 static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_diag *diag)
 {
-	const char *colon = strrchr(listen_at, ':');
-	struct addrinfo hints, *found = NULL;
-	char host[256];
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
 
-	if (!colon || colon == listen_at || (size_t)(colon - listen_at) >= sizeof(host))
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "--listen: expected ADDR:PORT, got '%s'", listen_at);
-	memcpy(host, listen_at, (size_t)(colon - listen_at));
-	host[colon - listen_at] = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	int gai = getaddrinfo(host, colon + 1, &hints, &found);
-	if (gai)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "--listen: cannot resolve '%s': %s", listen_at,
-		                     gai_strerror(gai));
-	int fd = socket(found->ai_family,
-	                found->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (sc_address_parse(&addr, &addr_len, listen_at, "--listen", diag))
+		return -1;
+	int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1;
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (fd < 0 || bind(fd, found->ai_addr, found->ai_addrlen) || listen(fd, 1024)) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, addr_len) || listen(fd, 1024)) {
 		int err = errno;
 		if (fd >= 0)
 			close(fd);
-		freeaddrinfo(found);
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "--listen: cannot listen on '%s': %s", listen_at,
 		                     strerror(err));
 	}
-	freeaddrinfo(found);
 	struct sockaddr_storage bound;
 	socklen_t len = sizeof(bound);
 	getsockname(fd, (struct sockaddr *)&bound, &len);
