@@ -42,6 +42,7 @@ static const char head[] =
     "  vertical-align: top; }\n"
     "th { background: #eef1f3; font-weight: 600; }\n"
     "td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }\n"
+    "td { white-space: nowrap; } td.messages { white-space: normal; width: 100%; }\n"
     "tr.set-row td { background: #f2f5f7; font-weight: 600; }\n"
     "td.short { color: var(--warn); font-weight: 600; }\n"
     "td.stale-some { color: var(--warn); font-weight: 600; }\n"
