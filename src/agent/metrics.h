@@ -37,8 +37,8 @@ typedef struct sc_agent_metrics {
 	size_t drift;            /* actions planned by the last cycle that planned */
 	double last_success;     /* Unix seconds; 0 never */
 	unsigned long consecutive_failures;
-	bool live;  /* the loop runs: /healthz 200 */
-	bool ready; /* a cycle succeeded: /readyz 200 */
+	bool live;              /* the loop runs: /healthz 200 */
+	bool ready;             /* a cycle succeeded: /readyz 200 */
 	sc_agent_status status; /* the last cycles, specs and sets: / and /api/status */
 } sc_agent_metrics;
 

@@ -240,11 +240,15 @@ void sc_agent_report_note_results(sc_agent_report *report, const sc_plan *plan)
 		char *text = sc_asprintf(
 		    "%s of '%s/%s'%s%s%s %s: %s", sc_action_kind_name(action->kind),
 		    action->set ? action->set : "", action->name ? action->name : "",
-		    action->sandbox ? " (" : "", action->sandbox ? action->sandbox->id : "",
+		    action->sandbox ? " (" : "",
+		    action->sandbox ? action->sandbox->id : "",
 		    action->sandbox ? ")" : "",
-		    failed ? "failed" : result->status == SC_RESULT_SKIPPED ? "skipped" : "not run",
+		    failed                                ? "failed"
+		    : result->status == SC_RESULT_SKIPPED ? "skipped"
+		                                          : "not run",
 		    result->message ? result->message : "no reason given");
-		sc_agent_report_note(report, failed ? SC_DIAG_ERROR : SC_DIAG_WARNING, text);
+		sc_agent_report_note(report, failed ? SC_DIAG_ERROR : SC_DIAG_WARNING,
+		                     text);
 		free(text);
 	}
 }

@@ -64,14 +64,14 @@ typedef struct sc_agent_rollout {
  * pause, resume and renew change its state or TTL).
  */
 typedef struct sc_agent_spec_status {
-	char *set;  /* owned */
-	char *name; /* owned */
-	unsigned desired;          /* spec.replicas */
-	bool paused;               /* spec.state is paused */
-	unsigned long live;        /* sandboxes in any phase but gone */
-	unsigned long ready;       /* running ones */
-	unsigned long stale;       /* made from another version of the spec */
-	int64_t ttl_left_ms;       /* least TTL left of the running ones; -1: none known */
+	char *set;           /* owned */
+	char *name;          /* owned */
+	unsigned desired;    /* spec.replicas */
+	bool paused;         /* spec.state is paused */
+	unsigned long live;  /* sandboxes in any phase but gone */
+	unsigned long ready; /* running ones */
+	unsigned long stale; /* made from another version of the spec */
+	int64_t ttl_left_ms; /* least TTL left of the running ones; -1: none known */
 	sc_agent_rollout *rollout; /* owned; NULL: no rollout */
 } sc_agent_spec_status;
 
@@ -94,9 +94,9 @@ typedef struct sc_agent_report {
 	sc_agent_set_count *sets; /* sorted by set name, unique */
 	size_t set_count;
 	size_t set_alloc;
-	size_t drift;        /* actions planned */
-	int64_t duration_ms; /* filled by the loop */
-	bool specs_counted;  /* specs[] is meaningful */
+	size_t drift;                /* actions planned */
+	int64_t duration_ms;         /* filled by the loop */
+	bool specs_counted;          /* specs[] is meaningful */
 	sc_agent_spec_status *specs; /* sorted by (set, name), unique */
 	size_t spec_count;
 	size_t spec_alloc;

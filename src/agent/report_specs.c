@@ -105,7 +105,8 @@ static sandbox_fate *collect_fates(const sc_plan *plan, size_t *out_count)
 static int fate_of(const sandbox_fate *fates, size_t count, const sc_sandbox *sandbox)
 {
 	sandbox_fate key = {.sandbox = sandbox};
-	const sandbox_fate *found = bsearch(&key, fates, count, sizeof(*fates), compare_fates);
+	const sandbox_fate *found =
+	    bsearch(&key, fates, count, sizeof(*fates), compare_fates);
 	return found ? (int)found->kind : -1;
 }
 
@@ -126,7 +127,8 @@ static void add_fresh(spec_count *count)
 }
 
 /* A listed sandbox of the spec, after what the cycle did to it (kind -1: nothing). */
-static void add_listed(spec_count *count, const sc_sandbox *sandbox, int kind, int64_t now)
+static void add_listed(spec_count *count, const sc_sandbox *sandbox, int kind,
+                       int64_t now)
 {
 	const int64_t full_ttl = (int64_t)count->spec->timeout * 1000;
 	bool running = sandbox->phase == SC_PHASE_READY;
@@ -149,8 +151,9 @@ static void add_listed(spec_count *count, const sc_sandbox *sandbox, int kind, i
 		add_ready(&count->status, ttl);
 }
 
-static void count_observed(spec_count *counts, size_t count, const sc_sandbox_list *observed,
-                           const sc_plan *plan, int64_t now)
+static void count_observed(spec_count *counts, size_t count,
+                           const sc_sandbox_list *observed, const sc_plan *plan,
+                           int64_t now)
 {
 	size_t fate_count;
 	sandbox_fate *fates = collect_fates(plan, &fate_count);
@@ -159,9 +162,11 @@ static void count_observed(spec_count *counts, size_t count, const sc_sandbox_li
 		const sc_sandbox *sandbox = &observed->items[i];
 		const char *set = sc_kv_get(&sandbox->metadata, SC_LABEL_SET);
 		const char *name = sc_kv_get(&sandbox->metadata, SC_LABEL_NAME);
-		spec_count *found = set && name ? find_count(counts, count, set, name) : NULL;
+		spec_count *found =
+		    set && name ? find_count(counts, count, set, name) : NULL;
 		if (found && sandbox->phase != SC_PHASE_GONE)
-			add_listed(found, sandbox, fate_of(fates, fate_count, sandbox), now);
+			add_listed(found, sandbox, fate_of(fates, fate_count, sandbox),
+			           now);
 	}
 	free(fates);
 }
@@ -170,8 +175,10 @@ static void count_fresh(spec_count *counts, size_t count, const sc_plan *plan)
 {
 	for (size_t i = 0; plan && i < plan->count; i++) {
 		const sc_action *action = &plan->actions[i];
-		if (action->result.status != SC_RESULT_DONE || !action->set || !action->name ||
-		    (action->kind != SC_ACTION_CREATE && action->kind != SC_ACTION_REPLACE))
+		if (action->result.status != SC_RESULT_DONE || !action->set ||
+		    !action->name ||
+		    (action->kind != SC_ACTION_CREATE &&
+		     action->kind != SC_ACTION_REPLACE))
 			continue;
 		spec_count *found = find_count(counts, count, action->set, action->name);
 		if (found)

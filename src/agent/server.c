@@ -154,7 +154,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection,
 		return respond_status_page(connection);
 	if (!strcmp(url, "/api/status")) {
 		sc_buf body = SC_BUF_INIT;
-		sc_agent_status_render_json(&server->metrics->status, sc_time_now_ms(), &body);
+		sc_agent_status_render_json(&server->metrics->status, sc_time_now_ms(),
+		                            &body);
 		return respond(connection, MHD_HTTP_OK, &body, "application/json");
 	}
 	if (!strcmp(url, "/healthz")) {

@@ -46,12 +46,12 @@ typedef struct sc_agent_status_cycle {
 typedef struct sc_agent_status {
 	pthread_mutex_t lock;
 	sc_agent_status_cycle ring[SC_AGENT_STATUS_CYCLES];
-	size_t ring_count;       /* filled entries; the newest is ring[(next - 1) % N] */
-	size_t ring_next;        /* where the next cycle goes */
-	unsigned long cycles;    /* recorded so far */
+	size_t ring_count;    /* filled entries; the newest is ring[(next - 1) % N] */
+	size_t ring_next;     /* where the next cycle goes */
+	unsigned long cycles; /* recorded so far */
 	unsigned long consecutive_failures;
-	int64_t last_success_ms; /* Unix ms; 0: never */
-	sc_agent_report view;    /* sets[] and specs[] of the last cycle that listed */
+	int64_t last_success_ms;  /* Unix ms; 0: never */
+	sc_agent_report view;     /* sets[] and specs[] of the last cycle that listed */
 	unsigned long view_cycle; /* its number; 0: none yet */
 	int64_t view_ms;          /* when it was recorded (Unix ms): TTLs count from it */
 } sc_agent_status;

@@ -91,11 +91,12 @@ static void put_specs(sc_buf *out, const sc_agent_status *status, int64_t now_ms
 		sc_json_quote(out, spec->set);
 		sc_buf_puts(out, ",\"name\":");
 		sc_json_quote(out, spec->name);
-		sc_buf_printf(out,
-		              ",\"state\":\"%s\",\"desired\":%u,\"live\":%lu,\"ready\":%lu,"
-		              "\"stale\":%lu,\"ttlLeftSeconds\":",
-		              spec->paused ? "paused" : "running", spec->desired, spec->live,
-		              spec->ready, spec->stale);
+		sc_buf_printf(
+		    out,
+		    ",\"state\":\"%s\",\"desired\":%u,\"live\":%lu,\"ready\":%lu,"
+		    "\"stale\":%lu,\"ttlLeftSeconds\":",
+		    spec->paused ? "paused" : "running", spec->desired, spec->live,
+		    spec->ready, spec->stale);
 		put_ttl(out, spec->ttl_left_ms, status->view_ms, now_ms);
 		sc_buf_puts(out, ",\"rollout\":");
 		put_rollout(out, spec->rollout);
@@ -110,10 +111,12 @@ static void put_actions(sc_buf *out, const sc_agent_status_cycle *cycle)
 
 	sc_buf_puts(out, "\"actions\":{");
 	for (int kind = 0; kind < SC_AGENT_ACTION_KINDS; kind++) {
-		sc_buf_printf(out, "%s\"%s\":{", kind ? "," : "", sc_action_kind_name(kind));
+		sc_buf_printf(out, "%s\"%s\":{", kind ? "," : "",
+		              sc_action_kind_name(kind));
 		for (int result = 0; result < SC_AGENT_RESULT_COUNT; result++) {
 			sc_buf_printf(out, "%s\"%s\":%lu", result ? "," : "",
-			              sc_agent_result_name(result), cycle->actions[kind][result]);
+			              sc_agent_result_name(result),
+			              cycle->actions[kind][result]);
 			total += cycle->actions[kind][result];
 		}
 		sc_buf_puts(out, "}");
@@ -166,13 +169,16 @@ static void put_cycles(sc_buf *out, const sc_agent_status *status)
 void sc_agent_status_render_json(sc_agent_status *status, int64_t now_ms, sc_buf *out)
 {
 	pthread_mutex_lock(&status->lock);
-	sc_buf_puts(out, "{\"formatVersion\":\"" SC_AGENT_STATUS_FORMAT "\",\"generatedAt\":");
+	sc_buf_puts(out,
+	            "{\"formatVersion\":\"" SC_AGENT_STATUS_FORMAT "\",\"generatedAt\":");
 	put_time(out, now_ms);
-	sc_buf_printf(out, ",\"cycles\":%lu,\"consecutiveFailures\":%lu,\"lastSuccessAt\":",
+	sc_buf_printf(out,
+	              ",\"cycles\":%lu,\"consecutiveFailures\":%lu,\"lastSuccessAt\":",
 	              status->cycles, status->consecutive_failures);
 	put_time(out, status->last_success_ms);
 	if (status->view_cycle)
-		sc_buf_printf(out, ",\"listedInCycle\":%lu,\"listedAt\":", status->view_cycle);
+		sc_buf_printf(out,
+		              ",\"listedInCycle\":%lu,\"listedAt\":", status->view_cycle);
 	else
 		sc_buf_puts(out, ",\"listedInCycle\":null,\"listedAt\":");
 	put_time(out, status->view_cycle ? status->view_ms : 0);

@@ -82,7 +82,8 @@ static const sc_agent_spec_status *find_spec(const sc_agent_report *report,
                                              const char *set, const char *name)
 {
 	for (size_t i = 0; i < report->spec_count; i++) {
-		if (!strcmp(report->specs[i].set, set) && !strcmp(report->specs[i].name, name))
+		if (!strcmp(report->specs[i].set, set) &&
+		    !strcmp(report->specs[i].name, name))
 			return &report->specs[i];
 	}
 	TEST_FAILURE("no spec %s/%s in the report", set, name);
@@ -98,8 +99,9 @@ TEST(specs_count_desired_ready_stale_and_the_least_ttl_as_listed)
 	const sc_spec *web = sc_spec_list_find(&specs, "apps", "web");
 	add_sandbox(&list, "a", py, "running", false, NOW + 500000);
 	add_sandbox(&list, "b", py, "running", true, NOW + 120000);
-	add_sandbox(&list, "c", py, "paused", true, NOW + 10000); /* not running: no TTL */
-	add_sandbox(&list, "d", py, "killed", true, NOW + 1000);  /* gone: nowhere */
+	add_sandbox(&list, "c", py, "paused", true,
+	            NOW + 10000);                                /* not running: no TTL */
+	add_sandbox(&list, "d", py, "killed", true, NOW + 1000); /* gone: nowhere */
 	add_sandbox(&list, "e", py, "starting", false, 0);
 	add_sandbox(&list, "f", web, "paused", false, 0);
 
@@ -166,7 +168,8 @@ TEST(specs_show_what_the_done_actions_left)
 	sc_agent_report_count_specs(&report, &specs, &list, &plan, NOW);
 	const sc_agent_spec_status *s = find_spec(&report, "team-ml", "py");
 	if (s) {
-		/* old replaced by a fresh one; surplus deleted; failing still there, stale. */
+		/* old replaced by a fresh one; surplus deleted; failing still there,
+		 * stale. */
 		CHECK_INT(s->live, 5);
 		CHECK_INT(s->ready, 5);
 		CHECK_INT(s->stale, 1);
@@ -237,8 +240,9 @@ TEST(failed_and_skipped_actions_become_messages)
 	sc_agent_report_note_results(&report, &plan);
 	CHECK_INT(report.message_count, 2);
 	if (report.message_count == 2) {
-		CHECK_STR(report.messages[0].text, "replace of 'team-ml/py' (sbx-1) failed: "
-		                                   "HTTP 429: too many sandboxes");
+		CHECK_STR(report.messages[0].text,
+		          "replace of 'team-ml/py' (sbx-1) failed: "
+		          "HTTP 429: too many sandboxes");
 		CHECK_INT(report.messages[0].level, SC_DIAG_ERROR);
 		CHECK_STR(report.messages[1].text,
 		          "create of 'team-ml/py' skipped: no reason given");
@@ -326,7 +330,8 @@ TEST(the_ring_keeps_the_last_cycles_newest_first)
 	sc_agent_report report;
 	sc_agent_status_init(&status);
 	for (unsigned long i = 1; i <= SC_AGENT_STATUS_CYCLES + 5; i++) {
-		fake_report(&report, i % 2 == 1, i, "team-ml", "py", i % 2 ? NULL : "failed");
+		fake_report(&report, i % 2 == 1, i, "team-ml", "py",
+		            i % 2 ? NULL : "failed");
 		sc_agent_status_record(&status, &report, NOW + (int64_t)i * 1000);
 		sc_agent_report_release(&report);
 	}
@@ -341,13 +346,15 @@ TEST(the_ring_keeps_the_last_cycles_newest_first)
 	CHECK(number_at(newest, "durationMs") == 250);
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(newest, "ok")));
 	CHECK(number_at(newest, "actionsTotal") == SC_AGENT_STATUS_CYCLES + 5);
-	CHECK(number_at(cJSON_GetObjectItem(cJSON_GetObjectItem(newest, "actions"), "create"),
-	                "done") == SC_AGENT_STATUS_CYCLES + 5);
+	CHECK(number_at(
+	          cJSON_GetObjectItem(cJSON_GetObjectItem(newest, "actions"), "create"),
+	          "done") == SC_AGENT_STATUS_CYCLES + 5);
 	/* The start is the end less the duration. */
 	CHECK_STR(string_at(newest, "startedAt"), "2027-01-15T08:00:24.750Z");
 	const cJSON *second = cJSON_GetArrayItem(cycles, 1);
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(second, "ok")));
-	const cJSON *message = cJSON_GetArrayItem(cJSON_GetObjectItem(second, "messages"), 0);
+	const cJSON *message =
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(second, "messages"), 0);
 	CHECK_STR(string_at(message, "level"), "error");
 	CHECK_STR(string_at(message, "text"), "failed");
 	CHECK(number_at(root, "consecutiveFailures") == 0);
@@ -384,7 +391,8 @@ TEST(specs_stay_from_the_last_listing_and_ttl_counts_down)
 	const cJSON *set = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sets"), 0);
 	CHECK_STR(string_at(set, "name"), "team-ml");
 	CHECK(number_at(cJSON_GetObjectItem(set, "sandboxes"), "running") == 2);
-	const cJSON *last = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "recentCycles"), 0);
+	const cJSON *last =
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(root, "recentCycles"), 0);
 	CHECK(cJSON_IsNull(cJSON_GetObjectItem(last, "drift")));
 	cJSON_Delete(root);
 
@@ -475,7 +483,8 @@ TEST(renders_on_another_thread_see_whole_cycles)
 	CHECK_INT(pthread_create(&thread, NULL, read_status, &r), 0);
 	for (int i = 0; i < 300; i++) {
 		sc_agent_report report;
-		fake_report(&report, i % 3 != 0, (unsigned long)i, "team-ml", "py", "oops");
+		fake_report(&report, i % 3 != 0, (unsigned long)i, "team-ml", "py",
+		            "oops");
 		sc_agent_status_record(&status, &report, NOW + i);
 		sc_agent_report_release(&report);
 	}

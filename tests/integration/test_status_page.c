@@ -111,10 +111,10 @@ static bool agent_start(agent *a, const char *spec)
 	snprintf(url_env, sizeof(url_env), "SEACLOUD_API_BASE_URL=%s", a->sd.base_url);
 	const char *env[] = {url_env, "SEACLOUD_API_KEY=" TEST_API_KEY,
 	                     "SECRET_TOKEN=" SECRET_VALUE, NULL};
-	const char *argv[] = {SC_APPLY_BIN,       "agent",        "-f",
-	                      a->spec,            "--interval",   "1s",
-	                      "--timeout",        "3s",           "--listen-metrics",
-	                      "127.0.0.1:0",      "--log-format", "json",
+	const char *argv[] = {SC_APPLY_BIN,  "agent",        "-f",
+	                      a->spec,       "--interval",   "1s",
+	                      "--timeout",   "3s",           "--listen-metrics",
+	                      "127.0.0.1:0", "--log-format", "json",
 	                      NULL};
 	if (test_process_start_wrapped(&a->process, argv, env, NULL, NULL, a->err) ||
 	    !read_address(a)) {
@@ -164,7 +164,8 @@ static void show_page(void)
 	free(text);
 }
 
-/* Waits for a condition on the page (JavaScript), showing the page when it never holds. */
+/* Waits for a condition on the page (JavaScript), showing the page when it never holds.
+ */
 static bool wait_page(const char *condition)
 {
 	if (test_browser_wait(browser, condition, WAIT_MS))
@@ -210,8 +211,8 @@ TEST(the_page_shows_the_specs_and_cycles_and_follows_a_rollout)
 		goto done;
 
 	/* Converged: what a user reads in the specs table and the header. */
-	CHECK(wait_page(SPEC_ROW("py") " === '" SET "|py|running|2|2|0|' + "
-	                SPEC_ROW("py") ".split('|')[6] + '|none'"));
+	CHECK(wait_page(SPEC_ROW("py") " === '" SET "|py|running|2|2|0|' + " SPEC_ROW(
+	    "py") ".split('|')[6] + '|none'"));
 	CHECK(wait_page(SPEC_ROW("web") ".startsWith('" SET "|web|running|1|1|0|')"));
 	CHECK(wait_page("/^(9m \\d+s|10m 0s)$/.test(" SPEC_ROW("py") ".split('|')[6])"));
 	CHECK(wait_page("/^cycle \\d+ ok$/.test(" SUMMARY ")"));
@@ -230,11 +231,12 @@ TEST(the_page_shows_the_specs_and_cycles_and_follows_a_rollout)
 	CHECK(wait_page(SPEC_ROW("py") ".startsWith('" SET "|py|running|2|2|2|')"));
 	CHECK(wait_page("/^cycle \\d+ failed \\(\\d+ in a row\\)$/.test(" SUMMARY ")"));
 	CHECK(wait_page("/replace \\d+ failed/.test(" CYCLES_TEXT ")"));
-	CHECK(wait_page("/error: replace of '" SET "\\/py' \\(\\S+\\) failed: .*429/.test(" CYCLES_TEXT
-	                ")"));
+	CHECK(wait_page("/error: replace of '" SET
+	                "\\/py' \\(\\S+\\) failed: .*429/.test(" CYCLES_TEXT ")"));
 	CHECK(wait_page("document.querySelector('#specs tr[data-spec=py] td.stale')"
 	                ".classList.contains('stale-some')"));
-	CHECK(wait_page("document.querySelectorAll('#chart rect.bar[fill=\"#c62828\"]').length >= 1"));
+	CHECK(wait_page("document.querySelectorAll('#chart "
+	                "rect.bar[fill=\"#c62828\"]').length >= 1"));
 
 	/* The limit lifted: the rollout completes, and the page says so. */
 	CHECK_INT(admin_config(&a, "{\"maxSandboxes\":0}"), 0);
@@ -265,12 +267,14 @@ TEST(an_error_with_markup_shows_as_text)
 	if (!agent_start(&a, bad) || !open_page(&a))
 		goto done;
 	CHECK(wait_page("/^cycle \\d+ failed/.test(" SUMMARY ")"));
-	CHECK(wait_page(CYCLES_TEXT ".includes('spec.replicas: must be an integer from 0 to "
+	CHECK(wait_page(CYCLES_TEXT
+	                ".includes('spec.replicas: must be an integer from 0 to "
 	                "1000, got \"<script>window.pwned=1</script><img src=x "
 	                "onerror=window.pwned=2>\"')"));
 	/* Shown, never run: the page's own script is the only one, and no image came. */
-	CHECK(wait_page("document.scripts.length === 1 && !document.querySelector('img') && "
-	                "window.pwned === undefined"));
+	CHECK(wait_page(
+	    "document.scripts.length === 1 && !document.querySelector('img') && "
+	    "window.pwned === undefined"));
 	CHECK(wait_page("document.querySelector('#specs tbody').innerText.includes("
 	                "'no sandboxes listed yet')"));
 done:
@@ -302,16 +306,21 @@ TEST(names_and_a_rollout_from_the_json_show_as_text)
 	test_browser_answer(browser, "*api/status*", "application/json", crafted);
 	if (!open_page(&a))
 		goto done;
-	CHECK(wait_page(SPEC_ROW("<script>window.pwned=4</script>") " === "
-	                "'<img src=x onerror=window.pwned=3>|<script>window.pwned=4</script>|"
-	                "running|3|3|2|1h 2m|progressing 1/3'"));
+	CHECK(wait_page(SPEC_ROW(
+	    "<script>window.pwned=4</script>") " === "
+	                                       "'<img src=x "
+	                                       "onerror=window.pwned=3>|<script>window."
+	                                       "pwned=4</script>|"
+	                                       "running|3|3|2|1h 2m|progressing 1/3'"));
 	CHECK(wait_page("document.querySelector('#specs progress').value === 1 && "
 	                "document.querySelector('#specs progress').max === 3"));
-	CHECK(wait_page("document.querySelector('#specs tr.set-row').innerText.trim() === "
-	                "'set <img src=x onerror=window.pwned=3>: 3 running'"));
+	CHECK(
+	    wait_page("document.querySelector('#specs tr.set-row').innerText.trim() === "
+	              "'set <img src=x onerror=window.pwned=3>: 3 running'"));
 	CHECK(wait_page(CYCLES_TEXT ".includes('warning: <b>bold</b> & more')"));
-	CHECK(wait_page("document.scripts.length === 1 && !document.querySelector('img, b') "
-	                "&& window.pwned === undefined"));
+	CHECK(wait_page(
+	    "document.scripts.length === 1 && !document.querySelector('img, b') "
+	    "&& window.pwned === undefined"));
 done:
 	agent_stop(&a);
 }

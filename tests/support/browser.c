@@ -1,4 +1,5 @@
-/* pipe2() with O_CLOEXEC: the processes a test starts later must not inherit the pipes. */
+/* pipe2() with O_CLOEXEC: the processes a test starts later must not inherit the pipes.
+ */
 #define _GNU_SOURCE
 #include "support/browser.h"
 
@@ -137,7 +138,8 @@ static int send_call(test_browser *browser, const char *method, cJSON *params,
 		cJSON_AddStringToObject(message, "sessionId", session);
 	char *text = cJSON_PrintUnformatted(message);
 	cJSON_Delete(message);
-	int result = write_all(browser->to_browser, text, strlen(text) + 1); /* with the NUL */
+	int result =
+	    write_all(browser->to_browser, text, strlen(text) + 1); /* with the NUL */
 	free(text);
 	return result < 0 ? -1 : id;
 }
@@ -146,7 +148,8 @@ static int send_call(test_browser *browser, const char *method, cJSON *params,
 static cJSON *read_message(test_browser *browser, int64_t deadline)
 {
 	for (;;) {
-		char *end = browser->in_len ? memchr(browser->in, '\0', browser->in_len) : NULL;
+		char *end =
+		    browser->in_len ? memchr(browser->in, '\0', browser->in_len) : NULL;
 		if (end) {
 			cJSON *message = cJSON_Parse(browser->in);
 			size_t used = (size_t)(end - browser->in) + 1;
@@ -220,7 +223,8 @@ static cJSON *call(test_browser *browser, const char *method, cJSON *params,
 		}
 		const cJSON *got = cJSON_GetObjectItem(message, "id");
 		const cJSON *event = cJSON_GetObjectItem(message, "method");
-		if (cJSON_IsString(event) && !strcmp(event->valuestring, "Fetch.requestPaused"))
+		if (cJSON_IsString(event) &&
+		    !strcmp(event->valuestring, "Fetch.requestPaused"))
 			answer_request(browser, message);
 		if (!cJSON_IsNumber(got) || got->valueint != id) {
 			cJSON_Delete(message);
@@ -318,7 +322,8 @@ test_browser *test_browser_start(const char *binary, const char *dir, char *why,
 	browser->from_browser = from[0];
 	cJSON *version = call(browser, "Browser.getVersion", NULL, NULL);
 	if (!version) {
-		snprintf(why, why_len, "%s does not answer on its DevTools pipe (see %s/chromium.log)",
+		snprintf(why, why_len,
+		         "%s does not answer on its DevTools pipe (see %s/chromium.log)",
 		         binary, dir);
 		test_browser_free(browser);
 		return NULL;
@@ -369,8 +374,8 @@ static int new_page(test_browser *browser, int width, int height)
 	cJSON_AddNumberToObject(params, "height", height);
 	cJSON_AddNumberToObject(params, "deviceScaleFactor", 1);
 	cJSON_AddFalseToObject(params, "mobile");
-	cJSON *sized = call(browser, "Emulation.setDeviceMetricsOverride", params,
-	                    browser->session);
+	cJSON *sized =
+	    call(browser, "Emulation.setDeviceMetricsOverride", params, browser->session);
 	int result = sized ? 0 : -1;
 	cJSON_Delete(sized);
 	return result;
@@ -417,8 +422,8 @@ char *test_browser_eval(test_browser *browser, const char *expression)
 	char *text = NULL;
 
 	if (evaluated && !cJSON_GetObjectItem(evaluated, "exceptionDetails")) {
-		const cJSON *value =
-		    cJSON_GetObjectItem(cJSON_GetObjectItem(evaluated, "result"), "value");
+		const cJSON *value = cJSON_GetObjectItem(
+		    cJSON_GetObjectItem(evaluated, "result"), "value");
 		if (cJSON_IsString(value))
 			text = strdup(value->valuestring);
 		else if (value)
@@ -433,7 +438,8 @@ char *test_browser_eval(test_browser *browser, const char *expression)
 bool test_browser_wait(test_browser *browser, const char *expression, int timeout_ms)
 {
 	char wrapped[8192];
-	snprintf(wrapped, sizeof(wrapped), "(() => { try { return !!(%s); } catch (e) { return false; } })()",
+	snprintf(wrapped, sizeof(wrapped),
+	         "(() => { try { return !!(%s); } catch (e) { return false; } })()",
 	         expression);
 	for (int64_t deadline = now_ms() + timeout_ms;;) {
 		char *value = test_browser_eval(browser, wrapped);
@@ -455,7 +461,8 @@ int test_browser_screenshot(test_browser *browser, const char *path)
 	const cJSON *data = cJSON_GetObjectItem(shot, "data");
 	int result = -1;
 	size_t len = 0;
-	unsigned char *png = cJSON_IsString(data) ? base64_decode(data->valuestring, &len) : NULL;
+	unsigned char *png =
+	    cJSON_IsString(data) ? base64_decode(data->valuestring, &len) : NULL;
 	FILE *file = png ? fopen(path, "wb") : NULL;
 
 	if (file) {
