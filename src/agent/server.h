@@ -1,12 +1,14 @@
 /*
  * The agent's HTTP endpoint, on libmicrohttpd's own thread: /metrics
  * (Prometheus text 0.0.4), /healthz (200 while the loop runs, else 503),
- * /readyz (503 until a cycle has succeeded, 200 after), / (the status
- * page) and /api/status (its JSON); any other path is 404, any method but
- * GET and HEAD 405.
+ * /readyz (503 until a cycle has succeeded, 200 after); any other path is
+ * 404, any method but GET and HEAD 405.
  *
  * Ownership: a server borrows the metrics (which must outlive it) and owns
  * its daemon; sc_agent_server_free() stops it and frees it (NULL: no-op).
+ *
+ * It also serves the status page: / (HTML, agent/status_page.h) and
+ * /api/status (its JSON, agent/status.h).
  */
 #ifndef SC_AGENT_SERVER_H
 #define SC_AGENT_SERVER_H
