@@ -5,6 +5,7 @@
 
 #include "common/mem.h"
 #include "common/text.h"
+#include "exec/job.h"
 
 void sc_agent_report_init(sc_agent_report *report)
 {
@@ -225,8 +226,17 @@ void sc_agent_report_note(sc_agent_report *report, sc_diag_level level, const ch
 	SC_GROW(report->messages, report->message_count + 1, report->message_alloc);
 	sc_agent_message *message = &report->messages[report->message_count++];
 	message->level = level;
-	message->text = sc_strndup(text ? text : "", SC_AGENT_REPORT_MESSAGE_MAX);
+	message->text = sc_strdup(text ? text : "");
 	sc_text_make_printable(message->text);
+}
+
+void sc_agent_report_scrub(sc_agent_report *report, const sc_spec_list *specs)
+{
+	for (size_t i = 0; i < report->message_count; i++) {
+		for (size_t j = 0; specs && j < specs->count; j++)
+			report->messages[i].text =
+			    sc_exec_scrub(report->messages[i].text, &specs->items[j]);
+	}
 }
 
 void sc_agent_report_note_results(sc_agent_report *report, const sc_plan *plan)

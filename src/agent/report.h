@@ -83,8 +83,6 @@ typedef struct sc_agent_message {
 
 /* How many messages a report keeps; more only count in messages_dropped. */
 #define SC_AGENT_REPORT_MAX_MESSAGES 20
-/* How many bytes of one message a report keeps. */
-#define SC_AGENT_REPORT_MESSAGE_MAX 600
 
 typedef struct sc_agent_report {
 	bool ok;       /* the cycle converged: specs loaded, listed, planned, all done */
@@ -158,11 +156,18 @@ void sc_agent_report_count_specs(sc_agent_report *report, const sc_spec_list *sp
                                  int64_t now);
 
 /*
- * Keeps a copy of text (cut at SC_AGENT_REPORT_MESSAGE_MAX bytes, control
- * characters made '?') as a message of the cycle; past
- * SC_AGENT_REPORT_MAX_MESSAGES it is only counted. Never pass a secret.
+ * Keeps a copy of text (control characters made '?') as a message of the
+ * cycle; past SC_AGENT_REPORT_MAX_MESSAGES it is only counted. Never pass
+ * a secret.
  */
 void sc_agent_report_note(sc_agent_report *report, sc_diag_level level, const char *text);
+
+/*
+ * Replaces every envVars value of specs (SECRET) in the messages with
+ * "***", as action results are scrubbed: the last guard before the
+ * messages leave the cycle, whatever made them.
+ */
+void sc_agent_report_scrub(sc_agent_report *report, const sc_spec_list *specs);
 
 /* Notes every action of an executed plan that failed or was skipped, with why. */
 void sc_agent_report_note_results(sc_agent_report *report, const sc_plan *plan);

@@ -81,7 +81,8 @@ static void record_cycle(sc_agent_status_cycle *cycle, const sc_agent_report *re
 	cycle->messages = sc_calloc(report->message_count + 1, sizeof(*cycle->messages));
 	for (size_t i = 0; i < report->message_count; i++) {
 		cycle->messages[i].level = report->messages[i].level;
-		cycle->messages[i].text = sc_strdup(report->messages[i].text);
+		cycle->messages[i].text =
+		    sc_strndup(report->messages[i].text, SC_AGENT_STATUS_MESSAGE_MAX);
 	}
 	cycle->message_count = report->message_count;
 	cycle->messages_dropped = report->messages_dropped;

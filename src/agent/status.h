@@ -8,7 +8,8 @@
  * It keeps the last SC_AGENT_STATUS_CYCLES cycles in a ring (number,
  * start, duration, ok, drift, actions by kind and result, messages) and
  * the sets and specs as the last cycle that listed the sandboxes left
- * them. Messages are diagnostics and failed actions: never a secret.
+ * them. Messages are diagnostics and failed actions (never a secret), cut
+ * at SC_AGENT_STATUS_MESSAGE_MAX bytes.
  *
  * Ownership: a status owns copies of everything it keeps.
  * sc_agent_status_release() frees them and destroys the mutex.
@@ -26,6 +27,8 @@
 
 /* How many of the last cycles the status keeps. */
 #define SC_AGENT_STATUS_CYCLES 20
+/* How many bytes of one message the status keeps. */
+#define SC_AGENT_STATUS_MESSAGE_MAX 600
 /* The version of the JSON document: a change that breaks a reader bumps it. */
 #define SC_AGENT_STATUS_FORMAT "1"
 

@@ -205,6 +205,7 @@ done:
 		sc_agent_report_count_specs(out, &run.specs, &run.observed, &run.plan,
 		                            sc_reconcile_now(&run));
 	log_diag(&context->log, &run.diag, cycle, out);
+	sc_agent_report_scrub(out, &run.specs);
 	sc_reconcile_release(&run);
 	context->agent = NULL;
 }
