@@ -13,6 +13,7 @@ void sc_agent_metrics_init(sc_agent_metrics *metrics)
 {
 	memset(metrics, 0, sizeof(*metrics));
 	pthread_mutex_init(&metrics->lock, NULL);
+	sc_agent_status_init(&metrics->status);
 }
 
 void sc_agent_metrics_release(sc_agent_metrics *metrics)
@@ -20,6 +21,7 @@ void sc_agent_metrics_release(sc_agent_metrics *metrics)
 	if (!metrics)
 		return;
 	sc_agent_report_release(&metrics->managed);
+	sc_agent_status_release(&metrics->status);
 	pthread_mutex_destroy(&metrics->lock);
 	memset(metrics, 0, sizeof(*metrics));
 }
@@ -72,6 +74,7 @@ void sc_agent_metrics_record(sc_agent_metrics *metrics, const sc_agent_report *r
 	if (report->planned)
 		metrics->drift = report->drift;
 	pthread_mutex_unlock(&metrics->lock);
+	sc_agent_status_record(&metrics->status, report, now_ms);
 }
 
 void sc_agent_metrics_set_live(sc_agent_metrics *metrics, bool live)

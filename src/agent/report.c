@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/text.h"
+#include "exec/job.h"
 
 void sc_agent_report_init(sc_agent_report *report)
 {
@@ -17,6 +19,18 @@ void sc_agent_report_release(sc_agent_report *report)
 	for (size_t i = 0; i < report->set_count; i++)
 		free(report->sets[i].set);
 	free(report->sets);
+	for (size_t i = 0; i < report->spec_count; i++) {
+		sc_agent_spec_status *spec = &report->specs[i];
+		free(spec->set);
+		free(spec->name);
+		if (spec->rollout)
+			free(spec->rollout->phase);
+		free(spec->rollout);
+	}
+	free(report->specs);
+	for (size_t i = 0; i < report->message_count; i++)
+		free(report->messages[i].text);
+	free(report->messages);
 	memset(report, 0, sizeof(*report));
 }
 
@@ -200,6 +214,52 @@ void sc_agent_report_project(sc_agent_report *report, const sc_plan *plan)
 		case SC_ACTION_RENEW:
 			break;
 		}
+	}
+}
+
+void sc_agent_report_note(sc_agent_report *report, sc_diag_level level, const char *text)
+{
+	if (report->message_count == SC_AGENT_REPORT_MAX_MESSAGES) {
+		report->messages_dropped++;
+		return;
+	}
+	SC_GROW(report->messages, report->message_count + 1, report->message_alloc);
+	sc_agent_message *message = &report->messages[report->message_count++];
+	message->level = level;
+	message->text = sc_strdup(text ? text : "");
+	sc_text_make_printable(message->text);
+}
+
+void sc_agent_report_scrub(sc_agent_report *report, const sc_spec_list *specs)
+{
+	for (size_t i = 0; i < report->message_count; i++) {
+		for (size_t j = 0; specs && j < specs->count; j++)
+			report->messages[i].text =
+			    sc_exec_scrub(report->messages[i].text, &specs->items[j]);
+	}
+}
+
+void sc_agent_report_note_results(sc_agent_report *report, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		const sc_action_result *result = &action->result;
+		bool failed = result->status == SC_RESULT_FAILED;
+		if (result->status == SC_RESULT_DONE)
+			continue;
+		char *text = sc_asprintf(
+		    "%s of '%s/%s'%s%s%s %s: %s", sc_action_kind_name(action->kind),
+		    action->set ? action->set : "", action->name ? action->name : "",
+		    action->sandbox ? " (" : "",
+		    action->sandbox ? action->sandbox->id : "",
+		    action->sandbox ? ")" : "",
+		    failed                                ? "failed"
+		    : result->status == SC_RESULT_SKIPPED ? "skipped"
+		                                          : "not run",
+		    result->message ? result->message : "no reason given");
+		sc_agent_report_note(report, failed ? SC_DIAG_ERROR : SC_DIAG_WARNING,
+		                     text);
+		free(text);
 	}
 }
 

@@ -1,12 +1,15 @@
 /*
  * The report of one reconcile cycle, as the agent's metrics and logs need
  * it: whether it succeeded, what it did (actions by kind and result), what
- * it saw (managed sandboxes by set and state) and how much drift it found
- * (the number of actions it planned). The cli layer's cycle function fills
- * it; the loop adds the duration.
+ * it saw (managed sandboxes by set and state), how much drift it found
+ * (the number of actions it planned), each spec as the cycle left it and
+ * the cycle's messages (diagnostics and failed actions), for the status
+ * page. The cli layer's cycle function fills it; the loop adds the
+ * duration.
  *
- * Ownership: a report owns its set names (copied). sc_agent_report_release()
- * frees them; a zeroed report (SC_AGENT_REPORT_INIT) is empty.
+ * Ownership: a report owns its set names, spec entries and messages
+ * (copied). sc_agent_report_release() frees them; a zeroed report
+ * (SC_AGENT_REPORT_INIT) is empty.
  */
 #ifndef SC_AGENT_REPORT_H
 #define SC_AGENT_REPORT_H
@@ -16,6 +19,7 @@
 #include <stdint.h>
 
 #include "api/sandbox.h"
+#include "common/diag.h"
 #include "plan/plan.h"
 
 /* The states of the managed-sandboxes gauge (a sandbox that is gone counts nowhere). */
@@ -43,6 +47,43 @@ typedef struct sc_agent_set_count {
 	unsigned long count[SC_AGENT_STATE_COUNT];
 } sc_agent_set_count;
 
+/*
+ * A rollout's progress: how many of a spec's replicas are on its current
+ * version. No spec rolls out yet: every entry's rollout is NULL ("none").
+ */
+typedef struct sc_agent_rollout {
+	char *phase; /* owned: "progressing", "paused", "done", ... */
+	unsigned long updated;
+	unsigned long total;
+} sc_agent_rollout;
+
+/*
+ * One spec as the cycle left it: the listing at the cycle's start, moved
+ * by the actions the cycle completed (a create or replace adds a fresh
+ * sandbox with the spec's full TTL, a delete or replace takes one away,
+ * pause, resume and renew change its state or TTL).
+ */
+typedef struct sc_agent_spec_status {
+	char *set;           /* owned */
+	char *name;          /* owned */
+	unsigned desired;    /* spec.replicas */
+	bool paused;         /* spec.state is paused */
+	unsigned long live;  /* sandboxes in any phase but gone */
+	unsigned long ready; /* running ones */
+	unsigned long stale; /* made from another version of the spec */
+	int64_t ttl_left_ms; /* least TTL left of the running ones; -1: none known */
+	sc_agent_rollout *rollout; /* owned; NULL: no rollout */
+} sc_agent_spec_status;
+
+/* A diagnostic or an action that failed: text without secrets, one line. */
+typedef struct sc_agent_message {
+	sc_diag_level level;
+	char *text; /* owned */
+} sc_agent_message;
+
+/* How many messages a report keeps; more only count in messages_dropped. */
+#define SC_AGENT_REPORT_MAX_MESSAGES 20
+
 typedef struct sc_agent_report {
 	bool ok;       /* the cycle converged: specs loaded, listed, planned, all done */
 	bool observed; /* the cycle listed the sandboxes: sets[] is meaningful */
@@ -51,8 +92,16 @@ typedef struct sc_agent_report {
 	sc_agent_set_count *sets; /* sorted by set name, unique */
 	size_t set_count;
 	size_t set_alloc;
-	size_t drift;        /* actions planned */
-	int64_t duration_ms; /* filled by the loop */
+	size_t drift;                /* actions planned */
+	int64_t duration_ms;         /* filled by the loop */
+	bool specs_counted;          /* specs[] is meaningful */
+	sc_agent_spec_status *specs; /* sorted by (set, name), unique */
+	size_t spec_count;
+	size_t spec_alloc;
+	sc_agent_message *messages;
+	size_t message_count;
+	size_t message_alloc;
+	size_t messages_dropped;
 } sc_agent_report;
 
 #define SC_AGENT_REPORT_INIT                                                             \
@@ -95,6 +144,33 @@ void sc_agent_report_count_results(sc_agent_report *report, const sc_plan *plan)
  * the gauge shows the sandboxes after the cycle, not before it.
  */
 void sc_agent_report_project(sc_agent_report *report, const sc_plan *plan);
+
+/*
+ * Fills specs[] with every spec of specs and its sandboxes in observed
+ * (sc-apply/set and sc-apply/name labels), as the plan's DONE actions
+ * left them; now is the server's clock (Unix ms) the TTLs count from.
+ * plan may be NULL (nothing ran). Marks the report's specs counted.
+ */
+void sc_agent_report_count_specs(sc_agent_report *report, const sc_spec_list *specs,
+                                 const sc_sandbox_list *observed, const sc_plan *plan,
+                                 int64_t now);
+
+/*
+ * Keeps a copy of text (control characters made '?') as a message of the
+ * cycle; past SC_AGENT_REPORT_MAX_MESSAGES it is only counted. Never pass
+ * a secret.
+ */
+void sc_agent_report_note(sc_agent_report *report, sc_diag_level level, const char *text);
+
+/*
+ * Replaces every envVars value of specs (SECRET) in the messages with
+ * "***", as action results are scrubbed: the last guard before the
+ * messages leave the cycle, whatever made them.
+ */
+void sc_agent_report_scrub(sc_agent_report *report, const sc_spec_list *specs);
+
+/* Notes every action of an executed plan that failed or was skipped, with why. */
+void sc_agent_report_note_results(sc_agent_report *report, const sc_plan *plan);
 
 /* Sums actions[][result] over every kind. */
 unsigned long sc_agent_report_total(const sc_agent_report *report,

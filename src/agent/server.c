@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "agent/status_page.h"
 #include "common/address.h"
 #include "common/buf.h"
 #include "common/mem.h"
+#include "common/timeutil.h"
 
 /*
  * The listener must keep answering probes while a crowd of slow or idle
@@ -65,6 +67,25 @@ static enum MHD_Result respond_text(struct MHD_Connection *connection, unsigned 
 	return respond(connection, status, &body, "text/plain; charset=utf-8");
 }
 
+/* The status page, with the policy that lets only its own script and fetches run. */
+static enum MHD_Result respond_status_page(struct MHD_Connection *connection)
+{
+	const char *page = sc_agent_status_page_html();
+	struct MHD_Response *response = MHD_create_response_from_buffer(
+	    strlen(page), (void *)page, MHD_RESPMEM_PERSISTENT);
+	if (!response)
+		return MHD_NO;
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        "text/html; charset=utf-8");
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(response, "Content-Security-Policy",
+	                        sc_agent_status_page_csp());
+	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+	enum MHD_Result result = MHD_queue_response(connection, MHD_HTTP_OK, response);
+	MHD_destroy_response(response);
+	return result;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *connection,
                               const char *url, const char *method, const char *version,
                               const char *upload_data, size_t *upload_data_size,
@@ -85,6 +106,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection,
 		sc_agent_metrics_render(server->metrics, &body);
 		return respond(connection, MHD_HTTP_OK, &body,
 		               "text/plain; version=0.0.4; charset=utf-8");
+	}
+	if (!strcmp(url, "/"))
+		return respond_status_page(connection);
+	if (!strcmp(url, "/api/status")) {
+		sc_buf body = SC_BUF_INIT;
+		sc_agent_status_render_json(&server->metrics->status, sc_time_now_ms(),
+		                            &body);
+		return respond(connection, MHD_HTTP_OK, &body, "application/json");
 	}
 	if (!strcmp(url, "/healthz")) {
 		bool live = sc_agent_metrics_live(server->metrics);

@@ -10,6 +10,9 @@
  *
  * Ownership: a server borrows the metrics (which must outlive it) and owns
  * its daemon; sc_agent_server_free() stops it and frees it (NULL: no-op).
+ *
+ * It also serves the status page: / (HTML, agent/status_page.h) and
+ * /api/status (its JSON, agent/status.h).
  */
 #ifndef SC_AGENT_SERVER_H
 #define SC_AGENT_SERVER_H

@@ -42,10 +42,12 @@ static char *diag_text(const sc_diag_entry *entry)
 }
 
 /*
- * Logs every entry of diag (never a secret: diagnostics carry none) and
- * empties it. cycle 0: before the first cycle.
+ * Logs every entry of diag (never a secret: diagnostics carry none), notes
+ * it in the cycle's report (NULL: none) for the status page, and empties
+ * it. cycle 0: before the first cycle.
  */
-static void log_diag(sc_agent_log *log, sc_diag *diag, unsigned long cycle)
+static void log_diag(sc_agent_log *log, sc_diag *diag, unsigned long cycle,
+                     sc_agent_report *out)
 {
 	for (size_t i = 0; i < diag->count; i++) {
 		const sc_diag_entry *entry = &diag->entries[i];
@@ -53,6 +55,8 @@ static void log_diag(sc_agent_log *log, sc_diag *diag, unsigned long cycle)
 		                       : entry->level == SC_DIAG_WARNING ? SC_AGENT_WARN
 		                                                         : SC_AGENT_INFO;
 		char *text = diag_text(entry);
+		if (out)
+			sc_agent_report_note(out, entry->level, text);
 		if (cycle)
 			sc_agent_log_event(log, level, text, SC_AGENT_INT("cycle", cycle),
 			                   SC_AGENT_END);
@@ -196,7 +200,7 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 	if (prepared)
 		goto done;
 	sc_agent_report_count_plan(out, &run.plan);
-	log_diag(&context->log, &run.diag, cycle);
+	log_diag(&context->log, &run.diag, cycle, out);
 	if (!run.plan.count) {
 		out->ok = true;
 		goto done;
@@ -205,9 +209,14 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 	out->ok = execute(context, &run);
 	sc_agent_report_count_results(out, &run.plan);
 	sc_agent_report_project(out, &run.plan);
+	sc_agent_report_note_results(out, &run.plan);
 	log_results(&context->log, &run.plan, cycle);
 done:
-	log_diag(&context->log, &run.diag, cycle);
+	if (run.planned)
+		sc_agent_report_count_specs(out, &run.specs, &run.observed, &run.plan,
+		                            sc_reconcile_now(&run));
+	log_diag(&context->log, &run.diag, cycle, out);
+	sc_agent_report_scrub(out, &run.specs);
 	sc_reconcile_release(&run);
 	context->agent = NULL;
 }
@@ -270,7 +279,7 @@ static int check_service(agent_context *context)
 
 	sc_reconcile_init(&run, &context->config);
 	int result = sc_reconcile_connect(&run);
-	log_diag(&context->log, &run.diag, 0);
+	log_diag(&context->log, &run.diag, 0, NULL);
 	sc_reconcile_release(&run);
 	return result;
 }
@@ -335,7 +344,7 @@ static int agent(const sc_cli_options *options)
 	    .log = &context.log,
 	};
 	int result = sc_agent_run(&config, &diag);
-	log_diag(&context.log, &diag, 0);
+	log_diag(&context.log, &diag, 0, NULL);
 	return result ? SC_EXIT_FAILED : SC_EXIT_OK;
 }
 

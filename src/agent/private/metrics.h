@@ -1,12 +1,13 @@
 /*
  * The agent's metrics: what /metrics serves and /healthz and /readyz
- * answer from. The loop records each cycle's report; the HTTP server's
- * thread renders them. A mutex guards every field, so both may call in at
- * any time.
+ * answer from, and the status that / and /api/status show. The loop
+ * records each cycle's report; the HTTP server's thread renders them. A
+ * mutex guards every field (the status has its own), so both may call in
+ * at any time.
  *
  * Ownership: the metrics own a copy of the last observed managed-sandbox
- * counts (set names included). sc_agent_metrics_release() frees them and
- * destroys the mutex.
+ * counts (set names included) and the status. sc_agent_metrics_release()
+ * frees them and destroys the mutexes.
  */
 #ifndef SC_AGENT_METRICS_H
 #define SC_AGENT_METRICS_H
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "agent/report.h"
+#include "agent/status.h"
 #include "common/buf.h"
 
 /* Upper bounds (seconds) of the duration histogram's buckets, +Inf aside. */
@@ -35,8 +37,9 @@ typedef struct sc_agent_metrics {
 	size_t drift;            /* actions planned by the last cycle that planned */
 	double last_success;     /* Unix seconds; 0 never */
 	unsigned long consecutive_failures;
-	bool live;  /* the loop runs: /healthz 200 */
-	bool ready; /* a cycle succeeded: /readyz 200 */
+	bool live;              /* the loop runs: /healthz 200 */
+	bool ready;             /* a cycle succeeded: /readyz 200 */
+	sc_agent_status status; /* the last cycles, specs and sets: / and /api/status */
 } sc_agent_metrics;
 
 void sc_agent_metrics_init(sc_agent_metrics *metrics);
@@ -46,7 +49,7 @@ void sc_agent_metrics_release(sc_agent_metrics *metrics);
  * Adds one finished cycle: its result, duration and actions; the managed
  * counts when it observed, the drift when it planned; on success the
  * last-success time (now_ms, Unix ms) and readiness, on failure one more
- * consecutive failure.
+ * consecutive failure. The status records it too.
  */
 void sc_agent_metrics_record(sc_agent_metrics *metrics, const sc_agent_report *report,
                              int64_t now_ms);
