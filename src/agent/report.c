@@ -5,7 +5,6 @@
 
 #include "common/mem.h"
 #include "common/text.h"
-#include "exec/job.h"
 
 void sc_agent_report_init(sc_agent_report *report)
 {
@@ -235,7 +234,7 @@ void sc_agent_report_scrub(sc_agent_report *report, const sc_spec_list *specs)
 	for (size_t i = 0; i < report->message_count; i++) {
 		for (size_t j = 0; specs && j < specs->count; j++)
 			report->messages[i].text =
-			    sc_exec_scrub(report->messages[i].text, &specs->items[j]);
+			    sc_spec_scrub(report->messages[i].text, &specs->items[j]);
 	}
 }
 

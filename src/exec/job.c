@@ -153,17 +153,6 @@ void sc_exec_job_release(sc_exec_job *job)
 	memset(job, 0, sizeof(*job));
 }
 
-char *sc_exec_scrub(char *text, const sc_spec *spec)
-{
-	sc_scrub scrub = SC_SCRUB_INIT;
-
-	for (size_t i = 0; spec && i < spec->env.count; i++)
-		sc_scrub_add(&scrub, spec->env.pairs[i].value);
-	text = sc_scrub_text(&scrub, text);
-	sc_scrub_release(&scrub);
-	return text;
-}
-
 void sc_exec_job_finish(sc_exec_job *job, sc_result_status status, int64_t now,
                         const char *fmt, ...)
 {
@@ -175,7 +164,7 @@ void sc_exec_job_finish(sc_exec_job *job, sc_result_status status, int64_t now,
 	result->message = NULL;
 	if (fmt) {
 		va_start(ap, fmt);
-		result->message = sc_exec_scrub(sc_vasprintf(fmt, ap), job->action->spec);
+		result->message = sc_spec_scrub(sc_vasprintf(fmt, ap), job->action->spec);
 		va_end(ap);
 	}
 	if (job->new_id && !result->new_id)

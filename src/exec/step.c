@@ -19,12 +19,12 @@ static char *describe(const sc_exec_job *job, const sc_api_response *response)
 {
 	if (response->transport_failed)
 		return sc_strdup(response->error ? response->error : "transport error");
-	char *body = sc_exec_scrub(sc_strndup(response->body.data ? response->body.data : "",
+	char *body = sc_spec_scrub(sc_strndup(response->body.data ? response->body.data : "",
 	                                      response->body.len),
 	                           job->action->spec);
 	char *why = sc_api_error_message(response->status, body, strlen(body));
 	free(body);
-	return sc_api_client_scrub(job->client, sc_exec_scrub(why, job->action->spec));
+	return sc_api_client_scrub(job->client, sc_spec_scrub(why, job->action->spec));
 }
 
 static void remember(sc_exec_job *job, char *why)

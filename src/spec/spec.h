@@ -102,6 +102,13 @@ int sc_spec_load_text(sc_spec_list *out, const char *file, const char *text,
 
 void sc_spec_list_release(sc_spec_list *list);
 
+/*
+ * text (malloc'd, taken) with every envVars value of spec replaced, in each
+ * form a server may echo it (raw, JSON-escaped, percent-encoded); the
+ * result is malloc'd. spec may be NULL.
+ */
+char *sc_spec_scrub(char *text, const sc_spec *spec);
+
 /* What sc_spec_write_yaml() writes in place of each envVars value. */
 #define SC_SPEC_SECRET_MARK "(secret: not shown)"
 

@@ -102,13 +102,5 @@ void sc_exec_job_finish(sc_exec_job *job, sc_result_status status, int64_t now,
 /* The short name of a step for messages: "create", "delete", ... */
 const char *sc_exec_step_name(sc_exec_step step);
 
-/*
- * Replaces every secret value (the spec's envVars, 4 characters or longer:
- * a shorter one would mangle every message and hides nothing) in text
- * with "***", in every form a server may send it back in (common/scrub.h:
- * raw, JSON-escaped, percent-encoded). Takes text (malloc'd) and returns
- * the result (malloc'd).
- */
-char *sc_exec_scrub(char *text, const sc_spec *spec);
 
 #endif
