@@ -11,7 +11,7 @@
 #include "common/mem.h"
 #include "common/scrub.h"
 
-static const char *file_kind(mode_t mode)
+const char *sc_file_kind(mode_t mode)
 {
 	if (S_ISFIFO(mode))
 		return "a FIFO";
@@ -23,7 +23,7 @@ static const char *file_kind(mode_t mode)
 		return "a block device";
 	if (S_ISSOCK(mode))
 		return "a socket";
-	return "not a plain file";
+	return "not a regular file";
 }
 
 /* A buffer of size bytes holding the first len bytes of data; data is wiped and freed. */
@@ -111,7 +111,7 @@ int sc_file_read_regular(char **out, size_t *len, const char *what, const char *
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		snprintf(reason, sizeof(reason), "not a regular file (%s)",
-		         file_kind(st.st_mode));
+		         sc_file_kind(st.st_mode));
 		return fail(diag, what, path, reason);
 	}
 	if ((unsigned long long)st.st_size > max_bytes) {

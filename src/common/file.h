@@ -13,6 +13,7 @@
 #ifndef SC_COMMON_FILE_H
 #define SC_COMMON_FILE_H
 
+#include <sys/types.h>
 #include <stddef.h>
 
 #include "common/diag.h"
@@ -28,5 +29,8 @@
  */
 int sc_file_read_regular(char **out, size_t *len, const char *what, const char *path,
                          size_t max_bytes, sc_diag *diag);
+
+/* What a file of mode is, for messages: "a FIFO", "a directory", "a character device"... */
+const char *sc_file_kind(mode_t mode);
 
 #endif

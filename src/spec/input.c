@@ -10,23 +10,8 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/file.h"
 #include "common/mem.h"
-
-/* What an entry is, for "not a regular file (a FIFO)". */
-static const char *file_kind(mode_t mode)
-{
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISDIR(mode))
-		return "a directory";
-	return "not a file";
-}
 
 /* Reports why name (in dirfd) could not be opened or looked at. */
 static int open_error(int dirfd, const char *name, const char *shown, int err,
@@ -59,7 +44,7 @@ static int open_entry(int dirfd, const char *name, const char *shown, bool may_b
 	if (!S_ISREG(st.st_mode) && !(may_be_dir && S_ISDIR(st.st_mode)))
 		return sc_diag_error(diag, shown, 0, 0,
 		                     "cannot read: not a regular file (%s)",
-		                     file_kind(st.st_mode));
+		                     sc_file_kind(st.st_mode));
 	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return open_error(dirfd, name, shown, errno, diag);
@@ -71,7 +56,7 @@ static int open_entry(int dirfd, const char *name, const char *shown, bool may_b
 	}
 	if (!S_ISREG(st.st_mode) && !(may_be_dir && S_ISDIR(st.st_mode))) {
 		sc_diag_error(diag, shown, 0, 0, "cannot read: not a regular file (%s)",
-		              file_kind(st.st_mode));
+		              sc_file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
