@@ -36,6 +36,16 @@ static int prepare(sc_session *session, sc_reconcile_goal goal)
 	             : sc_reconcile_prepare(&session->run, goal);
 }
 
+/* A delete that protect held back is not done: say so, and fail. */
+static int held_back(sc_reconcile *run)
+{
+	size_t held = run->plan.held_count;
+	sc_diag_error(&run->diag, NULL, 0, 0,
+	              "%zu protected sandbox%s not deleted: pass --force to delete %s", held,
+	              held == 1 ? " was" : "es were", held == 1 ? "it" : "them");
+	return SC_EXIT_FAILED;
+}
+
 int sc_cli_run(sc_session *session, sc_reconcile_goal goal, bool execute)
 {
 	sc_reconcile *run = &session->run;
@@ -65,6 +75,8 @@ int sc_cli_run(sc_session *session, sc_reconcile_goal goal, bool execute)
 			sc_render_results_text(stdout, &context);
 		}
 	}
+	if (goal == SC_RECONCILE_TEARDOWN && run->plan.held_count && result != SC_EXIT_FAILED)
+		result = held_back(run);
 	if (json)
 		sc_render_json(stdout, &context, &run->diag);
 	sc_session_flush_diag(session);

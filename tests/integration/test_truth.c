@@ -272,15 +272,15 @@ TEST(protect_holds_on_delete_of_a_set_until_force)
 	expect_apply(&sd, (const char *[]){"-f", both, NULL}, 0);
 
 	test_run run = run_apply(&sd, (const char *[]){"delete", "--set", "truth", NULL});
-	CHECK_INT(run.exit_code, 0);
-	CHECK_CONTAINS(run.err, "protected");
+	CHECK_INT(run.exit_code, 1); /* not all deleted: the user must see it */
+	CHECK_CONTAINS(run.err, "1 protected sandbox was not deleted: pass --force");
 	CHECK_INT(count_live(&sd, "db"), 1);
 	CHECK_INT(count_live(&sd, "web"), 0);
 	test_run_release(&run);
 
 	/* The spec's protect holds for delete -f too. */
 	run = run_apply(&sd, (const char *[]){"delete", "-f", both, NULL});
-	CHECK_INT(run.exit_code, 0);
+	CHECK_INT(run.exit_code, 1);
 	CHECK_INT(count_live(&sd, "db"), 1);
 	test_run_release(&run);
 
