@@ -6,6 +6,11 @@
 #include "common/mem.h"
 #include "common/text.h"
 
+void sc_agent_report_init(sc_agent_report *report)
+{
+	memset(report, 0, sizeof(*report));
+}
+
 void sc_agent_report_release(sc_agent_report *report)
 {
 	if (!report)

@@ -109,6 +109,7 @@ typedef struct sc_agent_report {
 		0                                                                        \
 	}
 
+void sc_agent_report_init(sc_agent_report *report);
 void sc_agent_report_release(sc_agent_report *report);
 
 /* The gauge's word for a state ("running", ...) and for a phase's state. */
