@@ -71,8 +71,12 @@ static inline char *sdt_error(const test_sandboxd *sd, const char *method,
 }
 
 /* Every sandbox of a filtered listing, following X-Next-Token; the count, -1 on error. */
-static inline int sdt_list_all(const test_sandboxd *sd, const char *query, int limit,
-                               cJSON *ids_out)
+/*
+ * Lists every page of query, limit a page, adding the ids to ids_out (may
+ * be NULL); between (may be NULL) runs after each page but the last.
+ */
+static inline int sdt_list_all_paced(const test_sandboxd *sd, const char *query, int limit,
+                                     cJSON *ids_out, void (*between)(void *), void *ctx)
 {
 	char url[2048];
 	char *token = NULL;
@@ -103,9 +107,17 @@ static inline int sdt_list_all(const test_sandboxd *sd, const char *query, int l
 		test_response_release(&r);
 		if (!token)
 			return total;
+		if (between)
+			between(ctx);
 	}
 	free(token);
 	return -1;
+}
+
+static inline int sdt_list_all(const test_sandboxd *sd, const char *query, int limit,
+                               cJSON *ids_out)
+{
+	return sdt_list_all_paced(sd, query, limit, ids_out, NULL, NULL);
 }
 
 static inline void sdt_sleep_ms(int ms)

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 static test_sandboxd sd;
 
@@ -96,8 +97,8 @@ TEST(pages_never_skip_or_repeat)
 
 typedef struct churn {
 	const test_sandboxd *sd;
-	volatile int stop;
-	int operations;
+	atomic_int stop;
+	atomic_int operations;
 } churn;
 
 /* Creates and deletes sandboxes of the same set until told to stop. */
@@ -117,6 +118,15 @@ static void *churn_run(void *arg)
 	return NULL;
 }
 
+/* Between two pages, the churn makes at least one change (however slow the machine). */
+static void wait_for_churn(void *arg)
+{
+	churn *c = arg;
+	int before = c->operations;
+	for (int waited = 0; c->operations == before && waited < 10000; waited += 2)
+		sdt_sleep_ms(2);
+}
+
 TEST(pages_are_stable_under_concurrent_churn)
 {
 	cJSON *all = cJSON_CreateArray(), *seen = cJSON_CreateArray();
@@ -127,7 +137,7 @@ TEST(pages_are_stable_under_concurrent_churn)
 	CHECK_INT(sdt_list_all(&sd, "metadata[base]=yes", 100, all), 300);
 	pthread_create(&thread, NULL, churn_run, &c);
 	/* Small pages, so that many creates and deletes land between them. */
-	sdt_list_all(&sd, "metadata[set]=busy", 7, seen);
+	sdt_list_all_paced(&sd, "metadata[set]=busy", 7, seen, wait_for_churn, &c);
 	c.stop = 1;
 	pthread_join(thread, NULL);
 	CHECK(c.operations > 10);
