@@ -103,8 +103,8 @@ TEST(an_option_a_command_does_not_take_is_a_usage_error_naming_it)
 			const char *args[] = {commands[c], all[i].name, all[i].has_value ? "1" : NULL,
 			                      NULL};
 			CHECK_INT(run(args, &out), 0);
-			char expected[96];
-			snprintf(expected, sizeof(expected), "option \"%s\" is not taken", all[i].name);
+			char expected[128];
+			snprintf(expected, sizeof(expected), "option \"%.40s\" is not taken", all[i].name);
 			if (out.exit_code != 64 || !strstr(out.err, expected))
 				TEST_FAILURE("sc-apply %s %s: exit %d, stderr: %s", commands[c],
 				             all[i].name, out.exit_code, out.err);
