@@ -7,9 +7,6 @@
 #include "common/timeutil.h"
 #include "lock/private/backend.h"
 
-/* How often a waiting run tries again. */
-#define SC_LOCK_POLL_MS 100
-
 /* Length of where's "scheme://" prefix (RFC 3986 scheme), 0 when it has none. */
 static size_t scheme_length(const char *where)
 {
@@ -29,14 +26,12 @@ static const sc_lock_backend *pick_backend(const char *where, sc_diag *diag)
 
 	if (!scheme)
 		return &sc_lock_file_backend;
-	if (scheme == 4 && !strncmp(where, "etcd", 4)) {
-		sc_diag_error(diag, NULL, 0, 0,
-		              "lock '%s': etcd locks are not supported yet", where);
-		return NULL;
-	}
+	if (scheme == 4 && !strncmp(where, "etcd", 4))
+		return &sc_lock_etcd_backend;
 	sc_diag_error(diag, NULL, 0, 0,
-	              "lock '%s': unknown scheme '%.*s' (a lock is a file path)", where,
-	              (int)scheme, where);
+	              "lock '%s': unknown scheme '%.*s' (a lock is a file path or "
+	              "etcd://HOST:PORT/KEY)",
+	              where, (int)scheme, where);
 	return NULL;
 }
 
@@ -97,7 +92,8 @@ static int wait_for(sc_lock *lock, const char *holder_text,
 		announced = true;
 		free(holder);
 		int64_t left = options->wait_ms - waited;
-		sleep_ms(left < SC_LOCK_POLL_MS ? left : SC_LOCK_POLL_MS);
+		int64_t poll = lock->backend->poll_ms;
+		sleep_ms(left < poll ? left : poll);
 	}
 }
 
@@ -149,6 +145,8 @@ void sc_lock_free(sc_lock *lock)
 		return;
 	sc_lock_release(lock, &ignored);
 	sc_diag_release(&ignored);
+	if (lock->backend && lock->backend->dispose)
+		lock->backend->dispose(lock);
 	free(lock->where);
 	free(lock);
 }
@@ -161,4 +159,20 @@ const char *sc_lock_where(const sc_lock *lock)
 bool sc_lock_held(const sc_lock *lock)
 {
 	return lock && lock->held;
+}
+
+bool sc_lock_valid(sc_lock *lock, sc_diag *diag)
+{
+	if (!lock || !lock->held) {
+		if (diag)
+			sc_diag_error(diag, NULL, 0, 0, "lock '%s': not held",
+			              lock ? lock->where : "");
+		return false;
+	}
+	return !lock->backend->valid || lock->backend->valid(lock, diag);
+}
+
+bool sc_lock_is_lease(const char *where)
+{
+	return where && !strncmp(where, "etcd://", 7);
 }
