@@ -97,27 +97,61 @@ static int wait_for(sc_lock *lock, const char *holder_text,
 	}
 }
 
-int sc_lock_acquire(sc_lock **out, const char *where, const sc_lock_options *options,
-                    sc_diag *diag)
+int sc_lock_new(sc_lock **out, const char *where, sc_diag *diag)
 {
-	static const sc_lock_options defaults = {0};
-
 	*out = NULL;
 	if (!where || !*where)
 		return sc_diag_error(diag, NULL, 0, 0, "lock: no path given");
 	const sc_lock_backend *backend = pick_backend(where, diag);
 	if (!backend)
 		return -1;
-	if (!options)
-		options = &defaults;
 	sc_lock *lock = sc_calloc(1, sizeof(*lock));
 	lock->backend = backend;
 	lock->where = sc_strdup(where);
 	lock->fd = -1;
-	char *holder_text =
-	    options->holder
-	        ? sc_lock_holder_printable(options->holder, strlen(options->holder))
-	        : sc_lock_holder_default();
+	*out = lock;
+	return 0;
+}
+
+static char *holder_text_of(const char *holder)
+{
+	return holder ? sc_lock_holder_printable(holder, strlen(holder))
+	              : sc_lock_holder_default();
+}
+
+int sc_lock_try(sc_lock *lock, const char *holder, char **holder_out, sc_diag *diag)
+{
+	char *text = holder_text_of(holder);
+	char *found = NULL;
+
+	*holder_out = NULL;
+	if (lock->held) {
+		free(text);
+		return 0;
+	}
+	int result = lock->backend->try_acquire(lock, text, &found, diag);
+	free(text);
+	if (result == SC_LOCK_TAKEN)
+		lock->held = true;
+	if (result == SC_LOCK_BUSY)
+		*holder_out = found ? found : sc_strdup("");
+	else
+		free(found);
+	return result;
+}
+
+int sc_lock_acquire(sc_lock **out, const char *where, const sc_lock_options *options,
+                    sc_diag *diag)
+{
+	static const sc_lock_options defaults = {0};
+	sc_lock *lock = NULL;
+
+	*out = NULL;
+	if (sc_lock_new(&lock, where, diag))
+		return -1;
+	if (!options)
+		options = &defaults;
+	char *holder_text = holder_text_of(options->holder);
 	int result = wait_for(lock, holder_text, options, diag);
 	free(holder_text);
 	if (result) {

@@ -54,6 +54,17 @@ typedef struct sc_lock_options {
  */
 int sc_lock_acquire(sc_lock **out, const char *where, const sc_lock_options *options,
                     sc_diag *diag);
+/*
+ * For a contender that tries again and again (the agent's leader
+ * election): a handle for where, not held, and one attempt to take it
+ * (0 taken or already held; 1 busy, with *holder_out the holder's
+ * printable text, malloc'd; -1 an error in diag). holder NULL: the
+ * default holder text. A lease contender keeps its lease alive between
+ * attempts; a lost lock is released (sc_lock_release) and tried again.
+ */
+int sc_lock_new(sc_lock **out, const char *where, sc_diag *diag);
+int sc_lock_try(sc_lock *lock, const char *holder, char **holder_out, sc_diag *diag);
+
 /* Gives the lock up (no-op when not held). */
 int sc_lock_release(sc_lock *lock, sc_diag *diag);
 void sc_lock_free(sc_lock *lock);
