@@ -16,12 +16,17 @@ void sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_l
 	sc_agent_metrics_set_leader(metrics, false, false);
 }
 
-/* Logs a new role, or the same role with a new holder or error; moves the gauge. */
+/*
+ * Logs a new role, or a standby's new leader; moves the gauge. A cut-off
+ * agent's errors vary from attempt to attempt (the member tried last):
+ * the first is said, not each.
+ */
 static void become(sc_agent_leader *leader, sc_agent_role role, const char *detail)
 {
 	const char *text = detail ? detail : "";
 
-	if (role == leader->role && leader->said && !strcmp(leader->said, text))
+	if (role == leader->role &&
+	    (role != SC_AGENT_ROLE_STANDBY || (leader->said && !strcmp(leader->said, text))))
 		return;
 	switch (role) {
 	case SC_AGENT_ROLE_LEADER:

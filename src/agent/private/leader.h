@@ -34,7 +34,7 @@ typedef struct sc_agent_leader {
 	sc_agent_metrics *metrics;
 	sc_lock *lock;
 	sc_agent_role role;
-	char *said;        /* the holder or error last logged, to log changes only */
+	char *said;        /* the holder last logged, to log a new leader */
 } sc_agent_leader;
 
 void sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_log *log,
