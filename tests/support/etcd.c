@@ -39,6 +39,17 @@ const char *test_etcd_binary(void)
 	return result;
 }
 
+int test_etcd_missing(void)
+{
+	if (getenv("SC_TEST_REQUIRE_ETCD") && *getenv("SC_TEST_REQUIRE_ETCD")) {
+		printf("etcd is not installed (Debian: etcd-server) and SC_TEST_REQUIRE_ETCD is "
+		       "set\n0 passed, 1 failed\n");
+		return 1;
+	}
+	printf("SKIP: etcd is not installed (Debian: etcd-server)\n0 passed, 0 failed\n");
+	return 77;
+}
+
 /* count free loopback ports, held open together so that they differ. */
 static int free_ports(int *ports, int count)
 {

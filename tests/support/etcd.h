@@ -26,6 +26,13 @@ typedef struct test_etcd {
 /* The etcd binary ($SC_TEST_ETCD_BIN, else etcd on PATH), or NULL when not installed. */
 const char *test_etcd_binary(void);
 
+/*
+ * What a test program does without etcd: says so and returns 77 (ctest:
+ * skipped), or 1 (failed) when $SC_TEST_REQUIRE_ETCD is set, as
+ * scripts/test sets it, so that CI never skips these tests silently.
+ */
+int test_etcd_missing(void);
+
 /* Starts the cluster and waits until every member answers; 0 on success. */
 int test_etcd_start(test_etcd *out);
 /* SIGKILLs member i (its data directory stays). */
