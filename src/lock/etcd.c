@@ -234,9 +234,13 @@ static void revoke(etcd_lock *e)
 
 	if (!e->lease)
 		return;
+	/* Briefly: the lease ends by its TTL anyway, and a leader steps down now. */
+	long timeout = e->client.timeout_ms;
+	e->client.timeout_ms = timeout < 1000 ? timeout : 1000;
 	snprintf(body, sizeof(body), "{\"ID\":\"%lld\"}", (long long)e->lease);
 	if (sc_etcd_call(&e->client, "/v3/lease/revoke", body, &answer, &ignored) == 0)
 		cJSON_Delete(answer);
+	e->client.timeout_ms = timeout;
 	sc_diag_release(&ignored);
 }
 
