@@ -25,12 +25,13 @@ static void become(sc_agent_leader *leader, sc_agent_role role, const char *deta
 {
 	const char *text = detail ? detail : "";
 
-	if (role == leader->role &&
-	    (role != SC_AGENT_ROLE_STANDBY || (leader->said && !strcmp(leader->said, text))))
+	if (role == leader->role && (role != SC_AGENT_ROLE_STANDBY ||
+	                             (leader->said && !strcmp(leader->said, text))))
 		return;
 	switch (role) {
 	case SC_AGENT_ROLE_LEADER:
-		sc_agent_log_event(leader->log, SC_AGENT_INFO, "leading: took the lock; reconciling",
+		sc_agent_log_event(leader->log, SC_AGENT_INFO,
+		                   "leading: took the lock; reconciling",
 		                   SC_AGENT_STR("lock", leader->where), SC_AGENT_END);
 		break;
 	case SC_AGENT_ROLE_STANDBY:
@@ -40,11 +41,12 @@ static void become(sc_agent_leader *leader, sc_agent_role role, const char *deta
 		                   SC_AGENT_STR("holder", text), SC_AGENT_END);
 		break;
 	default:
-		sc_agent_log_event(leader->log, SC_AGENT_ERROR,
-		                   "standing by: cannot take the lock, so no agent is known to "
-		                   "lead; not reconciling",
-		                   SC_AGENT_STR("lock", leader->where),
-		                   SC_AGENT_STR("error", text), SC_AGENT_END);
+		sc_agent_log_event(
+		    leader->log, SC_AGENT_ERROR,
+		    "standing by: cannot take the lock, so no agent is known to "
+		    "lead; not reconciling",
+		    SC_AGENT_STR("lock", leader->where), SC_AGENT_STR("error", text),
+		    SC_AGENT_END);
 		break;
 	}
 	leader->role = role;
@@ -61,8 +63,8 @@ static void step_down(sc_agent_leader *leader, const char *why)
 
 	sc_agent_log_event(leader->log, SC_AGENT_ERROR,
 	                   "stepped down: lost the lock; no new action starts",
-	                   SC_AGENT_STR("lock", leader->where), SC_AGENT_STR("error", why),
-	                   SC_AGENT_END);
+	                   SC_AGENT_STR("lock", leader->where),
+	                   SC_AGENT_STR("error", why), SC_AGENT_END);
 	leader->role = SC_AGENT_ROLE_UNKNOWN;
 	free(leader->said);
 	leader->said = NULL;
@@ -85,7 +87,8 @@ static void campaign(sc_agent_leader *leader)
 		become(leader, SC_AGENT_ROLE_STANDBY, holder);
 	else
 		become(leader, SC_AGENT_ROLE_CUT_OFF,
-		       diag.count ? diag.entries[diag.count - 1].message : "unknown error");
+		       diag.count ? diag.entries[diag.count - 1].message
+		                  : "unknown error");
 	free(holder);
 	sc_diag_release(&diag);
 }

@@ -33,14 +33,14 @@ typedef struct etcd_lock {
 	pthread_cond_t wake; /* on CLOCK_MONOTONIC */
 
 	/* Under mutex: */
-	bool stop;              /* the keep-alive thread ends */
-	int64_t lease;          /* 0: none */
-	int64_t ttl_ms;         /* as granted */
-	int64_t confirmed_at;   /* monotonic ms: send time of the last confirmed renewal */
-	int64_t revision;       /* the key's create_revision once taken; 0 before */
+	bool stop;            /* the keep-alive thread ends */
+	int64_t lease;        /* 0: none */
+	int64_t ttl_ms;       /* as granted */
+	int64_t confirmed_at; /* monotonic ms: send time of the last confirmed renewal */
+	int64_t revision;     /* the key's create_revision once taken; 0 before */
 	bool lost;
-	char *lost_why;         /* malloc'd */
-	char *last_error;       /* the last keep-alive failure, malloc'd */
+	char *lost_why;   /* malloc'd */
+	char *last_error; /* the last keep-alive failure, malloc'd */
 } etcd_lock;
 
 static etcd_lock *state_of(sc_lock *lock)
@@ -97,7 +97,8 @@ static int keep_alive(sc_etcd_client *client, int64_t lease, sc_diag *diag)
 	if (cJSON_IsObject(result))
 		alive = sc_etcd_int(result, "TTL") > 0;
 	else
-		sc_diag_error(diag, NULL, 0, 0, "etcd keep-alive: an answer without a result");
+		sc_diag_error(diag, NULL, 0, 0,
+		              "etcd keep-alive: an answer without a result");
 	cJSON_Delete(answer);
 	return alive;
 }
@@ -151,16 +152,18 @@ static int64_t renew(etcd_lock *e, sc_etcd_client *client, const char *key64)
 
 	int64_t sent = sc_time_monotonic_ms();
 	int alive = keep_alive(client, lease, &diag);
-	int ours = alive == 1 && revision ? key_is_ours(client, key64, lease, revision, &diag)
-	                                  : alive;
+	int ours = alive == 1 && revision
+	               ? key_is_ours(client, key64, lease, revision, &diag)
+	               : alive;
 
 	pthread_mutex_lock(&e->mutex);
 	int64_t next = sc_time_monotonic_ms() + (ttl_ms / 10 < 100 ? 100 : ttl_ms / 10);
 	if (alive == 0) {
 		mark_lost(e, sc_strdup("etcd says the lease has ended"));
 	} else if (ours == 0) {
-		mark_lost(e, sc_asprintf("the key '%s' was deleted or taken by another holder",
-		                         e->target.key));
+		mark_lost(
+		    e, sc_asprintf("the key '%s' was deleted or taken by another holder",
+		                   e->target.key));
 	} else if (ours == 1 && !e->lost) {
 		e->confirmed_at = sent;
 		free(e->last_error);
@@ -175,7 +178,8 @@ static int64_t renew(etcd_lock *e, sc_etcd_client *client, const char *key64)
 	return next;
 }
 
-/* The keep-alive thread: renews every TTL/4 (sooner after a failure) until stopped or lost. */
+/* The keep-alive thread: renews every TTL/4 (sooner after a failure) until stopped or
+ * lost. */
 static void *keep_alive_thread(void *arg)
 {
 	etcd_lock *e = arg;
@@ -294,7 +298,8 @@ static int grant(etcd_lock *e, sc_diag *diag)
 	int64_t id = sc_etcd_int(answer, "ID"), ttl = sc_etcd_int(answer, "TTL");
 	cJSON_Delete(answer);
 	if (!id || ttl <= 0)
-		return sc_diag_error(diag, NULL, 0, 0, "etcd /v3/lease/grant: no lease granted");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "etcd /v3/lease/grant: no lease granted");
 	pthread_mutex_lock(&e->mutex);
 	e->lease = id;
 	e->ttl_ms = ttl * 1000;
@@ -303,7 +308,8 @@ static int grant(etcd_lock *e, sc_diag *diag)
 	if (pthread_create(&e->thread, NULL, keep_alive_thread, e)) {
 		revoke(e);
 		e->lease = 0;
-		return sc_diag_error(diag, NULL, 0, 0, "etcd: cannot start the keep-alive thread");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "etcd: cannot start the keep-alive thread");
 	}
 	e->thread_started = true;
 	return 0;
@@ -334,7 +340,8 @@ static int take_key(etcd_lock *e, const char *holder_text, char **holder, sc_dia
 	char *body = sc_asprintf(
 	    "{\"compare\":[{\"key\":\"%s\",\"target\":\"CREATE\",\"result\":\"EQUAL\","
 	    "\"create_revision\":\"0\"}],"
-	    "\"success\":[{\"request_put\":{\"key\":\"%s\",\"value\":\"%s\",\"lease\":\"%lld\"}}],"
+	    "\"success\":[{\"request_put\":{\"key\":\"%s\",\"value\":\"%s\",\"lease\":\"%"
+	    "lld\"}}],"
 	    "\"failure\":[{\"request_range\":{\"key\":\"%s\"}}]}",
 	    key64, key64, value64, (long long)e->lease, key64);
 	cJSON *answer = NULL;
@@ -352,9 +359,11 @@ static int take_key(etcd_lock *e, const char *holder_text, char **holder, sc_dia
 		revision = sc_etcd_int(header, "revision");
 		result = SC_LOCK_TAKEN;
 	} else {
-		const cJSON *responses = cJSON_GetObjectItemCaseSensitive(answer, "responses");
+		const cJSON *responses =
+		    cJSON_GetObjectItemCaseSensitive(answer, "responses");
 		const cJSON *first = cJSON_GetArrayItem(responses, 0);
-		const cJSON *range = cJSON_GetObjectItemCaseSensitive(first, "response_range");
+		const cJSON *range =
+		    cJSON_GetObjectItemCaseSensitive(first, "response_range");
 		int exists = key_kv(range, &value, &kv_lease, &revision);
 		/* Gone between the compare and the read: try again at the next poll. */
 		result = exists && kv_lease == e->lease ? SC_LOCK_TAKEN : SC_LOCK_BUSY;
@@ -365,7 +374,8 @@ static int take_key(etcd_lock *e, const char *holder_text, char **holder, sc_dia
 	free(value);
 	cJSON_Delete(answer);
 	if (result == SC_LOCK_TAKEN && !revision)
-		return sc_diag_error(diag, NULL, 0, 0, "etcd /v3/kv/txn: no revision in the answer");
+		return sc_diag_error(diag, NULL, 0, 0,
+		                     "etcd /v3/kv/txn: no revision in the answer");
 	if (result == SC_LOCK_TAKEN) {
 		pthread_mutex_lock(&e->mutex);
 		e->revision = revision;
@@ -399,17 +409,19 @@ static bool etcd_valid(sc_lock *lock, sc_diag *diag)
 	int64_t silent = now - e->confirmed_at;
 	const char *error = e->last_error;
 	if (!e->lost && silent >= e->ttl_ms)
-		mark_lost(e, sc_asprintf("no keep-alive confirmed for %lld ms, past the "
-		                         "lease's TTL of %lld ms%s%s",
-		                         (long long)silent, (long long)e->ttl_ms,
-		                         error ? "; last error: " : "", error ? error : ""));
+		mark_lost(e,
+		          sc_asprintf("no keep-alive confirmed for %lld ms, past the "
+		                      "lease's TTL of %lld ms%s%s",
+		                      (long long)silent, (long long)e->ttl_ms,
+		                      error ? "; last error: " : "", error ? error : ""));
 	if (e->lost)
 		why = sc_asprintf("the lease is lost: %s", e->lost_why);
 	else if (silent >= e->ttl_ms * 2 / 3)
-		why = sc_asprintf("cannot prove the lease is alive: no keep-alive confirmed for "
-		                  "%lld ms of its %lld ms TTL%s%s",
-		                  (long long)silent, (long long)e->ttl_ms,
-		                  error ? "; last error: " : "", error ? error : "");
+		why = sc_asprintf(
+		    "cannot prove the lease is alive: no keep-alive confirmed for "
+		    "%lld ms of its %lld ms TTL%s%s",
+		    (long long)silent, (long long)e->ttl_ms,
+		    error ? "; last error: " : "", error ? error : "");
 	pthread_mutex_unlock(&e->mutex);
 	if (why && diag)
 		sc_diag_error(diag, NULL, 0, 0, "lock '%s': %s", lock->where, why);

@@ -63,12 +63,14 @@ static char *error_text(const sc_buf *answer)
 typedef enum { ANSWERED, TRY_NEXT, FAILED } call_outcome;
 
 /* One POST to one member; *problem says what went wrong (malloc'd) unless ANSWERED. */
-static call_outcome post_once(sc_etcd_client *client, const char *endpoint, const char *path,
-                              const char *body, cJSON **out, char **problem)
+static call_outcome post_once(sc_etcd_client *client, const char *endpoint,
+                              const char *path, const char *body, cJSON **out,
+                              char **problem)
 {
 	CURL *easy = client->easy;
 	sc_buf answer = SC_BUF_INIT;
-	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *headers =
+	    curl_slist_append(NULL, "Content-Type: application/json");
 	char *url = sc_asprintf("%s%s", endpoint, path);
 	long status = 0;
 	call_outcome outcome = FAILED;
@@ -90,8 +92,8 @@ static call_outcome post_once(sc_etcd_client *client, const char *endpoint, cons
 		outcome = TRY_NEXT;
 	} else if (status != 200) {
 		char *text = error_text(&answer);
-		*problem = sc_asprintf("%s: HTTP %ld%s%s", endpoint, status, *text ? ": " : "",
-		                       text);
+		*problem = sc_asprintf("%s: HTTP %ld%s%s", endpoint, status,
+		                       *text ? ": " : "", text);
 		free(text);
 		outcome = status >= 500 ? TRY_NEXT : FAILED;
 	} else if (!(*out = cJSON_ParseWithLength(sc_buf_cstr(&answer), answer.len)) ||
@@ -120,8 +122,8 @@ int sc_etcd_call(sc_etcd_client *client, const char *path, const char *body, cJS
 		size_t index = (client->current + tried) % target->count;
 		free(problem);
 		problem = NULL;
-		call_outcome outcome =
-		    post_once(client, target->endpoints[index], path, body, out, &problem);
+		call_outcome outcome = post_once(client, target->endpoints[index], path,
+		                                 body, out, &problem);
 		if (outcome == ANSWERED) {
 			client->current = index;
 			return 0;
@@ -129,7 +131,8 @@ int sc_etcd_call(sc_etcd_client *client, const char *path, const char *body, cJS
 		if (outcome == FAILED)
 			break;
 	}
-	sc_diag_error(diag, NULL, 0, 0, "etcd %s: %s", path, problem ? problem : "no member");
+	sc_diag_error(diag, NULL, 0, 0, "etcd %s: %s", path,
+	              problem ? problem : "no member");
 	free(problem);
 	return -1;
 }
@@ -190,7 +193,8 @@ char *sc_etcd_unbase64(const char *text, size_t *len)
 				return NULL;
 			}
 		}
-		unsigned long group = (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12 |
+		unsigned long group = (unsigned long)v[0] << 18 |
+		                      (unsigned long)v[1] << 12 |
 		                      (unsigned long)v[2] << 6 | (unsigned long)v[3];
 		out[o++] = (char)(group >> 16);
 		if (pad < 2)

@@ -51,11 +51,13 @@ static int add_endpoint(sc_etcd_target *target, const char *where, const char *t
 		port_ok = isdigit((unsigned char)port[i]);
 		number = number * 10 + (port[i] - '0');
 	}
-	if (!colon || !host_ok(text, host_len) || !port_ok || number < 1 || number > 65535)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock '%s': '%.*s' is not HOST:PORT (etcd://HOST:PORT"
-		                     "[,HOST:PORT...]/KEY)",
-		                     where, (int)len, text);
+	if (!colon || !host_ok(text, host_len) || !port_ok || number < 1 ||
+	    number > 65535)
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock '%s': '%.*s' is not HOST:PORT (etcd://HOST:PORT"
+		    "[,HOST:PORT...]/KEY)",
+		    where, (int)len, text);
 	target->endpoints = sc_realloc(target->endpoints,
 	                               (target->count + 1) * sizeof(*target->endpoints));
 	target->endpoints[target->count++] = sc_asprintf("http://%.*s", (int)len, text);
@@ -78,8 +80,8 @@ static int parse_hosts(sc_etcd_target *target, const char *where, const char *ho
 }
 
 /* A key is printable URL text without '%', '?' or '#', and not empty. */
-static int parse_key(sc_etcd_target *target, const char *where, const char *key, size_t len,
-                     sc_diag *diag)
+static int parse_key(sc_etcd_target *target, const char *where, const char *key,
+                     size_t len, sc_diag *diag)
 {
 	if (!len)
 		return sc_diag_error(diag, NULL, 0, 0,
@@ -87,10 +89,11 @@ static int parse_key(sc_etcd_target *target, const char *where, const char *key,
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)key[i];
 		if (c <= 0x20 || c >= 0x7f || strchr("%#\"\\<>^`{|}", c))
-			return sc_diag_error(diag, NULL, 0, 0,
-			                     "lock '%s': the key may hold only letters, digits "
-			                     "and -._~/:@!$&'()*+,;=",
-			                     where);
+			return sc_diag_error(
+			    diag, NULL, 0, 0,
+			    "lock '%s': the key may hold only letters, digits "
+			    "and -._~/:@!$&'()*+,;=",
+			    where);
 	}
 	target->key = sc_strndup(key, len);
 	return 0;
@@ -102,15 +105,16 @@ static int parse_query(sc_etcd_target *target, const char *where, const char *qu
 	char *end = NULL;
 
 	if (strncmp(query, "ttl=", 4))
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock '%s': unknown option '%s' (the only one is ttl=SECONDS)",
-		                     where, query);
+		return sc_diag_error(
+		    diag, NULL, 0, 0,
+		    "lock '%s': unknown option '%s' (the only one is ttl=SECONDS)", where,
+		    query);
 	long ttl = strtol(query + 4, &end, 10);
 	if (!isdigit((unsigned char)query[4]) || *end || ttl < SC_ETCD_TTL_MIN_S ||
 	    ttl > SC_ETCD_TTL_MAX_S)
-		return sc_diag_error(diag, NULL, 0, 0,
-		                     "lock '%s': ttl must be %d to %d seconds, got '%s'", where,
-		                     SC_ETCD_TTL_MIN_S, SC_ETCD_TTL_MAX_S, query + 4);
+		return sc_diag_error(
+		    diag, NULL, 0, 0, "lock '%s': ttl must be %d to %d seconds, got '%s'",
+		    where, SC_ETCD_TTL_MIN_S, SC_ETCD_TTL_MAX_S, query + 4);
 	target->ttl_s = ttl;
 	return 0;
 }
@@ -123,12 +127,13 @@ int sc_etcd_target_parse(sc_etcd_target *out, const char *where, sc_diag *diag)
 	memset(out, 0, sizeof(*out));
 	out->ttl_s = SC_ETCD_TTL_DEFAULT_S;
 	if (strncmp(where, scheme, strlen(scheme)))
-		return sc_diag_error(diag, NULL, 0, 0, "lock '%s': not an etcd:// URL", where);
+		return sc_diag_error(diag, NULL, 0, 0, "lock '%s': not an etcd:// URL",
+		                     where);
 	const char *slash = strchr(rest, '/');
 	const char *query = strchr(rest, '?');
 	if (!slash || (query && query < slash)) {
-		sc_diag_error(diag, NULL, 0, 0, "lock '%s': no key (etcd://HOST:PORT/KEY)",
-		              where);
+		sc_diag_error(diag, NULL, 0, 0,
+		              "lock '%s': no key (etcd://HOST:PORT/KEY)", where);
 		return -1;
 	}
 	const char *key = slash + 1;

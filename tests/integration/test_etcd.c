@@ -133,11 +133,16 @@ typedef struct agent {
 	char address[128];
 } agent;
 
-static int agent_start(agent *a, const test_sandboxd *sd, const char *lock, const char *name)
+static int agent_start(agent *a, const test_sandboxd *sd, const char *lock,
+                       const char *name)
 {
-	const char *args[] = {"agent", "-f", spec_path, "--lock", lock, "--interval", "1s",
-	                      "--listen-metrics", "127.0.0.1:0", "--log-format", "json",
-	                      "--grace", "10s", NULL};
+	const char *args[] = {"agent",       "-f",
+	                      spec_path,     "--lock",
+	                      lock,          "--interval",
+	                      "1s",          "--listen-metrics",
+	                      "127.0.0.1:0", "--log-format",
+	                      "json",        "--grace",
+	                      "10s",         NULL};
 	snprintf(a->err, sizeof(a->err), "%s/%s.err", sd->dir, name);
 	a->address[0] = '\0';
 	return launch(&a->process, sd, args, NULL, a->err);
@@ -147,7 +152,8 @@ static int log_count(const agent *a, const char *text)
 {
 	char *log = test_read_file(a->err);
 	int found = 0;
-	for (const char *at = log ? strstr(log, text) : NULL; at; at = strstr(at + 1, text))
+	for (const char *at = log ? strstr(log, text) : NULL; at;
+	     at = strstr(at + 1, text))
 		found++;
 	free(log);
 	return found;
@@ -220,7 +226,8 @@ static bool wait_gauge(const agent *a, int want, int timeout_ms)
 			return true;
 		sleep_ms(100);
 	}
-	TEST_FAILURE("sc_apply_leader of %s is %d, expected %d", a->err, leader_gauge(a), want);
+	TEST_FAILURE("sc_apply_leader of %s is %d, expected %d", a->err, leader_gauge(a),
+	             want);
 	return false;
 }
 
@@ -287,7 +294,8 @@ TEST(an_apply_that_loses_its_lease_starts_no_new_action)
 	CHECK_INT(set_latency(&sd, 400), 0);
 	write_spec(&sd, 30);
 	char *lock = test_etcd_url(&etcd, "sc-test/fenced", ttl());
-	const char *args[] = {"apply", "-f", spec_path, "--lock", lock, "--parallel", "1", NULL};
+	const char *args[] = {"apply", "-f",         spec_path, "--lock",
+	                      lock,    "--parallel", "1",       NULL};
 	snprintf(out, sizeof(out), "%s/apply.out", sd.dir);
 	snprintf(err, sizeof(err), "%s/apply.err", sd.dir);
 	CHECK_INT(launch(&run, &sd, args, out, err), 0);
@@ -300,7 +308,8 @@ TEST(an_apply_that_loses_its_lease_starts_no_new_action)
 	int made = count(&sd);
 	CHECK(made >= 1 && made < 30);
 	char *text = test_read_file(err);
-	CHECK_CONTAINS(text, "the run's lock is no longer held: no action started after that");
+	CHECK_CONTAINS(text,
+	               "the run's lock is no longer held: no action started after that");
 	CHECK_CONTAINS(text, "lock 'etcd://");
 	free(text);
 	text = test_read_file(out);
@@ -330,7 +339,8 @@ TEST(a_frozen_leader_is_replaced_within_its_ttl_and_steps_down_when_it_wakes)
 	CHECK(wait_log(&a, "\"msg\":\"leading: took the lock; reconciling\"", 20000));
 	CHECK_INT(agent_start(&b, &sd, lock, "b"), 0);
 	CHECK(read_address(&b));
-	CHECK(wait_log(&b, "\"msg\":\"standing by: another agent holds the lock\"", 20000));
+	CHECK(
+	    wait_log(&b, "\"msg\":\"standing by: another agent holds the lock\"", 20000));
 	CHECK(wait_count(&sd, 2, 20000));
 	CHECK(wait_gauge(&a, 1, 5000));
 	CHECK(wait_gauge(&b, 0, 5000));
@@ -347,9 +357,10 @@ TEST(a_frozen_leader_is_replaced_within_its_ttl_and_steps_down_when_it_wakes)
 
 	/* The old leader wakes: it cannot prove its lease, steps down, and stands by. */
 	CHECK_INT(kill(a.process.pid, SIGCONT), 0);
-	CHECK(wait_log(&a, "\"msg\":\"stepped down: lost the lock; no new action starts\"",
-	               20000));
-	CHECK(wait_log(&a, "\"msg\":\"standing by: another agent holds the lock\"", 20000));
+	CHECK(wait_log(
+	    &a, "\"msg\":\"stepped down: lost the lock; no new action starts\"", 20000));
+	CHECK(
+	    wait_log(&a, "\"msg\":\"standing by: another agent holds the lock\"", 20000));
 	CHECK(wait_gauge(&a, 0, 5000));
 	/* Two leaders never made two sets of sandboxes. */
 	sleep_ms(2000);
@@ -357,7 +368,8 @@ TEST(a_frozen_leader_is_replaced_within_its_ttl_and_steps_down_when_it_wakes)
 
 	/* The leader stops: it gives the lease up, and the other leads at once. */
 	agent_stop(&b);
-	CHECK(wait_log_n(&a, "\"msg\":\"leading: took the lock; reconciling\"", 2, 20000));
+	CHECK(
+	    wait_log_n(&a, "\"msg\":\"leading: took the lock; reconciling\"", 2, 20000));
 	agent_stop(&a);
 	free(lock);
 	CHECK_INT(test_sandboxd_stop(&sd), 0);
@@ -380,7 +392,8 @@ TEST(one_member_lost_changes_nothing_and_all_lost_stops_everyone)
 	CHECK(wait_log(&a, "\"msg\":\"leading: took the lock; reconciling\"", 20000));
 	CHECK_INT(agent_start(&b, &sd, lock, "b"), 0);
 	CHECK(read_address(&b));
-	CHECK(wait_log(&b, "\"msg\":\"standing by: another agent holds the lock\"", 20000));
+	CHECK(
+	    wait_log(&b, "\"msg\":\"standing by: another agent holds the lock\"", 20000));
 	CHECK(wait_count(&sd, 2, 20000));
 
 	/* One member of three: the quorum stands, the leader leads on and heals. */
@@ -393,14 +406,18 @@ TEST(one_member_lost_changes_nothing_and_all_lost_stops_everyone)
 
 	/* All of them: nobody can prove a lease, nobody acts, and both say so. */
 	test_etcd_kill_all(&etcd);
-	CHECK(wait_log(&a, "\"msg\":\"stepped down: lost the lock; no new action starts\"",
-	               20000));
-	CHECK(wait_log(&a, "\"msg\":\"standing by: cannot take the lock, so no agent is known "
-	                   "to lead; not reconciling\"",
-	               20000));
-	CHECK(wait_log(&b, "\"msg\":\"standing by: cannot take the lock, so no agent is known "
-	                   "to lead; not reconciling\"",
-	               20000));
+	CHECK(wait_log(
+	    &a, "\"msg\":\"stepped down: lost the lock; no new action starts\"", 20000));
+	CHECK(
+	    wait_log(&a,
+	             "\"msg\":\"standing by: cannot take the lock, so no agent is known "
+	             "to lead; not reconciling\"",
+	             20000));
+	CHECK(
+	    wait_log(&b,
+	             "\"msg\":\"standing by: cannot take the lock, so no agent is known "
+	             "to lead; not reconciling\"",
+	             20000));
 	CHECK(wait_gauge(&a, 0, 5000));
 	CHECK(wait_gauge(&b, 0, 5000));
 	delete_one(&sd);

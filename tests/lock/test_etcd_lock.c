@@ -131,7 +131,8 @@ TEST(a_waiter_takes_the_lock_when_the_holder_lets_go)
 	sc_lock *first = take(url, "first", &diag);
 	CHECK(first != NULL);
 
-	/* A waiter whose wait outlasts its lease's TTL keeps the lease alive while it waits. */
+	/* A waiter whose wait outlasts its lease's TTL keeps the lease alive while it
+	 * waits. */
 	sc_lock_options options = {.holder = "second", .wait_ms = 1500};
 	sc_lock *second = NULL;
 	CHECK_INT(sc_lock_acquire(&second, url, &options, &diag), -1);
@@ -156,7 +157,8 @@ TEST(a_deleted_key_is_a_lost_lock_for_good)
 	CHECK_INT(test_etcd_delete(&etcd, "sc-test/deleted"), 0);
 	CHECK(wait_invalid(lock, 5000));
 	CHECK(!sc_lock_valid(lock, &diag));
-	CHECK_CONTAINS(messages(&diag), "the lease is lost: the key 'sc-test/deleted' was deleted");
+	CHECK_CONTAINS(messages(&diag),
+	               "the lease is lost: the key 'sc-test/deleted' was deleted");
 	sc_diag_release(&diag);
 	/* Another may take it now; this one never becomes valid again. */
 	sc_lock *other = take(url, "other", &diag);

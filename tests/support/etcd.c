@@ -28,7 +28,8 @@ const char *test_etcd_binary(void)
 	char *copy = strdup(path && *path ? path : "/usr/bin:/bin");
 	char *save = NULL;
 	const char *result = NULL;
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+	for (char *dir = strtok_r(copy, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
 		snprintf(found, sizeof(found), "%s/etcd", dir);
 		if (access(found, X_OK) == 0) {
 			result = found;
@@ -42,7 +43,8 @@ const char *test_etcd_binary(void)
 int test_etcd_missing(void)
 {
 	if (getenv("SC_TEST_REQUIRE_ETCD") && *getenv("SC_TEST_REQUIRE_ETCD")) {
-		printf("etcd is not installed (Debian: etcd-server) and SC_TEST_REQUIRE_ETCD is "
+		printf("etcd is not installed (Debian: etcd-server) and "
+		       "SC_TEST_REQUIRE_ETCD is "
 		       "set\n0 passed, 1 failed\n");
 		return 1;
 	}
@@ -84,19 +86,27 @@ static int start_member(test_etcd *etcd, int i, const char *cluster)
 	snprintf(client, sizeof(client), "http://127.0.0.1:%d", etcd->client_port[i]);
 	snprintf(peer, sizeof(peer), "http://127.0.0.1:%d", etcd->peer_port[i]);
 	const char *argv[] = {
-	    binary, "--name", name, "--data-dir", data,
-	    "--listen-client-urls", client, "--advertise-client-urls", client,
-	    "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-	    "--initial-cluster", cluster, "--initial-cluster-state", "new",
-	    "--initial-cluster-token", etcd->dir,
-	    "--heartbeat-interval", "50", "--election-timeout", "500",
-	    "--logger", "zap", "--log-level", "warn", NULL,
+	    binary,    "--name",
+	    name,      "--data-dir",
+	    data,      "--listen-client-urls",
+	    client,    "--advertise-client-urls",
+	    client,    "--listen-peer-urls",
+	    peer,      "--initial-advertise-peer-urls",
+	    peer,      "--initial-cluster",
+	    cluster,   "--initial-cluster-state",
+	    "new",     "--initial-cluster-token",
+	    etcd->dir, "--heartbeat-interval",
+	    "50",      "--election-timeout",
+	    "500",     "--logger",
+	    "zap",     "--log-level",
+	    "warn",    NULL,
 	};
 	return test_process_start(&etcd->members[i], argv, NULL, NULL, log, log);
 }
 
 /* POST body to path on member i; the HTTP status (0: no answer), the answer into *out. */
-static long post(const test_etcd *etcd, int i, const char *path, const char *body, char **out);
+static long post(const test_etcd *etcd, int i, const char *path, const char *body,
+                 char **out);
 
 static bool member_healthy(const test_etcd *etcd, int i)
 {
@@ -121,8 +131,9 @@ static int try_start(test_etcd *etcd)
 		                         "%sm%d=http://127.0.0.1:%d", i ? "," : "", i,
 		                         etcd->peer_port[i]);
 	}
-	snprintf(etcd->hosts, sizeof(etcd->hosts), "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d",
-	         etcd->client_port[0], etcd->client_port[1], etcd->client_port[2]);
+	snprintf(etcd->hosts, sizeof(etcd->hosts),
+	         "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d", etcd->client_port[0],
+	         etcd->client_port[1], etcd->client_port[2]);
 	for (int i = 0; i < TEST_ETCD_MEMBERS; i++) {
 		if (start_member(etcd, i, cluster))
 			return -1;
@@ -130,7 +141,8 @@ static int try_start(test_etcd *etcd)
 	for (int waited = 0; waited < 30000; waited += 100) {
 		int healthy = 0;
 		for (int i = 0; i < TEST_ETCD_MEMBERS; i++) {
-			if (etcd->members[i].pid && test_process_wait(&etcd->members[i], 0) == 0)
+			if (etcd->members[i].pid &&
+			    test_process_wait(&etcd->members[i], 0) == 0)
 				return -1; /* exited: a port was taken after all */
 			healthy += member_healthy(etcd, i);
 		}
@@ -213,13 +225,15 @@ static size_t keep(char *data, size_t size, size_t count, void *ctx)
 	return size * count;
 }
 
-static long post(const test_etcd *etcd, int i, const char *path, const char *body, char **out)
+static long post(const test_etcd *etcd, int i, const char *path, const char *body,
+                 char **out)
 {
 	char url[256];
 	answer a = {0};
 	long status = 0;
 	CURL *easy = curl_easy_init();
-	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *headers =
+	    curl_slist_append(NULL, "Content-Type: application/json");
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", etcd->client_port[i], path);
 	curl_easy_setopt(easy, CURLOPT_URL, url);
@@ -245,7 +259,8 @@ static char *b64(const char *text)
 	char *out = malloc((len + 2) / 3 * 4 + 1);
 	const unsigned char *in = (const unsigned char *)text;
 	for (size_t i = 0; i < len; i += 3) {
-		unsigned long g = (unsigned long)in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0) |
+		unsigned long g = (unsigned long)in[i] << 16 |
+		                  (i + 1 < len ? in[i + 1] << 8 : 0) |
 		                  (i + 2 < len ? in[i + 2] : 0);
 		out[o++] = alphabet[g >> 18 & 63];
 		out[o++] = alphabet[g >> 12 & 63];

@@ -44,7 +44,8 @@ void test_etcd_release(test_etcd *etcd);
 
 /* "etcd://HOSTS/KEY?ttl=TTL", malloc'd. */
 char *test_etcd_url(const test_etcd *etcd, const char *key, int ttl_s);
-/* What etcd holds at key (linearizable read), malloc'd; NULL when absent or on an error. */
+/* What etcd holds at key (linearizable read), malloc'd; NULL when absent or on an error.
+ */
 char *test_etcd_get(const test_etcd *etcd, const char *key);
 /* Deletes key; 0 on success. */
 int test_etcd_delete(const test_etcd *etcd, const char *key);

@@ -22,10 +22,10 @@
 #define SC_AGENT_LEADER_POLL_MS 250
 
 typedef enum {
-	SC_AGENT_ROLE_UNKNOWN,  /* nothing said yet */
+	SC_AGENT_ROLE_UNKNOWN, /* nothing said yet */
 	SC_AGENT_ROLE_LEADER,
-	SC_AGENT_ROLE_STANDBY,  /* another holds the lock */
-	SC_AGENT_ROLE_CUT_OFF,  /* the lock cannot be reached: nobody known to lead */
+	SC_AGENT_ROLE_STANDBY, /* another holds the lock */
+	SC_AGENT_ROLE_CUT_OFF, /* the lock cannot be reached: nobody known to lead */
 } sc_agent_role;
 
 typedef struct sc_agent_leader {
@@ -34,7 +34,7 @@ typedef struct sc_agent_leader {
 	sc_agent_metrics *metrics;
 	sc_lock *lock;
 	sc_agent_role role;
-	char *said;        /* the holder last logged, to log a new leader */
+	char *said; /* the holder last logged, to log a new leader */
 } sc_agent_leader;
 
 void sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_log *log,

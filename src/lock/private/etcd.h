@@ -21,14 +21,14 @@
 
 /* The lease's TTL when the URL names none, and the range a URL may ask for. */
 #define SC_ETCD_TTL_DEFAULT_S 10
-#define SC_ETCD_TTL_MIN_S 2
-#define SC_ETCD_TTL_MAX_S 300
+#define SC_ETCD_TTL_MIN_S     2
+#define SC_ETCD_TTL_MAX_S     300
 
 typedef struct sc_etcd_target {
 	char **endpoints; /* "http://HOST:PORT", in the URL's order */
 	size_t count;
-	char *key;        /* the lock key, as given (printable ASCII) */
-	int64_t ttl_s;    /* the lease's TTL asked for */
+	char *key;     /* the lock key, as given (printable ASCII) */
+	int64_t ttl_s; /* the lease's TTL asked for */
 } sc_etcd_target;
 
 /* Parses where; errors name it. */
@@ -38,8 +38,8 @@ void sc_etcd_target_release(sc_etcd_target *target);
 typedef struct sc_etcd_client {
 	const sc_etcd_target *target;
 	CURL *easy;
-	size_t current;   /* the endpoint that answered last: tried first */
-	long timeout_ms;  /* per request, per endpoint */
+	size_t current;  /* the endpoint that answered last: tried first */
+	long timeout_ms; /* per request, per endpoint */
 } sc_etcd_client;
 
 int sc_etcd_client_init(sc_etcd_client *client, const sc_etcd_target *target,
