@@ -41,7 +41,7 @@ static char spec_path[4200];
 static int ttl(void)
 {
 	const char *wrap = getenv("SC_TEST_WRAP");
-	return wrap && *wrap ? 6 : 2;
+	return wrap && *wrap ? 6 : 3;
 }
 
 static void write_spec(const test_sandboxd *sd, int replicas)

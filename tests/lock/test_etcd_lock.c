@@ -86,7 +86,7 @@ TEST(urls_are_checked_strictly)
 TEST(one_holder_at_a_time_and_the_other_is_told_who)
 {
 	sc_diag diag = SC_DIAG_INIT;
-	char *url = test_etcd_url(&etcd, "sc-test/one", 2);
+	char *url = test_etcd_url(&etcd, "sc-test/one", 3);
 
 	sc_lock *first = take(url, "holder one\x1b[31m", &diag);
 	CHECK(first != NULL);
@@ -174,7 +174,7 @@ TEST(a_deleted_key_is_a_lost_lock_for_good)
 TEST(one_member_lost_changes_nothing)
 {
 	sc_diag diag = SC_DIAG_INIT;
-	char *url = test_etcd_url(&etcd, "sc-test/member", 2);
+	char *url = test_etcd_url(&etcd, "sc-test/member", 3);
 	sc_lock *lock = take(url, "me", &diag);
 	CHECK(lock != NULL);
 
