@@ -6,14 +6,17 @@
 
 #include "common/mem.h"
 
-void sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_log *log,
-                          sc_agent_metrics *metrics)
+int sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_log *log,
+                         sc_agent_metrics *metrics, sc_diag *diag)
 {
 	memset(leader, 0, sizeof(*leader));
 	leader->where = where;
 	leader->log = log;
 	leader->metrics = metrics;
+	if (sc_lock_new(&leader->lock, where, diag))
+		return -1;
 	sc_agent_metrics_set_leader(metrics, false, false);
+	return 0;
 }
 
 /*
@@ -77,10 +80,8 @@ static void campaign(sc_agent_leader *leader)
 {
 	sc_diag diag = SC_DIAG_INIT;
 	char *holder = NULL;
-	int result = leader->lock ? 0 : sc_lock_new(&leader->lock, leader->where, &diag);
+	int result = sc_lock_try(leader->lock, NULL, &holder, &diag);
 
-	if (result == 0)
-		result = sc_lock_try(leader->lock, NULL, &holder, &diag);
 	if (result == 0)
 		become(leader, SC_AGENT_ROLE_LEADER, NULL);
 	else if (result == 1)

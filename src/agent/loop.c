@@ -160,9 +160,10 @@ static int start(sc_agent *agent, sc_diag *diag)
 	    sc_agent_server_start(&agent->server, config->listen, &agent->metrics, diag))
 		return -1;
 	if (config->leader_lock) {
+		if (sc_agent_leader_init(&agent->leader, config->leader_lock, config->log,
+		                         &agent->metrics, diag))
+			return -1;
 		agent->electing = true;
-		sc_agent_leader_init(&agent->leader, config->leader_lock, config->log,
-		                     &agent->metrics);
 	}
 	sc_agent_metrics_set_live(&agent->metrics, true);
 	sc_agent_log_event(config->log, SC_AGENT_INFO, "agent started",

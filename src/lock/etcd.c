@@ -436,6 +436,16 @@ static int etcd_release(sc_lock *lock, sc_diag *diag)
 	return 0;
 }
 
+static int etcd_check(const char *where, sc_diag *diag)
+{
+	sc_etcd_target target;
+
+	if (sc_etcd_target_parse(&target, where, diag))
+		return -1;
+	sc_etcd_target_release(&target);
+	return 0;
+}
+
 static void etcd_dispose(sc_lock *lock)
 {
 	etcd_lock *e = state_of(lock);
@@ -456,6 +466,7 @@ const sc_lock_backend sc_lock_etcd_backend = {
     .try_acquire = etcd_try_acquire,
     .release = etcd_release,
     .valid = etcd_valid,
+    .check = etcd_check,
     .dispose = etcd_dispose,
     .poll_ms = 250,
 };

@@ -103,7 +103,7 @@ int sc_lock_new(sc_lock **out, const char *where, sc_diag *diag)
 	if (!where || !*where)
 		return sc_diag_error(diag, NULL, 0, 0, "lock: no path given");
 	const sc_lock_backend *backend = pick_backend(where, diag);
-	if (!backend)
+	if (!backend || (backend->check && backend->check(where, diag)))
 		return -1;
 	sc_lock *lock = sc_calloc(1, sizeof(*lock));
 	lock->backend = backend;

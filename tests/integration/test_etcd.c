@@ -435,6 +435,25 @@ TEST(one_member_lost_changes_nothing_and_all_lost_stops_everyone)
 	test_etcd_release(&etcd);
 }
 
+TEST(an_agent_with_a_bad_etcd_url_exits_at_start)
+{
+	test_sandboxd sd;
+	agent a;
+
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	write_spec(&sd, 1);
+	CHECK_INT(agent_start(&a, &sd, "etcd://127.0.0.1:2379/sc-test/bad?ttl=1", "bad"), 0);
+	CHECK_INT(test_process_wait(&a.process, 20000), 0);
+	CHECK_INT(a.process.exit_status, 1);
+	char *log = test_read_file(a.err);
+	CHECK_CONTAINS(log, "ttl must be 2 to 300 seconds, got '1'");
+	CHECK_NOT_CONTAINS(log, "cycle finished");
+	free(log);
+	CHECK_INT(count(&sd), 0);
+	CHECK_INT(test_sandboxd_stop(&sd), 0);
+	test_sandboxd_release(&sd);
+}
+
 int main(void)
 {
 	if (!test_etcd_binary())
@@ -443,5 +462,6 @@ int main(void)
 	RUN(an_apply_that_loses_its_lease_starts_no_new_action);
 	RUN(a_frozen_leader_is_replaced_within_its_ttl_and_steps_down_when_it_wakes);
 	RUN(one_member_lost_changes_nothing_and_all_lost_stops_everyone);
+	RUN(an_agent_with_a_bad_etcd_url_exits_at_start);
 	return test_summary();
 }

@@ -37,8 +37,9 @@ typedef struct sc_agent_leader {
 	char *said; /* the holder last logged, to log a new leader */
 } sc_agent_leader;
 
-void sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_log *log,
-                          sc_agent_metrics *metrics);
+/* Fails (the reason in diag) when where is not a lock, before any campaign. */
+int sc_agent_leader_init(sc_agent_leader *leader, const char *where, sc_agent_log *log,
+                         sc_agent_metrics *metrics, sc_diag *diag);
 void sc_agent_leader_release(sc_agent_leader *leader);
 
 /*

@@ -31,6 +31,8 @@ typedef struct sc_lock_backend {
 	 * diag, which may be NULL, when not); NULL: as long as it is held.
 	 */
 	bool (*valid)(sc_lock *lock, sc_diag *diag);
+	/* Whether where is well formed for this backend; NULL: any is. */
+	int (*check)(const char *where, sc_diag *diag);
 	/* Frees the backend's state (held or not); NULL: nothing to free. */
 	void (*dispose)(sc_lock *lock);
 	/* How often a waiting run tries again, in ms. */
