@@ -442,7 +442,8 @@ TEST(an_agent_with_a_bad_etcd_url_exits_at_start)
 
 	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
 	write_spec(&sd, 1);
-	CHECK_INT(agent_start(&a, &sd, "etcd://127.0.0.1:2379/sc-test/bad?ttl=1", "bad"), 0);
+	CHECK_INT(agent_start(&a, &sd, "etcd://127.0.0.1:2379/sc-test/bad?ttl=1", "bad"),
+	          0);
 	CHECK_INT(test_process_wait(&a.process, 20000), 0);
 	CHECK_INT(a.process.exit_status, 1);
 	char *log = test_read_file(a.err);
