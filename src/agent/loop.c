@@ -205,6 +205,10 @@ int sc_agent_run(const sc_agent_config *config, sc_diag *diag)
 			break;
 		due = sc_time_monotonic_ms() + next;
 	}
+	/* The lease given up before the last line: a standby may lead at once. */
+	if (agent.electing)
+		sc_agent_leader_release(&agent.leader);
+	agent.electing = false;
 	sc_agent_log_event(config->log, SC_AGENT_INFO, "agent stopped",
 	                   SC_AGENT_INT("cycles", agent.cycles),
 	                   SC_AGENT_BOOL("by_signal", sc_agent_stopping(&agent)),
