@@ -47,6 +47,15 @@ typedef struct sc_agent_config {
 	sc_agent_expired_fn grace_expired;
 	void *grace_ctx;
 	sc_agent_log *log;        /* borrowed; NULL: no log */
+	/*
+	 * Leader election: a lease lock (etcd://...) that agents on many
+	 * hosts share. Only the agent that holds it runs cycles; the others
+	 * stand by (ready, campaigning every SC_AGENT_LEADER_POLL_MS) and the
+	 * first to take it after the leader's lease ends starts a cycle at
+	 * once. The leader keeps it across cycles and steps down as soon as it
+	 * cannot prove its lease alive. NULL: every cycle runs.
+	 */
+	const char *leader_lock;
 	unsigned long max_cycles; /* 0: until stopped (tests set a bound) */
 } sc_agent_config;
 
@@ -59,6 +68,12 @@ int sc_agent_run(const sc_agent_config *config, sc_diag *diag);
 
 /* Whether a stop was asked for: a cycle checks it before it starts to write. */
 bool sc_agent_stopping(const sc_agent *agent);
+/*
+ * Whether this agent may write now: always without leader election; with
+ * it, only while it provably holds the lock (a leader that cannot steps
+ * down here). A cycle checks it before every write it starts (fencing).
+ */
+bool sc_agent_leading(sc_agent *agent);
 /* The metrics address actually bound ("127.0.0.1:43123"), or NULL without a server. */
 const char *sc_agent_metrics_address(const sc_agent *agent);
 

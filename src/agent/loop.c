@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "agent/backoff.h"
+#include "agent/private/leader.h"
 #include "agent/private/metrics.h"
 #include "agent/server.h"
 #include "common/timeutil.h"
@@ -18,6 +19,8 @@ struct sc_agent {
 	sc_agent_server *server;
 	unsigned long cycles;
 	unsigned long unplanned; /* cycles in a row that could not reach a plan */
+	bool electing;           /* config->leader_lock: cycles run only while leading */
+	sc_agent_leader leader;
 };
 
 bool sc_agent_stopping(const sc_agent *agent)
@@ -25,17 +28,52 @@ bool sc_agent_stopping(const sc_agent *agent)
 	return sc_agent_signals_stopping(&agent->signals);
 }
 
+bool sc_agent_leading(sc_agent *agent)
+{
+	return !agent->electing || sc_agent_leader_check(&agent->leader, false);
+}
+
 const char *sc_agent_metrics_address(const sc_agent *agent)
 {
 	return agent->server ? sc_agent_server_address(agent->server) : NULL;
 }
 
-/* Waits until the monotonic time due, a stop, or a SIGHUP; false when stopping. */
+/* Sleeps until the signal pipe wakes it or ms pass. */
+static void wait_signal(sc_agent *agent, int64_t ms)
+{
+	struct pollfd pfd = {.fd = sc_agent_signals_fd(&agent->signals), .events = POLLIN};
+
+	int ready = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
+	if (ready > 0) {
+		sc_agent_signals_drain(&agent->signals);
+	} else if (ready < 0 && errno != EINTR) {
+		/* Not on a valid pipe; but never spin: wait a little. */
+		struct timespec step = {0, 100 * 1000000L};
+		nanosleep(&step, NULL);
+	}
+}
+
+/*
+ * Whether a cycle may start now, with leader election: only a leader's
+ * may; a standby campaigns on each call, and one that has just taken
+ * over starts at once (the old leader's drift is its to heal).
+ */
+static bool may_start(sc_agent *agent, bool due)
+{
+	bool was_leading = agent->leader.role == SC_AGENT_ROLE_LEADER;
+	bool leading = sc_agent_leader_check(&agent->leader, true);
+	return leading && (due || !was_leading);
+}
+
+/*
+ * Waits until the monotonic time due, a stop, or a SIGHUP; false when
+ * stopping. With leader election it polls the lock meanwhile, and returns
+ * only as a leader.
+ */
 static bool wait_for_cycle(sc_agent *agent, int64_t due)
 {
 	sc_agent_log *log = agent->config->log;
-	struct pollfd pfd = {.fd = sc_agent_signals_fd(&agent->signals),
-	                     .events = POLLIN};
+	bool requested = false;
 
 	for (;;) {
 		if (sc_agent_stopping(agent))
@@ -44,19 +82,17 @@ static bool wait_for_cycle(sc_agent *agent, int64_t due)
 			sc_agent_log_event(log, SC_AGENT_INFO, "reconcile requested",
 			                   SC_AGENT_STR("signal", "SIGHUP"),
 			                   SC_AGENT_END);
-			return true;
+			requested = true;
 		}
 		int64_t left = due - sc_time_monotonic_ms();
-		if (left <= 0)
+		bool is_due = requested || left <= 0;
+		if (!agent->electing && is_due)
 			return true;
-		int ready = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (ready > 0) {
-			sc_agent_signals_drain(&agent->signals);
-		} else if (ready < 0 && errno != EINTR) {
-			/* Not on a valid pipe; but never spin: wait a little. */
-			struct timespec step = {0, 100 * 1000000L};
-			nanosleep(&step, NULL);
-		}
+		if (agent->electing && may_start(agent, is_due))
+			return true;
+		if (agent->electing && (left <= 0 || left > SC_AGENT_LEADER_POLL_MS))
+			left = SC_AGENT_LEADER_POLL_MS;
+		wait_signal(agent, left);
 	}
 }
 
@@ -123,6 +159,12 @@ static int start(sc_agent *agent, sc_diag *diag)
 	if (config->listen &&
 	    sc_agent_server_start(&agent->server, config->listen, &agent->metrics, diag))
 		return -1;
+	if (config->leader_lock) {
+		if (sc_agent_leader_init(&agent->leader, config->leader_lock, config->log,
+		                         &agent->metrics, diag))
+			return -1;
+		agent->electing = true;
+	}
 	sc_agent_metrics_set_live(&agent->metrics, true);
 	sc_agent_log_event(config->log, SC_AGENT_INFO, "agent started",
 	                   SC_AGENT_INT("interval_ms", config->interval_ms),
@@ -135,6 +177,9 @@ static int start(sc_agent *agent, sc_diag *diag)
 static void stop(sc_agent *agent)
 {
 	sc_agent_metrics_set_live(&agent->metrics, false);
+	if (agent->electing)
+		sc_agent_leader_release(&agent->leader);
+	agent->electing = false;
 	sc_agent_server_free(agent->server);
 	agent->server = NULL;
 	sc_agent_signals_stop(&agent->signals);
@@ -160,6 +205,10 @@ int sc_agent_run(const sc_agent_config *config, sc_diag *diag)
 			break;
 		due = sc_time_monotonic_ms() + next;
 	}
+	/* The lease given up before the last line: a standby may lead at once. */
+	if (agent.electing)
+		sc_agent_leader_release(&agent.leader);
+	agent.electing = false;
 	sc_agent_log_event(config->log, SC_AGENT_INFO, "agent stopped",
 	                   SC_AGENT_INT("cycles", agent.cycles),
 	                   SC_AGENT_BOOL("by_signal", sc_agent_stopping(&agent)),

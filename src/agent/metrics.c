@@ -12,6 +12,7 @@ const double sc_agent_duration_bounds[SC_AGENT_DURATION_BUCKETS] = {
 void sc_agent_metrics_init(sc_agent_metrics *metrics)
 {
 	memset(metrics, 0, sizeof(*metrics));
+	metrics->leader = -1;
 	pthread_mutex_init(&metrics->lock, NULL);
 	sc_agent_status_init(&metrics->status);
 }
@@ -98,6 +99,15 @@ bool sc_agent_metrics_ready(sc_agent_metrics *metrics)
 	bool ready = metrics->ready;
 	pthread_mutex_unlock(&metrics->lock);
 	return ready;
+}
+
+void sc_agent_metrics_set_leader(sc_agent_metrics *metrics, bool leading, bool ready)
+{
+	pthread_mutex_lock(&metrics->lock);
+	metrics->leader = leading;
+	if (ready)
+		metrics->ready = true;
+	pthread_mutex_unlock(&metrics->lock);
 }
 
 unsigned long sc_agent_metrics_consecutive_failures(sc_agent_metrics *metrics)

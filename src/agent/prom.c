@@ -93,6 +93,12 @@ static void render_gauges(const sc_agent_metrics *m, sc_buf *out)
 	       "Failed cycles since the last successful one.");
 	sc_buf_printf(out, "sc_apply_consecutive_failures %lu\n",
 	              m->consecutive_failures);
+	if (m->leader < 0)
+		return;
+	header(out, "sc_apply_leader", "gauge",
+	       "1 while this agent holds the leader lock and reconciles; 0 while it "
+	       "stands by.");
+	sc_buf_printf(out, "sc_apply_leader %d\n", m->leader);
 }
 
 void sc_agent_metrics_render(sc_agent_metrics *metrics, sc_buf *out)

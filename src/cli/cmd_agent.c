@@ -128,11 +128,15 @@ static void on_progress(void *ctx, const sc_action *action, sc_exec_event event,
 	    SC_AGENT_END);
 }
 
-/* A stop ends a list's retries at once, and starts no new action. */
+/*
+ * A stop ends a list's retries at once, and starts no new action; so does
+ * leadership lost (fencing: a lease not provably held starts no write).
+ */
 static bool agent_should_stop(void *ctx)
 {
 	agent_context *context = ctx;
-	return context->agent && sc_agent_stopping(context->agent);
+	return context->agent &&
+	       (sc_agent_stopping(context->agent) || !sc_agent_leading(context->agent));
 }
 
 /* -v: each request as a debug event of the log, in its format (never a secret). */
@@ -166,6 +170,11 @@ static void config_init(agent_context *context)
 	    .lock_wait = lock_wait_event,
 	    .lock_wait_ctx = context,
 	};
+	/* A lease lock elects a leader, held across cycles: its lease is each cycle's lock. */
+	if (sc_lock_is_lease(context->options.lock_path)) {
+		context->config.lock_path = NULL;
+		context->config.no_lock = true;
+	}
 }
 
 /*
@@ -342,6 +351,7 @@ static int agent(const sc_cli_options *options)
 	    .grace_expired = on_grace_expired,
 	    .grace_ctx = &context,
 	    .log = &context.log,
+	    .leader_lock = sc_lock_is_lease(options->lock_path) ? options->lock_path : NULL,
 	};
 	int result = sc_agent_run(&config, &diag);
 	log_diag(&context.log, &diag, 0, NULL);

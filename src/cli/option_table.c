@@ -16,7 +16,9 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
                            "refuse a plan that deletes more than N sandboxes"},
     [SC_OPT_FORCE] = {"force", 0, NULL, "Safety", "delete and replace protected sandboxes too"},
     [SC_OPT_LOCK] = {"lock", 0, "FILE", "Safety",
-                     "hold FILE locked for the run instead of the sets' locks"},
+                     "hold FILE locked for the run instead of the sets' locks;\n"
+                     "etcd://HOST:PORT[,...]/KEY[?ttl=S]: an etcd lease lock\n"
+                     "(the agent: leader election)"},
     [SC_OPT_NO_LOCK] = {"no-lock", 0, NULL, "Safety",
                         "take no lock (by default runs on one set serialize)"},
     [SC_OPT_LOCK_WAIT] = {"lock-wait", 0, "D", "Safety",

@@ -175,4 +175,5 @@ const sc_lock_backend sc_lock_file_backend = {
     .name = "file",
     .try_acquire = file_try_acquire,
     .release = file_release,
+    .poll_ms = 100,
 };

@@ -7,9 +7,6 @@
 #include "common/timeutil.h"
 #include "lock/private/backend.h"
 
-/* How often a waiting run tries again. */
-#define SC_LOCK_POLL_MS 100
-
 /* Length of where's "scheme://" prefix (RFC 3986 scheme), 0 when it has none. */
 static size_t scheme_length(const char *where)
 {
@@ -29,14 +26,12 @@ static const sc_lock_backend *pick_backend(const char *where, sc_diag *diag)
 
 	if (!scheme)
 		return &sc_lock_file_backend;
-	if (scheme == 4 && !strncmp(where, "etcd", 4)) {
-		sc_diag_error(diag, NULL, 0, 0,
-		              "lock '%s': etcd locks are not supported yet", where);
-		return NULL;
-	}
+	if (scheme == 4 && !strncmp(where, "etcd", 4))
+		return &sc_lock_etcd_backend;
 	sc_diag_error(diag, NULL, 0, 0,
-	              "lock '%s': unknown scheme '%.*s' (a lock is a file path)", where,
-	              (int)scheme, where);
+	              "lock '%s': unknown scheme '%.*s' (a lock is a file path or "
+	              "etcd://HOST:PORT/KEY)",
+	              where, (int)scheme, where);
 	return NULL;
 }
 
@@ -97,31 +92,66 @@ static int wait_for(sc_lock *lock, const char *holder_text,
 		announced = true;
 		free(holder);
 		int64_t left = options->wait_ms - waited;
-		sleep_ms(left < SC_LOCK_POLL_MS ? left : SC_LOCK_POLL_MS);
+		int64_t poll = lock->backend->poll_ms;
+		sleep_ms(left < poll ? left : poll);
 	}
+}
+
+int sc_lock_new(sc_lock **out, const char *where, sc_diag *diag)
+{
+	*out = NULL;
+	if (!where || !*where)
+		return sc_diag_error(diag, NULL, 0, 0, "lock: no path given");
+	const sc_lock_backend *backend = pick_backend(where, diag);
+	if (!backend || (backend->check && backend->check(where, diag)))
+		return -1;
+	sc_lock *lock = sc_calloc(1, sizeof(*lock));
+	lock->backend = backend;
+	lock->where = sc_strdup(where);
+	lock->fd = -1;
+	*out = lock;
+	return 0;
+}
+
+static char *holder_text_of(const char *holder)
+{
+	return holder ? sc_lock_holder_printable(holder, strlen(holder))
+	              : sc_lock_holder_default();
+}
+
+int sc_lock_try(sc_lock *lock, const char *holder, char **holder_out, sc_diag *diag)
+{
+	char *text = holder_text_of(holder);
+	char *found = NULL;
+
+	*holder_out = NULL;
+	if (lock->held) {
+		free(text);
+		return 0;
+	}
+	int result = lock->backend->try_acquire(lock, text, &found, diag);
+	free(text);
+	if (result == SC_LOCK_TAKEN)
+		lock->held = true;
+	if (result == SC_LOCK_BUSY)
+		*holder_out = found ? found : sc_strdup("");
+	else
+		free(found);
+	return result;
 }
 
 int sc_lock_acquire(sc_lock **out, const char *where, const sc_lock_options *options,
                     sc_diag *diag)
 {
 	static const sc_lock_options defaults = {0};
+	sc_lock *lock = NULL;
 
 	*out = NULL;
-	if (!where || !*where)
-		return sc_diag_error(diag, NULL, 0, 0, "lock: no path given");
-	const sc_lock_backend *backend = pick_backend(where, diag);
-	if (!backend)
+	if (sc_lock_new(&lock, where, diag))
 		return -1;
 	if (!options)
 		options = &defaults;
-	sc_lock *lock = sc_calloc(1, sizeof(*lock));
-	lock->backend = backend;
-	lock->where = sc_strdup(where);
-	lock->fd = -1;
-	char *holder_text =
-	    options->holder
-	        ? sc_lock_holder_printable(options->holder, strlen(options->holder))
-	        : sc_lock_holder_default();
+	char *holder_text = holder_text_of(options->holder);
 	int result = wait_for(lock, holder_text, options, diag);
 	free(holder_text);
 	if (result) {
@@ -149,6 +179,8 @@ void sc_lock_free(sc_lock *lock)
 		return;
 	sc_lock_release(lock, &ignored);
 	sc_diag_release(&ignored);
+	if (lock->backend && lock->backend->dispose)
+		lock->backend->dispose(lock);
 	free(lock->where);
 	free(lock);
 }
@@ -161,4 +193,20 @@ const char *sc_lock_where(const sc_lock *lock)
 bool sc_lock_held(const sc_lock *lock)
 {
 	return lock && lock->held;
+}
+
+bool sc_lock_valid(sc_lock *lock, sc_diag *diag)
+{
+	if (!lock || !lock->held) {
+		if (diag)
+			sc_diag_error(diag, NULL, 0, 0, "lock '%s': not held",
+			              lock ? lock->where : "");
+		return false;
+	}
+	return !lock->backend->valid || lock->backend->valid(lock, diag);
+}
+
+bool sc_lock_is_lease(const char *where)
+{
+	return where && !strncmp(where, "etcd://", 7);
 }

@@ -2,12 +2,21 @@
  * The run lock: one sc-apply run per set (or per --lock) at a time, so
  * that two runs never plan from the same observation and both create.
  *
- * `where` names the lock. A file path today: the file backend takes an
- * flock(2) on a lock file that it creates itself (0600, never through a
- * symbolic link), writes the holder's text into it for the next contender
- * to read, and removes it on release. A URL whose scheme names another
- * backend ("etcd://HOST:PORT/KEY") chooses that backend instead; the
- * scheme is the switch, the interface stays this one.
+ * `where` names the lock; its scheme is the switch between backends, the
+ * interface stays this one.
+ *
+ * - A file path: the file backend takes an flock(2) on a lock file that it
+ *   creates itself (0600, never through a symbolic link), writes the
+ *   holder's text into it for the next contender to read, and removes it
+ *   on release. Held until released or the process ends.
+ * - "etcd://HOST:PORT[,HOST:PORT...]/KEY[?ttl=SECONDS]": the etcd backend
+ *   grants a lease (TTL 10 s unless told), keeps it alive from a thread of
+ *   its own (every TTL/4), and takes KEY under it with a transaction that
+ *   succeeds only if KEY does not exist; the key's value is the holder's
+ *   text. A holder that stops (killed, frozen, cut off from the cluster's
+ *   quorum) stops renewing, and etcd ends its lease and key within the
+ *   TTL, so another takes over. Because of that, such a lock can be lost
+ *   while held: sc_lock_valid() says whether it is still provably held.
  *
  * Ownership: sc_lock_acquire() hands the caller a held lock it owns.
  * sc_lock_release() gives the lock up and keeps the handle;
@@ -45,6 +54,17 @@ typedef struct sc_lock_options {
  */
 int sc_lock_acquire(sc_lock **out, const char *where, const sc_lock_options *options,
                     sc_diag *diag);
+/*
+ * For a contender that tries again and again (the agent's leader
+ * election): a handle for where, not held, and one attempt to take it
+ * (0 taken or already held; 1 busy, with *holder_out the holder's
+ * printable text, malloc'd; -1 an error in diag). holder NULL: the
+ * default holder text. A lease contender keeps its lease alive between
+ * attempts; a lost lock is released (sc_lock_release) and tried again.
+ */
+int sc_lock_new(sc_lock **out, const char *where, sc_diag *diag);
+int sc_lock_try(sc_lock *lock, const char *holder, char **holder_out, sc_diag *diag);
+
 /* Gives the lock up (no-op when not held). */
 int sc_lock_release(sc_lock *lock, sc_diag *diag);
 void sc_lock_free(sc_lock *lock);
@@ -52,6 +72,22 @@ void sc_lock_free(sc_lock *lock);
 /* The where the lock was taken with; borrowed. */
 const char *sc_lock_where(const sc_lock *lock);
 bool sc_lock_held(const sc_lock *lock);
+
+/*
+ * Whether the lock is held and provably still this process's: always for
+ * a held file lock; for a lease, only while the last keep-alive etcd
+ * confirmed (timed from when it was sent, on the monotonic clock) is
+ * younger than two thirds of the TTL and the key is still the one this
+ * holder created. Once the TTL has passed unconfirmed, or etcd says the
+ * lease or the key is gone, the lease is lost for good: it never becomes
+ * valid again (take a new lock). A holder checks this before every write
+ * it starts (fencing). When false, diag (may be NULL) gets the reason.
+ * Safe to call from any thread.
+ */
+bool sc_lock_valid(sc_lock *lock, sc_diag *diag);
+
+/* Whether where names a lease lock, one that is lost when its holder stops (etcd://). */
+bool sc_lock_is_lease(const char *where);
 
 /*
  * The locks of a run's sets. Ownership: the list owns its locks;

@@ -59,11 +59,15 @@ int sc_reconcile_execute(sc_reconcile *run)
 		.total_timeout_ms = config->timeout_ms,
 		.progress = config->hooks.progress,
 		.progress_ctx = config->hooks.progress_ctx,
-		.should_stop = config->hooks.should_stop,
-		.stop_ctx = config->hooks.stop_ctx,
+		.should_stop = sc_reconcile_should_stop,
+		.stop_ctx = run,
 	};
 	int64_t start = sc_time_monotonic_ms();
 	sc_exec_run(run->client, &run->plan, &exec, &run->diag);
 	run->elapsed_ms = sc_time_monotonic_ms() - start;
+	/* The lock was lost during the run: say why the rest did not start. */
+	if (!sc_reconcile_lock_valid(run, &run->diag))
+		sc_diag_error(&run->diag, NULL, 0, 0,
+		              "the run's lock is no longer held: no action started after that");
 	return sc_reconcile_all_done(run) ? 0 : -1;
 }

@@ -1,7 +1,9 @@
 /*
  * The run's lock: by default each set's lock on this host, so that two
  * runs on one set serialize (the second waits, then plans from what the
- * first left); --lock FILE names one lock instead; --no-lock takes none.
+ * first left); --lock FILE or --lock etcd://... names one lock instead;
+ * --no-lock takes none. A lease lock (etcd) fences the run's writes: once
+ * it cannot be proven held, no new action starts.
  */
 #include "reconcile/reconcile.h"
 
@@ -34,4 +36,15 @@ int sc_reconcile_lock(sc_reconcile *run)
 		return sc_lock_acquire(&run->lock, config->lock_path, &options, &run->diag);
 	return sc_lock_acquire_sets(&run->set_locks, run->sets, run->set_count, &options,
 	                            &run->diag);
+}
+
+bool sc_reconcile_lock_valid(sc_reconcile *run, sc_diag *diag)
+{
+	return !run->lock || sc_lock_valid(run->lock, diag);
+}
+
+bool sc_reconcile_should_stop(void *ctx)
+{
+	sc_reconcile *run = ctx;
+	return should_stop(run) || !sc_reconcile_lock_valid(run, NULL);
 }

@@ -130,6 +130,18 @@ int sc_reconcile_prepare_saved(sc_reconcile *run, const char *path);
  */
 int sc_reconcile_execute(sc_reconcile *run);
 
+/*
+ * Fencing. Whether the run's lock (--lock) is still provably held: true
+ * without one, or for a file lock; for a lease (etcd), see sc_lock_valid()
+ * (the reason in diag, which may be NULL, when not).
+ */
+bool sc_reconcile_lock_valid(sc_reconcile *run, sc_diag *diag);
+/*
+ * The executor's stop (ctx: the run): a stop asked for through the hooks,
+ * or a lock no longer provably held. No new action starts once it is true.
+ */
+bool sc_reconcile_should_stop(void *ctx);
+
 /* Whether set (NULL: no) is one of the sets this run owns. */
 bool sc_reconcile_owns_set(const sc_reconcile *run, const char *set);
 /* The set a listed sandbox belongs to when this run owns it, else NULL. */

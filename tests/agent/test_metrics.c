@@ -262,6 +262,31 @@ TEST(recorded_cycles_show_in_the_samples)
 	sc_agent_metrics_release(&metrics);
 }
 
+TEST(the_leader_gauge_shows_only_with_leader_election)
+{
+	sc_agent_metrics metrics;
+	sc_buf out = SC_BUF_INIT;
+	sc_agent_metrics_init(&metrics);
+
+	sc_agent_metrics_render(&metrics, &out);
+	CHECK_NOT_CONTAINS(sc_buf_cstr(&out), "sc_apply_leader");
+	sc_buf_reset(&out);
+
+	/* A standby behind a known leader: 0, and ready without a cycle. */
+	sc_agent_metrics_set_leader(&metrics, false, true);
+	sc_agent_metrics_render(&metrics, &out);
+	CHECK_CONTAINS(sc_buf_cstr(&out), "# TYPE sc_apply_leader gauge\n");
+	CHECK(sample(sc_buf_cstr(&out), "sc_apply_leader") == 0);
+	CHECK(sc_agent_metrics_ready(&metrics));
+	sc_buf_reset(&out);
+
+	sc_agent_metrics_set_leader(&metrics, true, false);
+	sc_agent_metrics_render(&metrics, &out);
+	CHECK(sample(sc_buf_cstr(&out), "sc_apply_leader") == 1);
+	sc_buf_release(&out);
+	sc_agent_metrics_release(&metrics);
+}
+
 TEST(label_values_are_escaped)
 {
 	sc_buf out = SC_BUF_INIT;
@@ -291,6 +316,7 @@ int main(void)
 	RUN(projection_moves_the_counts_by_done_actions);
 	RUN(every_metric_has_help_and_type_before_its_samples);
 	RUN(recorded_cycles_show_in_the_samples);
+	RUN(the_leader_gauge_shows_only_with_leader_election);
 	RUN(label_values_are_escaped);
 	return test_summary();
 }

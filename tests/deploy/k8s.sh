@@ -125,4 +125,42 @@ while IFS= read -r line; do
 	esac
 done <"$work/checks"
 [ -s "$work/checks" ] || fail "the Python checks printed nothing"
+
+# deploy/k8s-ha: the base with two agents electing a leader on one etcd lock.
+if kubectl kustomize "$SC_SOURCE_DIR/deploy/k8s-ha" >"$work/ha.yaml" 2>"$work/ha-error"; then
+	pass "kubectl kustomize deploy/k8s-ha renders"
+else
+	fail "kubectl kustomize deploy/k8s-ha: $(cat "$work/ha-error")"
+	finish
+fi
+python3 - "$work/ha.yaml" >"$work/ha-checks" <<'PY'
+import sys, yaml
+
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+def report(ok, what):
+    print(("ok: " if ok else "FAIL: ") + "k8s-ha: " + what)
+deps = [d for d in docs if d["kind"] == "Deployment"]
+report(len(deps) == 1, "one Deployment")
+dep = deps[0]
+c = dep["spec"]["template"]["spec"]["containers"][0]
+args = c.get("args", [])
+report(dep["spec"].get("replicas") == 2, "two agents")
+report(dep["spec"]["strategy"]["type"] == "RollingUpdate", "rolling updates (a standby waits for the lease)")
+report(args[:3] == ["agent", "-f", "/specs"] and args[-2:] == ["--lock", "$(SC_APPLY_LOCK)"],
+       "agent args end with --lock $(SC_APPLY_LOCK)")
+refs = [e.get("configMapRef", {}).get("name", "") for e in c.get("envFrom", [])]
+cms = {d["metadata"]["name"]: d for d in docs if d["kind"] == "ConfigMap"}
+config = [n for n in refs if n.startswith("sc-apply-config")]
+lock = cms.get(config[0], {}).get("data", {}).get("SC_APPLY_LOCK", "") if config else ""
+report(lock.startswith("etcd://") and "?ttl=" in lock, "SC_APPLY_LOCK is an etcd:// URL in the agent's ConfigMap")
+report(c.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/readyz", "readiness on /readyz")
+report(any(d["kind"] == "CronJob" for d in docs), "the pruning CronJob kept")
+PY
+while IFS= read -r line; do
+	case $line in
+	"ok: "*) pass "${line#ok: }" ;;
+	*) fail "${line#FAIL: }" ;;
+	esac
+done <"$work/ha-checks"
+[ -s "$work/ha-checks" ] || fail "the k8s-ha checks printed nothing"
 finish

@@ -38,7 +38,8 @@ typedef struct sc_agent_metrics {
 	double last_success;     /* Unix seconds; 0 never */
 	unsigned long consecutive_failures;
 	bool live;              /* the loop runs: /healthz 200 */
-	bool ready;             /* a cycle succeeded: /readyz 200 */
+	bool ready;             /* a cycle succeeded, or a standby knows its leader: /readyz 200 */
+	int leader;             /* with leader election: 1 leading, 0 standing by; -1 without */
 	sc_agent_status status; /* the last cycles, specs and sets: / and /api/status */
 } sc_agent_metrics;
 
@@ -57,6 +58,8 @@ void sc_agent_metrics_record(sc_agent_metrics *metrics, const sc_agent_report *r
 void sc_agent_metrics_set_live(sc_agent_metrics *metrics, bool live);
 bool sc_agent_metrics_live(sc_agent_metrics *metrics);
 bool sc_agent_metrics_ready(sc_agent_metrics *metrics);
+/* The leader gauge (1 leading, 0 standing by); a standby that knows its leader is ready. */
+void sc_agent_metrics_set_leader(sc_agent_metrics *metrics, bool leading, bool ready);
 unsigned long sc_agent_metrics_consecutive_failures(sc_agent_metrics *metrics);
 
 /* Appends the Prometheus text format 0.0.4 exposition of every metric to out. */
