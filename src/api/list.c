@@ -18,8 +18,8 @@
 /* A list names at most this many odd sandboxes in warnings, then counts the rest. */
 #define LIST_WARNINGS_MAX 10
 
+/* What one page said besides its sandboxes (decoded straight into the list). */
 typedef struct page {
-	sc_sandbox_list items;
 	char *next_token;
 	int64_t date_ms;
 	sc_diag warnings; /* what decoding the page noticed */
@@ -28,7 +28,6 @@ typedef struct page {
 
 static void page_release(page *p)
 {
-	sc_sandbox_list_release(&p->items);
 	free(p->next_token);
 	sc_diag_release(&p->warnings);
 	memset(p, 0, sizeof(*p));
@@ -38,8 +37,9 @@ static void page_release(page *p)
  * One attempt at one page. Returns 0 with the page filled, 1 when the
  * attempt may be retried (*why says why, malloc'd), -1 on a final error.
  */
-static int fetch_once(sc_api_client *client, const char *url, size_t room, page *out,
-                      char **why, long *retry_after_ms, long timeout_ms, sc_diag *diag)
+static int fetch_once(sc_api_client *client, const char *url, sc_sandbox_list *into,
+                      page *out, char **why, long *retry_after_ms, long timeout_ms,
+                      sc_diag *diag)
 {
 	sc_api_transfer *transfer = sc_api_transfer_new(client, "GET", url, NULL, NULL);
 	const sc_api_response *response = sc_api_transfer_response(transfer);
@@ -60,8 +60,10 @@ static int fetch_once(sc_api_client *client, const char *url, size_t room, page 
 		if (!sc_api_response_retryable(response))
 			rc = -1;
 	} else if ((decoded =
-	                sc_api_decode_page(&out->items, &body_token, response->body.data,
-	                                   response->body.len, room, &decode_diag))) {
+	                sc_api_decode_page(into, &body_token, response->body.data,
+	                                   response->body.len,
+	                                   client->max_list_items - into->count,
+	                                   &decode_diag))) {
 		*why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message
 		                                   : "bad body");
 		if (decoded == SC_API_PAGE_TOO_LARGE) {
@@ -88,8 +90,8 @@ static int fetch_once(sc_api_client *client, const char *url, size_t room, page 
  * a server asking for a wait longer than the time left fails the list
  * now instead of holding a cron run for hours.
  */
-static int fetch_page(sc_api_client *client, const char *url, size_t room, page *out,
-                      int64_t deadline, sc_diag *diag)
+static int fetch_page(sc_api_client *client, const char *url, sc_sandbox_list *into,
+                      page *out, int64_t deadline, sc_diag *diag)
 {
 	for (unsigned attempt = 1;; attempt++) {
 		char *why = NULL;
@@ -98,7 +100,7 @@ static int fetch_page(sc_api_client *client, const char *url, size_t room, page 
 		if (sc_api_client_stopping(client))
 			return sc_diag_error(diag, NULL, 0, 0, "list sandboxes: stopped");
 		int rc = left <= 0 ? 1
-		                   : fetch_once(client, url, room, out, &why,
+		                   : fetch_once(client, url, into, out, &why,
 		                                &retry_after_ms, (long)left, diag);
 
 		if (rc == 0)
@@ -131,16 +133,6 @@ static int fetch_page(sc_api_client *client, const char *url, size_t room, page 
 		free(why);
 		sc_api_client_sleep(client, wait);
 	}
-}
-
-static void move_items(sc_sandbox_list *into, sc_sandbox_list *from)
-{
-	for (size_t i = 0; i < from->count; i++) {
-		sc_sandbox *sandbox = sc_sandbox_list_push(into);
-		*sandbox = from->items[i];
-		memset(&from->items[i], 0, sizeof(from->items[i]));
-	}
-	from->count = 0;
 }
 
 /* Passes a page's warnings on, the first LIST_WARNINGS_MAX of the list only. */
@@ -193,14 +185,12 @@ int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out
 		page p = {0};
 		char *url = sc_api_list_url(client->base_url, filter,
 		                            client->filter_style, PAGE_LIMIT, token);
-		int fetched = fetch_page(client, url, client->max_list_items - all.count,
-		                         &p, deadline, diag);
+		int fetched = fetch_page(client, url, &all, &p, deadline, diag);
 		free(url);
 		if (fetched) {
 			page_release(&p);
 			goto done;
 		}
-		move_items(&all, &p.items);
 		pass_warnings(diag, &p.warnings, &warned, &held);
 		if (p.date_ms)
 			all.server_now = p.date_ms;
@@ -221,9 +211,10 @@ done:
 		sc_diag_warning(diag, NULL, 0, 0,
 		                "list sandboxes: %zu more warnings like these", held);
 	if (!rc) {
-		move_items(out, &all);
-		if (all.server_now)
-			out->server_now = all.server_now;
+		int64_t server_now = all.server_now;
+		sc_sandbox_list_take(out, &all);
+		if (server_now)
+			out->server_now = server_now;
 	}
 	free(token);
 	sc_api_seen_release(&seen);

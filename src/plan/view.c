@@ -10,12 +10,22 @@
 
 #include "common/mem.h"
 
+/*
+ * strcmp, and at once 0 for the same pointer: the labels of a listed
+ * sandbox are shared strings (api/sandbox.h), so the set and name of the
+ * members of one group are most often one pointer each.
+ */
+static int text_compare(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
 int sc_plan_key_compare(const char *set_a, const char *name_a, const char *set_b,
                         const char *name_b)
 {
-	int cmp = strcmp(set_a, set_b);
+	int cmp = text_compare(set_a, set_b);
 
-	return cmp ? cmp : strcmp(name_a, name_b);
+	return cmp ? cmp : text_compare(name_a, name_b);
 }
 
 static int compare_strings(const void *pa, const void *pb)
@@ -28,7 +38,7 @@ static int compare_members(const void *pa, const void *pb)
 	const sc_plan_member *a = pa, *b = pb;
 	int cmp = sc_plan_key_compare(a->set, a->name, b->set, b->name);
 
-	return cmp ? cmp : strcmp(a->sandbox->id, b->sandbox->id);
+	return cmp ? cmp : text_compare(a->sandbox->id, b->sandbox->id);
 }
 
 static int compare_specs(const void *pa, const void *pb)
@@ -189,7 +199,7 @@ static size_t members_lower_bound(const sc_plan_view *view, const char *set)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(view->members[mid].set, set) < 0)
+		if (text_compare(view->members[mid].set, set) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
