@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/private/page_json.h"
 #include "common/buf.h"
 #include "common/mem.h"
 #include "common/text.h"
@@ -541,15 +542,18 @@ static bool keep_listed(const sc_sandbox *sandbox, const object_notes *notes,
 int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text,
                        size_t len, size_t max_items, sc_diag *diag)
 {
-	cJSON *root = parse(text, len);
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+	const cJSON *root = sc_api_page_json_parse(&pool, text, len);
 	const cJSON *items, *item;
 	keeper k = {NULL};
 	size_t first = out->count, warned = 0;
 	int count, rc = -1;
 
 	*next_token = NULL;
-	if (!root)
+	if (!root) {
+		sc_api_page_json_release(&pool);
 		return sc_diag_error(diag, NULL, 0, 0, "response: not valid JSON");
+	}
 	items = list_items(root, next_token, diag);
 	if (!items)
 		goto fail;
@@ -586,14 +590,14 @@ int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text
 		free(*next_token);
 		*next_token = NULL;
 	}
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return 0;
 fail:
 	while (out->count > first)
 		sc_sandbox_release(&out->items[--out->count]);
 	free(*next_token);
 	*next_token = NULL;
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return rc;
 }
 
