@@ -153,15 +153,32 @@ static char *read_string(reader *r)
 
 	if (r->p >= r->end || *r->p != '"')
 		return NULL;
-	while (close < r->end && *close != '"') {
-		if (*close == '\\' && ++close >= r->end)
+	for (;;) {
+		/* To the next quote or backslash, a word at a time in libc. */
+		const unsigned char *quote = memchr(close, '"', (size_t)(r->end - close));
+		const unsigned char *slash =
+		    quote ? memchr(close, '\\', (size_t)(quote - close)) : NULL;
+		if (!quote)
 			return NULL;
-		close++;
+		if (!slash) {
+			close = quote;
+			break;
+		}
+		if (slash + 1 >= r->end)
+			return NULL;
+		close = slash + 2;
 	}
-	if (close >= r->end)
-		return NULL;
 	/* An escape never yields more bytes than it takes. */
 	out = text = take(r->pool, (size_t)(close - in) + 1, 1);
+	if (!memchr(in, '\\', (size_t)(close - in))) {
+		memcpy(out, in, (size_t)(close - in));
+		for (unsigned char *nul = out; (nul = memchr(nul, '\0', (size_t)(close - in) -
+		                                                           (size_t)(nul - out)));)
+			*nul = 0x01;
+		out[close - in] = '\0';
+		r->p = close + 1;
+		return (char *)text;
+	}
 	while (in < close) {
 		if (*in != '\\') {
 			*out++ = *in ? *in : 0x01;
