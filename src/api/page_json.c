@@ -370,10 +370,12 @@ static cJSON *read_value(reader *r)
 
 const cJSON *sc_api_page_json_parse(sc_api_page_json *pool, const char *text, size_t len)
 {
-	reader r = {pool, (const unsigned char *)text, (const unsigned char *)text + len, 0};
+	reader r = {pool, NULL, NULL, 0};
 
 	if (!text || !len)
 		return NULL;
+	r.p = (const unsigned char *)text;
+	r.end = r.p + len;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		r.p += 3;
 	skip_space(&r);

@@ -153,6 +153,16 @@ TEST(mutations_read_as_cjson_reads_them)
 	CHECK(counted > 10000);
 }
 
+TEST(no_text_is_not_json)
+{
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+
+	CHECK(sc_api_page_json_parse(&pool, NULL, 0) == NULL);
+	CHECK(sc_api_page_json_parse(&pool, "", 0) == NULL);
+	CHECK(sc_api_page_json_parse(&pool, " \n", 2) == NULL);
+	sc_api_page_json_release(&pool);
+}
+
 TEST(nesting_is_bounded_as_in_cjson)
 {
 	for (int depth = CJSON_NESTING_LIMIT - 1; depth <= CJSON_NESTING_LIMIT + 1; depth++) {
@@ -197,6 +207,7 @@ int main(void)
 {
 	RUN(samples_read_as_cjson_reads_them);
 	RUN(mutations_read_as_cjson_reads_them);
+	RUN(no_text_is_not_json);
 	RUN(nesting_is_bounded_as_in_cjson);
 	RUN(a_nul_in_a_string_never_cuts_it);
 	RUN(large_pages_span_blocks);
