@@ -14,66 +14,6 @@
 /* The longest piece of a server's error text we repeat. */
 #define ERROR_TEXT_MAX 200
 
-/* Whether text holds the six bytes \u0000 anywhere. */
-static bool has_nul_escape(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-
-	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 6) {
-		if (!memcmp(p + 1, "u0000", 5))
-			return true;
-		p++;
-	}
-	return false;
-}
-
-/*
- * A copy of text in which every NUL inside a JSON string (a raw 0 byte or
- * the escape \u0000) is U+0001 instead, or NULL when there is none. cJSON
- * hands out C strings, so "s1\u0000evil" would read as "s1": after this
- * it reads as "s1\x01evil", a string that is whole and, holding a control
- * character, is never taken for a label or an id.
- */
-static char *neutralize_nul(const char *text, size_t len)
-{
-	char *copy;
-	bool in_string = false;
-
-	if (!memchr(text, '\0', len) && !has_nul_escape(text, len))
-		return NULL;
-	copy = sc_malloc(len + 1);
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	for (size_t i = 0; i < len; i++) {
-		if (!in_string) {
-			in_string = copy[i] == '"';
-		} else if (copy[i] == '"') {
-			in_string = false;
-		} else if (copy[i] == '\0') {
-			copy[i] = '\x01';
-		} else if (copy[i] == '\\' && i + 1 < len) {
-			if (i + 6 <= len && !memcmp(copy + i + 1, "u0000", 5))
-				copy[i + 5] = '1';
-			i++; /* the escaped character is never a quote that ends the
-			        string */
-		}
-	}
-	return copy;
-}
-
-static cJSON *parse(const char *text, size_t len)
-{
-	char *copy;
-	cJSON *root;
-
-	if (!text || !len)
-		return NULL;
-	copy = neutralize_nul(text, len);
-	root = cJSON_ParseWithLength(copy ? copy : text, len);
-	free(copy);
-	return root;
-}
-
 /*
  * The first member named name, as cJSON_GetObjectItemCaseSensitive finds
  * it (the walk ends at an item without a name: an array's), comparing
@@ -479,13 +419,16 @@ static int decode_object(const keeper *k, const cJSON *object, sc_sandbox *out,
 
 int sc_api_decode_sandbox(sc_sandbox *out, const char *text, size_t len, sc_diag *diag)
 {
-	cJSON *root = parse(text, len);
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+	const cJSON *root = sc_api_page_json_parse(&pool, text, len);
 	object_notes notes = {0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!root)
+	if (!root) {
+		sc_api_page_json_release(&pool);
 		return sc_diag_error(diag, NULL, 0, 0, "response: not valid JSON");
+	}
 	rc = decode_object(&(keeper){NULL}, root, out, &notes, diag);
 	if (!rc && !notes.id_plain)
 		rc =
@@ -493,7 +436,7 @@ int sc_api_decode_sandbox(sc_sandbox *out, const char *text, size_t len, sc_diag
 		                  "response: the sandbox id '%s' " NOT_PLAIN_ID, out->id);
 	if (rc)
 		sc_sandbox_release(out);
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return rc;
 }
 
@@ -668,7 +611,8 @@ static bool put_json_error(sc_buf *out, const cJSON *root)
 char *sc_api_error_message(long status, const char *text, size_t len)
 {
 	sc_buf out = SC_BUF_INIT;
-	cJSON *root = parse(text, len);
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+	const cJSON *root = sc_api_page_json_parse(&pool, text, len);
 
 	sc_buf_printf(&out, "HTTP %ld", status);
 	if (root && cJSON_IsObject(root)) {
@@ -687,6 +631,6 @@ char *sc_api_error_message(long status, const char *text, size_t len)
 			put_clean(&out, text, line);
 		}
 	}
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return sc_buf_detach(&out);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/decode.h"
 #include "api/private/page_json.h"
 #include "harness.h"
 
@@ -187,6 +188,34 @@ TEST(a_nul_in_a_string_never_cuts_it)
 	sc_api_page_json_release(&pool);
 }
 
+/*
+ * A sandbox response whose label holds \u with digits that are not hex
+ * (cJSON reads a NUL there, and would cut "s1\uZZZZevil" to "s1"): the
+ * label is not whole, so it is left out, in a list page and alone.
+ */
+TEST(a_bad_escape_never_makes_a_label)
+{
+	static const char one[] =
+	    "{\"sandboxID\":\"a\",\"metadata\":{\"sc-apply/set\":\"s1\\uZZZZevil\",\"k\":\"v\"}}";
+	static const char page[] =
+	    "[{\"sandboxID\":\"a\",\"metadata\":{\"sc-apply/set\":\"s1\\u00ZZ\"}}]";
+	sc_sandbox sandbox;
+	sc_sandbox_list list = {0};
+	sc_diag diag = SC_DIAG_INIT;
+	char *token = NULL;
+
+	CHECK_INT(sc_api_decode_sandbox(&sandbox, one, sizeof(one) - 1, &diag), 0);
+	CHECK(sc_kv_get(&sandbox.metadata, "sc-apply/set") == NULL);
+	CHECK_STR(sc_kv_get(&sandbox.metadata, "k"), "v");
+	sc_sandbox_release(&sandbox);
+	CHECK_INT(sc_api_decode_list(&list, &token, page, sizeof(page) - 1, &diag), 0);
+	CHECK_INT(list.count, 1);
+	if (list.count)
+		CHECK(sc_kv_get(&list.items[0].metadata, "sc-apply/set") == NULL);
+	sc_sandbox_list_release(&list);
+	sc_diag_release(&diag);
+}
+
 /* A page larger than a block: the strings and nodes span many. */
 TEST(large_pages_span_blocks)
 {
@@ -210,6 +239,7 @@ int main(void)
 	RUN(no_text_is_not_json);
 	RUN(nesting_is_bounded_as_in_cjson);
 	RUN(a_nul_in_a_string_never_cuts_it);
+	RUN(a_bad_escape_never_makes_a_label);
 	RUN(large_pages_span_blocks);
 	return test_summary();
 }

@@ -1,7 +1,7 @@
 /*
- * A list page parsed into a cJSON tree whose nodes and strings all live
- * in one pool: a few large blocks per page instead of a malloc and a free
- * for every value, key and string. The tree is read with cJSON's own
+ * A response (a list page above all) parsed into a cJSON tree whose
+ * nodes and strings all live in one pool: a few large blocks per page
+ * instead of a malloc and a free for every value, key and string. The tree is read with cJSON's own
  * functions (cJSON_GetObjectItemCaseSensitive, cJSON_ArrayForEach...)
  * and is never given to cJSON_Delete.
  *
