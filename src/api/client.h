@@ -73,6 +73,19 @@ int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out
                 sc_diag *diag);
 
 /*
+ * The same for several filters at once: up to 8 lists run in parallel on
+ * the client's multi handle (each list's pages still one after the
+ * other), each with its own retries, time limit, token checks and
+ * max_list_items. When every list succeeds, their sandboxes are appended
+ * to out in filter order and out->server_now is the earliest Date of
+ * them; else out keeps what it held and -1 is returned. failed (count
+ * flags, or NULL) says which lists failed. What each list says goes to
+ * diag in filter order.
+ */
+int sc_api_list_many(sc_api_client *client, const sc_kv *const *filters, size_t count,
+                     sc_sandbox_list *out, bool *failed, sc_diag *diag);
+
+/*
  * text (malloc'd) with the client's API key replaced by "***" in every
  * form a server may echo it in (common/scrub.h); for messages built from
  * what a server said after decoding (a JSON \u escape hides the key from

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/private/page_json.h"
 #include "common/buf.h"
 #include "common/mem.h"
 #include "common/text.h"
@@ -13,74 +14,49 @@
 /* The longest piece of a server's error text we repeat. */
 #define ERROR_TEXT_MAX 200
 
-/* Whether text holds the six bytes \u0000 anywhere. */
-static bool has_nul_escape(const char *text, size_t len)
+/*
+ * The first member named name, as cJSON_GetObjectItemCaseSensitive finds
+ * it (the walk ends at an item without a name: an array's), comparing
+ * first bytes before whole names: a sandbox has some twenty members and
+ * each of a page's sandboxes is asked for ten. A member that is absent or
+ * JSON null counts as absent.
+ */
+static const cJSON *member(const cJSON *object, const char *name)
 {
-	const char *p = text, *end = text + len;
+	const cJSON *item = object ? object->child : NULL;
 
-	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 6) {
-		if (!memcmp(p + 1, "u0000", 5))
-			return true;
-		p++;
-	}
-	return false;
+	while (item && item->string &&
+	       (item->string[0] != name[0] || strcmp(item->string, name)))
+		item = item->next;
+	if (!item || !item->string || cJSON_IsNull(item))
+		return NULL;
+	return item;
 }
 
 /*
- * A copy of text in which every NUL inside a JSON string (a raw 0 byte or
- * the escape \u0000) is U+0001 instead, or NULL when there is none. cJSON
- * hands out C strings, so "s1\u0000evil" would read as "s1": after this
- * it reads as "s1\x01evil", a string that is whole and, holding a control
- * character, is never taken for a label or an id.
+ * Where a decoded sandbox keeps its strings and arrays: its list's arena
+ * (sandbox.h), or one malloc each when arena is NULL (a sandbox decoded
+ * alone).
  */
-static char *neutralize_nul(const char *text, size_t len)
-{
-	char *copy;
-	bool in_string = false;
+typedef struct keeper {
+	sc_sandbox_arena *arena;
+} keeper;
 
-	if (!memchr(text, '\0', len) && !has_nul_escape(text, len))
-		return NULL;
-	copy = sc_malloc(len + 1);
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	for (size_t i = 0; i < len; i++) {
-		if (!in_string) {
-			in_string = copy[i] == '"';
-		} else if (copy[i] == '"') {
-			in_string = false;
-		} else if (copy[i] == '\0') {
-			copy[i] = '\x01';
-		} else if (copy[i] == '\\' && i + 1 < len) {
-			if (i + 6 <= len && !memcmp(copy + i + 1, "u0000", 5))
-				copy[i + 5] = '1';
-			i++; /* the escaped character is never a quote that ends the
-			        string */
-		}
-	}
-	return copy;
+/* len bytes of text and a NUL; shared, in an arena, when share is set. */
+static char *keep_text(const keeper *k, const char *text, size_t len, bool share)
+{
+	if (!k->arena)
+		return sc_strndup(text, len);
+	return share ? sc_sandbox_arena_intern(k->arena, text, len)
+	             : sc_sandbox_arena_copy(k->arena, text, len);
 }
 
-static cJSON *parse(const char *text, size_t len)
+/* count elements and a zeroed one after them; in an arena, NULL when count is 0. */
+static void *keep_array(const keeper *k, size_t count, size_t size)
 {
-	char *copy;
-	cJSON *root;
-
-	if (!text || !len)
-		return NULL;
-	copy = neutralize_nul(text, len);
-	root = cJSON_ParseWithLength(copy ? copy : text, len);
-	free(copy);
-	return root;
-}
-
-/* A member that is absent or JSON null counts as absent. */
-static const cJSON *member(const cJSON *object, const char *name)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
-
-	if (!item || cJSON_IsNull(item))
-		return NULL;
-	return item;
+	if (!k->arena)
+		return sc_calloc(count + 1, size);
+	return count ? sc_sandbox_arena_alloc(k->arena, count + 1, size) : NULL;
 }
 
 /*
@@ -88,11 +64,18 @@ static const cJSON *member(const cJSON *object, const char *name)
  * (common/text.h): statuses and templates end up on a terminal, and a
  * broken or hostile server must not be able to send it escape sequences.
  */
-static char *printable_copy(const char *text)
+static char *printable_copy(const keeper *k, const char *text, bool share)
 {
-	char *copy = sc_strdup(text);
+	size_t len = strlen(text);
+	char *copy, *kept;
+
+	if (sc_text_is_printable(text, len))
+		return keep_text(k, text, len, share);
+	copy = sc_strndup(text, len);
 	sc_text_make_printable(copy);
-	return copy;
+	kept = keep_text(k, copy, strlen(copy), share);
+	free(copy);
+	return kept;
 }
 
 /* At most max bytes of a server's text, made printable; malloc'd. */
@@ -103,32 +86,55 @@ static char *printable_prefix(const char *text, size_t max)
 	return sc_buf_detach(&out);
 }
 
+static int string_member_of(const cJSON *object, const char *name, const cJSON **out,
+                            sc_diag *diag)
+{
+	*out = member(object, name);
+	if (*out && !cJSON_IsString(*out))
+		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string",
+		                     name);
+	return 0;
+}
+
+/* A short word many sandboxes repeat (a status, a template): shared. */
+static int optional_word(const keeper *k, const cJSON *object, const char *name,
+                         char **out, sc_diag *diag)
+{
+	const cJSON *item;
+
+	if (string_member_of(object, name, &item, diag))
+		return -1;
+	if (!item)
+		return 0;
+	if (!k->arena)
+		free(*out);
+	*out = printable_copy(k, item->valuestring, true);
+	return 0;
+}
+
+/* The nextToken of a list body (malloc'd). */
 static int optional_string(const cJSON *object, const char *name, char **out,
                            sc_diag *diag)
 {
-	const cJSON *item = member(object, name);
+	const cJSON *item;
 
+	if (string_member_of(object, name, &item, diag))
+		return -1;
 	if (!item)
 		return 0;
-	if (!cJSON_IsString(item))
-		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string",
-		                     name);
 	free(*out);
-	*out = printable_copy(item->valuestring);
+	*out = printable_copy(&(keeper){NULL}, item->valuestring, false);
 	return 0;
 }
 
 static int optional_time(const cJSON *object, const char *name, int64_t *out,
                          sc_diag *diag)
 {
-	const cJSON *item = member(object, name);
+	const cJSON *item;
 
-	if (!item)
-		return 0;
-	if (!cJSON_IsString(item))
-		return sc_diag_error(diag, NULL, 0, 0, "response: '%s' must be a string",
-		                     name);
-	if (!item->valuestring[0])
+	if (string_member_of(object, name, &item, diag))
+		return -1;
+	if (!item || !item->valuestring[0])
 		return 0;
 	if (sc_time_parse_rfc3339(item->valuestring, out)) {
 		char *quoted = printable_prefix(item->valuestring, 40);
@@ -147,6 +153,87 @@ static bool label_text_ok(const char *text)
 	return sc_text_is_printable(text, strlen(text));
 }
 
+/* A sandbox with more labels than this sorts them in a buffer of their own. */
+#define LABELS_ON_STACK 32
+
+/* One label as sent, and its place among the labels. */
+typedef struct label {
+	const char *key;
+	const char *value;
+	size_t order;
+} label;
+
+static int compare_labels(const void *pa, const void *pb)
+{
+	const label *a = pa, *b = pb;
+	int cmp = strcmp(a->key, b->key);
+
+	return cmp ? cmp : (a->order > b->order) - (a->order < b->order);
+}
+
+/*
+ * Sorts labels by key, then as sent. Servers send them sorted more often
+ * than not: a few are sorted by insertion in one pass, many by qsort.
+ */
+static void sort_labels(label *labels, size_t count)
+{
+	if (count > LABELS_ON_STACK) {
+		qsort(labels, count, sizeof(*labels), compare_labels);
+		return;
+	}
+	for (size_t i = 1; i < count; i++) {
+		label moving = labels[i];
+		size_t at = i;
+		while (at && compare_labels(&labels[at - 1], &moving) > 0) {
+			labels[at] = labels[at - 1];
+			at--;
+		}
+		labels[at] = moving;
+	}
+}
+
+/*
+ * Label values that differ from sandbox to sandbox (a salt, a hash, a
+ * token): kept as they are, not looked up in the arena's shared table.
+ */
+static bool value_is_unique(const char *key)
+{
+	return !strcmp(key, SC_LABEL_SALT) || !strcmp(key, SC_LABEL_HASH) ||
+	       !strcmp(key, SC_LABEL_PARTS) || !strcmp(key, SC_LABEL_CREATE_TOKEN);
+}
+
+/*
+ * The whole labels of labels[0..count), sorted by key, into out: a key
+ * sent twice with different values is left out (*dropped counts it).
+ */
+static void keep_labels(const keeper *k, label *labels, size_t count, sc_kv *out,
+                        size_t *dropped)
+{
+	size_t kept = 0;
+
+	sort_labels(labels, count);
+	for (size_t i = 0, end; i < count; i = end) {
+		bool same = true;
+		for (end = i + 1; end < count && !strcmp(labels[end].key, labels[i].key); end++)
+			same = same && !strcmp(labels[end].value, labels[i].value);
+		if (same)
+			labels[kept++] = labels[i];
+		else
+			(*dropped)++;
+	}
+	if (!kept)
+		return;
+	out->pairs = k->arena ? sc_sandbox_arena_alloc(k->arena, kept, sizeof(*out->pairs))
+	                      : sc_calloc(kept, sizeof(*out->pairs));
+	out->count = out->alloc = kept;
+	for (size_t i = 0; i < kept; i++) {
+		const char *key = labels[i].key, *value = labels[i].value;
+		out->pairs[i].key = keep_text(k, key, strlen(key), true);
+		out->pairs[i].value =
+		    keep_text(k, value, strlen(value), !value_is_unique(key));
+	}
+}
+
 /*
  * The labels, kept only where they are whole: a label whose key or value
  * holds a NUL, a control or bidi character or bytes that are not UTF-8,
@@ -154,12 +241,13 @@ static bool label_text_ok(const char *text)
  * read from the labels, and such a label is never taken as anyone's).
  * *dropped counts what was left out.
  */
-static int decode_metadata(const cJSON *object, sc_kv *out, size_t *dropped,
-                           sc_diag *diag)
+static int decode_metadata(const keeper *k, const cJSON *object, sc_kv *out,
+                           size_t *dropped, sc_diag *diag)
 {
 	const cJSON *metadata = member(object, "metadata");
 	const cJSON *pair;
-	sc_kv ambiguous = SC_KV_INIT;
+	label on_stack[LABELS_ON_STACK], *labels = on_stack;
+	size_t count = 0, size = 0;
 
 	*dropped = 0;
 	if (!metadata)
@@ -171,34 +259,36 @@ static int decode_metadata(const cJSON *object, sc_kv *out, size_t *dropped,
 	{
 		if (!cJSON_IsString(pair)) {
 			char *key = printable_prefix(pair->string, 63);
-			sc_kv_release(&ambiguous);
 			sc_diag_error(diag, NULL, 0, 0,
 			              "response: metadata '%s' must be a string", key);
 			free(key);
 			return -1;
 		}
+		size++;
+	}
+	if (size > LABELS_ON_STACK)
+		labels = sc_calloc(size, sizeof(*labels));
+	cJSON_ArrayForEach(pair, metadata)
+	{
 		if (!label_text_ok(pair->string) || !label_text_ok(pair->valuestring)) {
 			(*dropped)++;
 			continue;
 		}
-		const char *before = sc_kv_get(out, pair->string);
-		if (before && strcmp(before, pair->valuestring))
-			sc_kv_set(&ambiguous, pair->string, "");
-		sc_kv_set(out, pair->string, pair->valuestring);
+		labels[count] = (label){pair->string, pair->valuestring, count};
+		count++;
 	}
-	for (size_t i = 0; i < ambiguous.count; i++) {
-		sc_kv_remove(out, ambiguous.pairs[i].key);
-		(*dropped)++;
-	}
-	sc_kv_release(&ambiguous);
+	keep_labels(k, labels, count, out, dropped);
+	if (labels != on_stack)
+		free(labels);
 	return 0;
 }
 
 /* The phase word: "status", else "state". */
-static int decode_status(const cJSON *object, sc_sandbox *out, sc_diag *diag)
+static int decode_status(const keeper *k, const cJSON *object, sc_sandbox *out,
+                         sc_diag *diag)
 {
-	if (optional_string(object, "state", &out->status, diag) ||
-	    optional_string(object, "status", &out->status, diag))
+	if (optional_word(k, object, "state", &out->status, diag) ||
+	    optional_word(k, object, "status", &out->status, diag))
 		return -1;
 	out->phase = sc_phase_from_status(out->status);
 	return 0;
@@ -206,7 +296,7 @@ static int decode_status(const cJSON *object, sc_sandbox *out, sc_diag *diag)
 
 /* ---- what the server reports of the fields that cannot change in place ---- */
 
-static bool read_strings(const cJSON *array, sc_strlist *out)
+static bool read_strings(const keeper *k, const cJSON *array, sc_strlist *out)
 {
 	const cJSON *item;
 
@@ -217,13 +307,13 @@ static bool read_strings(const cJSON *array, sc_strlist *out)
 		if (!cJSON_IsString(item))
 			return false;
 	}
-	out->items = sc_calloc((size_t)cJSON_GetArraySize(array) + 1, sizeof(*out->items));
+	out->items = keep_array(k, (size_t)cJSON_GetArraySize(array), sizeof(*out->items));
 	cJSON_ArrayForEach(item, array)
-		out->items[out->count++] = printable_copy(item->valuestring);
+		out->items[out->count++] = printable_copy(k, item->valuestring, true);
 	return true;
 }
 
-static void read_network(const cJSON *network, sc_sandbox_reported *out)
+static void read_network(const keeper *k, const cJSON *network, sc_sandbox_reported *out)
 {
 	const cJSON *pub = member(network, "allowPublicTraffic");
 	const cJSON *internet = member(network, "allowInternetAccess");
@@ -232,24 +322,26 @@ static void read_network(const cJSON *network, sc_sandbox_reported *out)
 		return;
 	out->network.allow_public_traffic = cJSON_IsTrue(pub);
 	out->network.allow_internet_access = cJSON_IsTrue(internet);
-	out->network_reported = read_strings(member(network, "allowOut"), &out->network.allow_out) &&
-	                        read_strings(member(network, "denyOut"), &out->network.deny_out);
+	out->network_reported =
+	    read_strings(k, member(network, "allowOut"), &out->network.allow_out) &&
+	    read_strings(k, member(network, "denyOut"), &out->network.deny_out);
 }
 
-static void read_mounts(const cJSON *mounts, sc_sandbox_reported *out)
+static void read_mounts(const keeper *k, const cJSON *mounts, sc_sandbox_reported *out)
 {
 	const cJSON *item;
 
 	if (!cJSON_IsArray(mounts))
 		return;
-	out->mounts = sc_calloc((size_t)cJSON_GetArraySize(mounts) + 1, sizeof(*out->mounts));
+	out->mounts = keep_array(k, (size_t)cJSON_GetArraySize(mounts), sizeof(*out->mounts));
 	cJSON_ArrayForEach(item, mounts)
 	{
 		const cJSON *name = member(item, "name"), *path = member(item, "path");
 		if (!cJSON_IsString(name) || !cJSON_IsString(path))
 			return;
-		out->mounts[out->mount_count].name = printable_copy(name->valuestring);
-		out->mounts[out->mount_count++].path = printable_copy(path->valuestring);
+		out->mounts[out->mount_count].name = printable_copy(k, name->valuestring, true);
+		out->mounts[out->mount_count++].path =
+		    printable_copy(k, path->valuestring, true);
 	}
 	out->mounts_reported = true;
 }
@@ -267,10 +359,10 @@ static void read_lifecycle(const cJSON *lifecycle, sc_sandbox_reported *out)
 	out->lifecycle_reported = true;
 }
 
-static void decode_reported(const cJSON *object, sc_sandbox_reported *out)
+static void decode_reported(const keeper *k, const cJSON *object, sc_sandbox_reported *out)
 {
-	read_network(member(object, "network"), out);
-	read_mounts(member(object, "volumeMounts"), out);
+	read_network(k, member(object, "network"), out);
+	read_mounts(k, member(object, "volumeMounts"), out);
 	read_lifecycle(member(object, "lifecycle"), out);
 }
 
@@ -280,8 +372,8 @@ typedef struct object_notes {
 	size_t labels_dropped; /* labels left out (decode_metadata) */
 } object_notes;
 
-static int decode_id(const cJSON *object, sc_sandbox *out, object_notes *notes,
-                     sc_diag *diag)
+static int decode_id(const keeper *k, const cJSON *object, sc_sandbox *out,
+                     object_notes *notes, sc_diag *diag)
 {
 	const cJSON *id = member(object, "sandboxID");
 
@@ -293,24 +385,31 @@ static int decode_id(const cJSON *object, sc_sandbox *out, object_notes *notes,
 		                     "response: a sandbox has no 'sandboxID'");
 	notes->id_plain = sc_api_id_plain(id->valuestring);
 	/* A plain id is printable already; any other is kept only to be named. */
-	out->id = printable_prefix(id->valuestring, notes->id_plain ? SIZE_MAX : 64);
+	if (notes->id_plain) {
+		out->id = keep_text(k, id->valuestring, strlen(id->valuestring), false);
+	} else {
+		char *named = printable_prefix(id->valuestring, 64);
+		out->id = keep_text(k, named, strlen(named), false);
+		free(named);
+	}
 	return 0;
 }
 
-static int decode_object(const cJSON *object, sc_sandbox *out, object_notes *notes,
-                         sc_diag *diag)
+static int decode_object(const keeper *k, const cJSON *object, sc_sandbox *out,
+                         object_notes *notes, sc_diag *diag)
 {
 	if (!cJSON_IsObject(object))
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "response: a sandbox must be an object");
-	if (decode_id(object, out, notes, diag) ||
-	    optional_string(object, "templateID", &out->template_id, diag) ||
-	    decode_status(object, out, diag) ||
-	    decode_metadata(object, &out->metadata, &notes->labels_dropped, diag) ||
+	out->in_arena = k->arena != NULL;
+	if (decode_id(k, object, out, notes, diag) ||
+	    optional_word(k, object, "templateID", &out->template_id, diag) ||
+	    decode_status(k, object, out, diag) ||
+	    decode_metadata(k, object, &out->metadata, &notes->labels_dropped, diag) ||
 	    optional_time(object, "startedAt", &out->started_at, diag) ||
 	    optional_time(object, "endAt", &out->end_at, diag))
 		return -1;
-	decode_reported(object, &out->reported);
+	decode_reported(k, object, &out->reported);
 	return 0;
 }
 
@@ -320,21 +419,24 @@ static int decode_object(const cJSON *object, sc_sandbox *out, object_notes *not
 
 int sc_api_decode_sandbox(sc_sandbox *out, const char *text, size_t len, sc_diag *diag)
 {
-	cJSON *root = parse(text, len);
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+	const cJSON *root = sc_api_page_json_parse(&pool, text, len);
 	object_notes notes = {0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!root)
+	if (!root) {
+		sc_api_page_json_release(&pool);
 		return sc_diag_error(diag, NULL, 0, 0, "response: not valid JSON");
-	rc = decode_object(root, out, &notes, diag);
+	}
+	rc = decode_object(&(keeper){NULL}, root, out, &notes, diag);
 	if (!rc && !notes.id_plain)
 		rc =
 		    sc_diag_error(diag, NULL, 0, 0,
 		                  "response: the sandbox id '%s' " NOT_PLAIN_ID, out->id);
 	if (rc)
 		sc_sandbox_release(out);
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return rc;
 }
 
@@ -392,14 +494,18 @@ static bool keep_listed(const sc_sandbox *sandbox, const object_notes *notes,
 int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text,
                        size_t len, size_t max_items, sc_diag *diag)
 {
-	cJSON *root = parse(text, len);
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+	const cJSON *root = sc_api_page_json_parse(&pool, text, len);
 	const cJSON *items, *item;
+	keeper k = {NULL};
 	size_t first = out->count, warned = 0;
 	int count, rc = -1;
 
 	*next_token = NULL;
-	if (!root)
+	if (!root) {
+		sc_api_page_json_release(&pool);
 		return sc_diag_error(diag, NULL, 0, 0, "response: not valid JSON");
+	}
 	items = list_items(root, next_token, diag);
 	if (!items)
 		goto fail;
@@ -413,11 +519,14 @@ int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text
 		rc = SC_API_PAGE_TOO_LARGE;
 		goto fail;
 	}
+	if (count)
+		k.arena = sc_sandbox_list_arena(out);
+	SC_GROW(out->items, out->count + (size_t)count, out->alloc);
 	cJSON_ArrayForEach(item, items)
 	{
 		sc_sandbox *sandbox = sc_sandbox_list_push(out);
 		object_notes notes = {0};
-		if (decode_object(item, sandbox, &notes, diag))
+		if (decode_object(&k, item, sandbox, &notes, diag))
 			goto fail;
 		if (!keep_listed(sandbox, &notes, &warned, diag))
 			sc_sandbox_release(&out->items[--out->count]);
@@ -433,14 +542,14 @@ int sc_api_decode_page(sc_sandbox_list *out, char **next_token, const char *text
 		free(*next_token);
 		*next_token = NULL;
 	}
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return 0;
 fail:
 	while (out->count > first)
 		sc_sandbox_release(&out->items[--out->count]);
 	free(*next_token);
 	*next_token = NULL;
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return rc;
 }
 
@@ -502,7 +611,8 @@ static bool put_json_error(sc_buf *out, const cJSON *root)
 char *sc_api_error_message(long status, const char *text, size_t len)
 {
 	sc_buf out = SC_BUF_INIT;
-	cJSON *root = parse(text, len);
+	sc_api_page_json pool = SC_API_PAGE_JSON_INIT;
+	const cJSON *root = sc_api_page_json_parse(&pool, text, len);
 
 	sc_buf_printf(&out, "HTTP %ld", status);
 	if (root && cJSON_IsObject(root)) {
@@ -521,6 +631,6 @@ char *sc_api_error_message(long status, const char *text, size_t len)
 			put_clean(&out, text, line);
 		}
 	}
-	cJSON_Delete(root);
+	sc_api_page_json_release(&pool);
 	return sc_buf_detach(&out);
 }

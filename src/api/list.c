@@ -18,8 +18,8 @@
 /* A list names at most this many odd sandboxes in warnings, then counts the rest. */
 #define LIST_WARNINGS_MAX 10
 
+/* What one page said besides its sandboxes (decoded straight into the list). */
 typedef struct page {
-	sc_sandbox_list items;
 	char *next_token;
 	int64_t date_ms;
 	sc_diag warnings; /* what decoding the page noticed */
@@ -28,119 +28,158 @@ typedef struct page {
 
 static void page_release(page *p)
 {
-	sc_sandbox_list_release(&p->items);
 	free(p->next_token);
 	sc_diag_release(&p->warnings);
 	memset(p, 0, sizeof(*p));
 }
 
 /*
- * One attempt at one page. Returns 0 with the page filled, 1 when the
- * attempt may be retried (*why says why, malloc'd), -1 on a final error.
+ * One list in progress: one filter's pages, one after the other. Several
+ * run at once on the client's multi handle (sc_api_list_many), each
+ * with its own retries, time limit, cycle check and item limit.
  */
-static int fetch_once(sc_api_client *client, const char *url, size_t room, page *out,
-                      char **why, long *retry_after_ms, long timeout_ms, sc_diag *diag)
+typedef enum { LIST_WAITING, LIST_RUNNING, LIST_DONE, LIST_FAILED } list_state;
+
+typedef struct lister {
+	sc_api_client *client;
+	const sc_kv *filter;
+	list_state state;
+	sc_sandbox_list all;
+	sc_api_seen seen;
+	char *token;               /* the page to ask for next; NULL: the first */
+	unsigned pages;            /* pages taken */
+	unsigned attempt;          /* of the page asked for, from 1 */
+	int64_t deadline;          /* monotonic ms */
+	int64_t wake_at;           /* a waiting list's next attempt starts then */
+	sc_api_transfer *transfer; /* the attempt in flight */
+	size_t warned, held;       /* warnings passed on, and held back */
+	sc_diag diag;              /* what the list says, passed on in filter order */
+} lister;
+
+/* What a failed attempt leaves: why (malloc'd), and what the server asked. */
+typedef struct failure {
+	int rc; /* 1: may be retried; -1: final */
+	char *why;
+	long retry_after_ms;
+	bool too_large; /* the page alone would pass the list's item limit */
+} failure;
+
+/*
+ * A page that came back 200, decoded into the list. Returns 0 with p
+ * filled, else fills f.
+ */
+static int take_body(lister *l, const sc_api_response *response, page *p, failure *f)
 {
-	sc_api_transfer *transfer = sc_api_transfer_new(client, "GET", url, NULL, NULL);
-	const sc_api_response *response = sc_api_transfer_response(transfer);
 	sc_diag decode_diag = SC_DIAG_INIT;
 	char *body_token = NULL;
-	int rc = 1, decoded;
+	int decoded = sc_api_decode_page(&l->all, &body_token, response->body.data,
+	                                 response->body.len,
+	                                 l->client->max_list_items - l->all.count,
+	                                 &decode_diag);
 
-	*retry_after_ms = -1;
-	if (sc_api_transfer_run(transfer, timeout_ms, diag)) {
-		rc = -1;
-	} else if (response->transport_failed || response->status != 200) {
-		*why = response->transport_failed
-		           ? sc_strdup(response->error)
-		           : sc_api_error_message(response->status, response->body.data,
-		                                  response->body.len);
-		*retry_after_ms =
-		    sc_api_retry_after_ms(response->retry_after, response->date_ms);
-		if (!sc_api_response_retryable(response))
-			rc = -1;
-	} else if ((decoded =
-	                sc_api_decode_page(&out->items, &body_token, response->body.data,
-	                                   response->body.len, room, &decode_diag))) {
-		*why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message
-		                                   : "bad body");
-		if (decoded == SC_API_PAGE_TOO_LARGE) {
-			out->too_large = true;
-			rc = -1;
-		}
-	} else {
-		out->next_token =
-		    response->next_token ? sc_strdup(response->next_token) : body_token;
-		if (response->next_token)
-			free(body_token);
-		out->date_ms = response->date_ms;
-		sc_diag_take(&out->warnings, &decode_diag);
-		rc = 0;
+	if (decoded) {
+		f->why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message
+		                                     : "bad body");
+		f->too_large = decoded == SC_API_PAGE_TOO_LARGE;
+		f->rc = f->too_large ? -1 : 1;
+		sc_diag_release(&decode_diag);
+		return -1;
 	}
-	sc_diag_release(&decode_diag);
-	sc_api_transfer_free(transfer);
-	*why = sc_api_client_scrub(client, *why);
-	return rc;
+	p->next_token = response->next_token ? sc_strdup(response->next_token) : body_token;
+	if (response->next_token)
+		free(body_token);
+	p->date_ms = response->date_ms;
+	sc_diag_take(&p->warnings, &decode_diag);
+	return 0;
+}
+
+/* What an attempt that finished brought: 0 with the page, else f filled. */
+static int take_response(lister *l, page *p, failure *f)
+{
+	const sc_api_response *response = sc_api_transfer_response(l->transfer);
+
+	if (!response->transport_failed && response->status == 200)
+		return take_body(l, response, p, f);
+	f->why = response->transport_failed
+	             ? sc_strdup(response->error)
+	             : sc_api_error_message(response->status, response->body.data,
+	                                    response->body.len);
+	f->retry_after_ms = sc_api_retry_after_ms(response->retry_after, response->date_ms);
+	f->rc = sc_api_response_retryable(response) ? 1 : -1;
+	return -1;
+}
+
+static void list_fail(lister *l)
+{
+	l->state = LIST_FAILED;
 }
 
 /*
- * One page, retried on what may pass, never past deadline (monotonic ms):
- * a server asking for a wait longer than the time left fails the list
- * now instead of holding a cron run for hours.
+ * After a failed attempt: another one later, or the list fails. A server
+ * asking for a wait longer than the time left fails the list now instead
+ * of holding a cron run for hours.
  */
-static int fetch_page(sc_api_client *client, const char *url, size_t room, page *out,
-                      int64_t deadline, sc_diag *diag)
+static void attempt_failed(lister *l, failure *f)
 {
-	for (unsigned attempt = 1;; attempt++) {
-		char *why = NULL;
-		long retry_after_ms = -1;
-		int64_t left = deadline - sc_time_monotonic_ms();
-		if (sc_api_client_stopping(client))
-			return sc_diag_error(diag, NULL, 0, 0, "list sandboxes: stopped");
-		int rc = left <= 0 ? 1
-		                   : fetch_once(client, url, room, out, &why,
-		                                &retry_after_ms, (long)left, diag);
+	sc_api_client *client = l->client;
+	long wait = f->rc < 0 ? 0
+	                      : sc_api_backoff_ms(l->attempt, client->list_backoff_ms,
+	                                          LIST_BACKOFF_CAP_MS, f->retry_after_ms,
+	                                          NULL);
+	bool out_of_time = sc_time_monotonic_ms() + wait >= l->deadline;
 
-		if (rc == 0)
-			return 0;
-		long wait =
-		    rc < 0 ? 0
-		           : sc_api_backoff_ms(attempt, client->list_backoff_ms,
-		                               LIST_BACKOFF_CAP_MS, retry_after_ms, NULL);
-		bool out_of_time = sc_time_monotonic_ms() + wait >= deadline;
-		if (out->too_large) {
-			sc_diag_error(diag, NULL, 0, 0,
-			              "list sandboxes: the server lists more than %zu "
-			              "sandboxes, the "
-			              "most one list may hold (--max-list-items)",
-			              client->max_list_items);
-			free(why);
-			return -1;
-		}
-		if (rc < 0 || attempt >= client->list_attempts || out_of_time) {
-			sc_diag_error(
-			    diag, NULL, 0, 0, "list sandboxes: %s%s",
-			    why ? why : "no answer in time",
-			    rc < 0 ? ""
-			    : out_of_time
-			        ? " (giving up: the list's time limit would pass)"
-			        : " (giving up after retries)");
-			free(why);
-			return -1;
-		}
-		free(why);
-		sc_api_client_sleep(client, wait);
+	f->why = sc_api_client_scrub(client, f->why);
+	if (f->too_large) {
+		sc_diag_error(&l->diag, NULL, 0, 0,
+		              "list sandboxes: the server lists more than %zu sandboxes, the "
+		              "most one list may hold (--max-list-items)",
+		              client->max_list_items);
+		list_fail(l);
+	} else if (f->rc < 0 || l->attempt >= client->list_attempts || out_of_time) {
+		sc_diag_error(&l->diag, NULL, 0, 0, "list sandboxes: %s%s",
+		              f->why ? f->why : "no answer in time",
+		              f->rc < 0     ? ""
+		              : out_of_time ? " (giving up: the list's time limit would pass)"
+		                            : " (giving up after retries)");
+		list_fail(l);
+	} else {
+		l->attempt++;
+		l->wake_at = sc_time_monotonic_ms() + wait;
+		l->state = LIST_WAITING;
 	}
+	free(f->why);
+	f->why = NULL;
 }
 
-static void move_items(sc_sandbox_list *into, sc_sandbox_list *from)
+/* Starts the next attempt at the list's page, if time and the caller allow. */
+static void attempt_start(lister *l)
 {
-	for (size_t i = 0; i < from->count; i++) {
-		sc_sandbox *sandbox = sc_sandbox_list_push(into);
-		*sandbox = from->items[i];
-		memset(&from->items[i], 0, sizeof(from->items[i]));
+	sc_api_client *client = l->client;
+	int64_t left = l->deadline - sc_time_monotonic_ms();
+	failure f = {.rc = 1, .retry_after_ms = -1};
+	char *url;
+
+	if (sc_api_client_stopping(client)) {
+		sc_diag_error(&l->diag, NULL, 0, 0, "list sandboxes: stopped");
+		list_fail(l);
+		return;
 	}
-	from->count = 0;
+	if (left <= 0) {
+		attempt_failed(l, &f);
+		return;
+	}
+	url = sc_api_list_url(client->base_url, l->filter, client->filter_style, PAGE_LIMIT,
+	                      l->token);
+	l->transfer = sc_api_transfer_new(client, "GET", url, NULL, NULL);
+	free(url);
+	if (sc_api_transfer_start(l->transfer, (long)left, &l->diag)) {
+		sc_api_transfer_free(l->transfer);
+		l->transfer = NULL;
+		f.rc = -1;
+		attempt_failed(l, &f);
+		return;
+	}
+	l->state = LIST_RUNNING;
 }
 
 /* Passes a page's warnings on, the first LIST_WARNINGS_MAX of the list only. */
@@ -179,54 +218,185 @@ static int check_token(const char *token, sc_api_seen *seen, unsigned pages,
 	return 0;
 }
 
+/* A page came back whole: on to the next one, or the list is done. */
+static void page_taken(lister *l, page *p)
+{
+	pass_warnings(&l->diag, &p->warnings, &l->warned, &l->held);
+	if (p->date_ms)
+		l->all.server_now = p->date_ms;
+	free(l->token);
+	l->token = p->next_token;
+	p->next_token = NULL;
+	l->pages++;
+	l->attempt = 1;
+	l->state = LIST_WAITING;
+	l->wake_at = 0;
+	if (!l->token)
+		l->state = LIST_DONE;
+	else if (check_token(l->token, &l->seen, l->pages, &l->diag))
+		list_fail(l);
+	else if (l->pages >= MAX_PAGES) {
+		sc_diag_error(&l->diag, NULL, 0, 0, "list sandboxes: more than %d pages",
+		              MAX_PAGES);
+		list_fail(l);
+	}
+}
+
+/* The attempt in flight finished: take its page, or decide on a retry. */
+static void attempt_finished(lister *l)
+{
+	page p = {0};
+	failure f = {.retry_after_ms = -1};
+
+	if (take_response(l, &p, &f))
+		attempt_failed(l, &f);
+	else
+		page_taken(l, &p);
+	page_release(&p);
+	sc_api_transfer_free(l->transfer);
+	l->transfer = NULL;
+}
+
+static void lister_init(lister *l, sc_api_client *client, const sc_kv *filter)
+{
+	memset(l, 0, sizeof(*l));
+	l->client = client;
+	l->filter = filter;
+	l->attempt = 1;
+	l->state = LIST_WAITING;
+	l->deadline = sc_time_monotonic_ms() + client->list_timeout_ms;
+}
+
+static void lister_release(lister *l)
+{
+	sc_api_transfer_free(l->transfer);
+	free(l->token);
+	sc_api_seen_release(&l->seen);
+	sc_sandbox_list_release(&l->all);
+	sc_diag_release(&l->diag);
+}
+
+/* At most this many lists run at once; a waiting list looks for a stop this often. */
+#define LISTS_AT_ONCE 8
+#define LIST_SLICE_MS 100
+
+static bool lister_active(const lister *l)
+{
+	return l->state == LIST_WAITING || l->state == LIST_RUNNING;
+}
+
+/* Starts what is due; the time until the next one is due (at most a slice). */
+static long start_due(lister *lists, size_t count)
+{
+	int64_t now = sc_time_monotonic_ms();
+	long wait = LIST_SLICE_MS;
+
+	for (size_t i = 0; i < count; i++) {
+		lister *l = &lists[i];
+		if (l->state == LIST_WAITING && (l->wake_at <= now ||
+		                                 sc_api_client_stopping(l->client)))
+			attempt_start(l);
+		if (l->state == LIST_WAITING && l->wake_at - now < wait)
+			wait = (long)(l->wake_at - now);
+	}
+	return wait < 0 ? 0 : wait;
+}
+
+/* Drives the transfers in flight (or sleeps) for at most wait ms. */
+static void drive(sc_api_client *client, lister *lists, size_t count, long wait)
+{
+	const sc_api_transfer *watch = NULL;
+	sc_diag drive_diag = SC_DIAG_INIT;
+
+	for (size_t i = 0; i < count && !watch; i++) {
+		if (lists[i].state == LIST_RUNNING)
+			watch = lists[i].transfer;
+	}
+	if (!watch) {
+		sc_api_client_sleep(client, wait);
+		return;
+	}
+	if (sc_api_client_drive(client, wait, watch, &drive_diag)) {
+		/* libcurl itself failed: nothing in flight will finish. */
+		for (size_t i = 0; i < count; i++) {
+			lister *l = &lists[i];
+			if (l->state != LIST_RUNNING)
+				continue;
+			failure f = {.rc = -1, .why = sc_strdup(drive_diag.entries[0].message)};
+			sc_api_transfer_free(l->transfer);
+			l->transfer = NULL;
+			attempt_failed(l, &f);
+		}
+	}
+	sc_diag_release(&drive_diag);
+	for (size_t i = 0; i < count; i++) {
+		if (lists[i].state == LIST_RUNNING && lists[i].transfer->finished)
+			attempt_finished(&lists[i]);
+	}
+}
+
+/* Runs lists[0..count) to their end, LISTS_AT_ONCE at a time, in order. */
+static void run_lists(sc_api_client *client, lister *lists, size_t count)
+{
+	size_t begun = 0, active = 0;
+
+	for (;;) {
+		active = 0;
+		for (size_t i = 0; i < begun; i++)
+			active += lister_active(&lists[i]);
+		for (; begun < count && active < LISTS_AT_ONCE; begun++, active++)
+			lists[begun].deadline =
+			    sc_time_monotonic_ms() + client->list_timeout_ms;
+		long wait = start_due(lists, begun);
+		bool any = false;
+		for (size_t i = 0; i < begun; i++)
+			any = any || lister_active(&lists[i]);
+		if (!any && begun == count)
+			return;
+		if (any)
+			drive(client, lists, begun, wait);
+	}
+}
+
+int sc_api_list_many(sc_api_client *client, const sc_kv *const *filters, size_t count,
+                     sc_sandbox_list *out, bool *failed, sc_diag *diag)
+{
+	lister *lists = sc_calloc(count + 1, sizeof(*lists));
+	int64_t server_now = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < count; i++)
+		lister_init(&lists[i], client, filters[i]);
+	run_lists(client, lists, count);
+	for (size_t i = 0; i < count; i++) {
+		if (failed)
+			failed[i] = lists[i].state != LIST_DONE;
+		if (lists[i].state != LIST_DONE)
+			rc = -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		lister *l = &lists[i];
+		int64_t date = l->all.server_now;
+		if (!rc) {
+			sc_sandbox_list_take(out, &l->all);
+			/* The earliest Date of the lists: a renewal is never missed. */
+			if (date && (!server_now || date < server_now))
+				server_now = date;
+		}
+		if (l->held)
+			sc_diag_warning(&l->diag, NULL, 0, 0,
+			                "list sandboxes: %zu more warnings like these", l->held);
+		sc_diag_take(diag, &l->diag);
+		lister_release(l);
+	}
+	if (server_now)
+		out->server_now = server_now;
+	free(lists);
+	return rc;
+}
+
 int sc_api_list(sc_api_client *client, const sc_kv *filter, sc_sandbox_list *out,
                 sc_diag *diag)
 {
-	sc_sandbox_list all = {0};
-	sc_api_seen seen = {0};
-	char *token = NULL;
-	size_t warned = 0, held = 0;
-	int rc = -1;
-	int64_t deadline = sc_time_monotonic_ms() + client->list_timeout_ms;
-
-	for (unsigned pages = 1; pages <= MAX_PAGES; pages++) {
-		page p = {0};
-		char *url = sc_api_list_url(client->base_url, filter,
-		                            client->filter_style, PAGE_LIMIT, token);
-		int fetched = fetch_page(client, url, client->max_list_items - all.count,
-		                         &p, deadline, diag);
-		free(url);
-		if (fetched) {
-			page_release(&p);
-			goto done;
-		}
-		move_items(&all, &p.items);
-		pass_warnings(diag, &p.warnings, &warned, &held);
-		if (p.date_ms)
-			all.server_now = p.date_ms;
-		free(token);
-		token = p.next_token;
-		p.next_token = NULL;
-		page_release(&p);
-		if (!token) {
-			rc = 0;
-			goto done;
-		}
-		if (check_token(token, &seen, pages, diag))
-			goto done;
-	}
-	sc_diag_error(diag, NULL, 0, 0, "list sandboxes: more than %d pages", MAX_PAGES);
-done:
-	if (held)
-		sc_diag_warning(diag, NULL, 0, 0,
-		                "list sandboxes: %zu more warnings like these", held);
-	if (!rc) {
-		move_items(out, &all);
-		if (all.server_now)
-			out->server_now = all.server_now;
-	}
-	free(token);
-	sc_api_seen_release(&seen);
-	sc_sandbox_list_release(&all);
-	return rc;
+	return sc_api_list_many(client, &filter, 1, out, NULL, diag);
 }

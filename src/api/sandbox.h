@@ -2,8 +2,15 @@
  * A sandbox as the service reports it: the observed state.
  *
  * Ownership: an sc_sandbox_list owns its sandboxes and their strings;
- * sc_sandbox_list_release() frees them. A const sc_sandbox * handed out
- * elsewhere (a plan's action) is borrowed from a list that must outlive it.
+ * sc_sandbox_list_release() frees them. A sandbox decoded from a list page
+ * keeps its strings, label arrays and reported arrays in the list's arena
+ * (in_arena): they are freed with the list, never one by one, so such a
+ * sandbox's metadata is read-only. Strings the arena holds once per list
+ * (label keys, and the values, template ids and statuses that repeat from
+ * sandbox to sandbox) are shared between its sandboxes. A sandbox built by
+ * hand or decoded alone owns each string (malloc'd). A const sc_sandbox *
+ * handed out elsewhere (a plan's action) is borrowed from a list that must
+ * outlive it.
  */
 #ifndef SC_API_SANDBOX_H
 #define SC_API_SANDBOX_H
@@ -39,9 +46,9 @@ typedef enum {
  * error: nothing is decided on these).
  */
 typedef struct sc_sandbox_reported {
-	bool mounts_reported;
 	sc_mount *mounts;     /* volumeMounts */
 	size_t mount_count;
+	bool mounts_reported;
 	bool lifecycle_reported;
 	bool auto_pause;      /* lifecycle.onTimeout == "pause" */
 	bool auto_resume;     /* lifecycle.autoResume */
@@ -55,17 +62,22 @@ typedef struct sc_sandbox {
 	                      spec's) */
 	char *status;      /* the word as sent: status, else state */
 	sc_phase phase;
+	bool in_arena;      /* its strings and arrays belong to its list's arena */
 	sc_kv metadata;
 	int64_t started_at; /* Unix ms; 0 when unknown */
 	int64_t end_at;     /* Unix ms when the TTL runs out; 0 when unknown */
 	sc_sandbox_reported reported;
 } sc_sandbox;
 
+/* Where a list's decoded sandboxes keep their strings (sandbox.c). */
+typedef struct sc_sandbox_arena sc_sandbox_arena;
+
 typedef struct sc_sandbox_list {
 	sc_sandbox *items;
 	size_t count;
 	size_t alloc;
 	int64_t server_now; /* Unix ms from the Date header of the list; 0 when absent */
+	sc_sandbox_arena *arena; /* NULL until a sandbox is decoded into the list */
 } sc_sandbox_list;
 
 /*
@@ -84,5 +96,22 @@ void sc_sandbox_release(sc_sandbox *sandbox);
 void sc_sandbox_list_release(sc_sandbox_list *list);
 /* Appends a zeroed sandbox and returns it (borrowed; moves on the next push). */
 sc_sandbox *sc_sandbox_list_push(sc_sandbox_list *list);
+
+/*
+ * Moves every sandbox of from to the end of into, and the strings they
+ * hold with them; from is left empty. A pointer to one of from's
+ * sandboxes does not follow it.
+ */
+void sc_sandbox_list_take(sc_sandbox_list *into, sc_sandbox_list *from);
+
+/* The list's arena, made on first use (borrowed: the list owns it). */
+sc_sandbox_arena *sc_sandbox_list_arena(sc_sandbox_list *list);
+
+/* len bytes of text and a NUL, copied into arena (its lifetime). */
+char *sc_sandbox_arena_copy(sc_sandbox_arena *arena, const char *text, size_t len);
+/* The same, shared (never written to): the arena keeps one copy of each distinct text. */
+char *sc_sandbox_arena_intern(sc_sandbox_arena *arena, const char *text, size_t len);
+/* count zeroed elements of size bytes, aligned for any pointer or integer. */
+void *sc_sandbox_arena_alloc(sc_sandbox_arena *arena, size_t count, size_t size);
 
 #endif

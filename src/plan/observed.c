@@ -1,40 +1,46 @@
 #include "plan/observed.h"
 
-#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
 
-static int compare_by_id(const void *a, const void *b)
+static size_t id_hash(const char *id)
 {
-	const sc_sandbox *x = *(const sc_sandbox *const *)a;
-	const sc_sandbox *y = *(const sc_sandbox *const *)b;
-	int by_id = strcmp(x->id ? x->id : "", y->id ? y->id : "");
-	/* Equal ids: the earlier in the list first, so it is the one kept. */
-	return by_id ? by_id : (x < y ? -1 : x > y);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	return (size_t)(h ^ h >> 32);
 }
 
+/*
+ * One pass with a table of the ids met so far (open addressing, at most
+ * half full): linear in the list, where sorting by id was not.
+ */
 void sc_plan_drop_repeats(sc_sandbox_list *list)
 {
-	sc_sandbox **sorted = sc_calloc(list->count, sizeof(*sorted));
-	bool *repeat = sc_calloc(list->count, sizeof(*repeat));
-	size_t kept = 0;
+	size_t size = 16, kept = 0;
+	const char **seen;
 
-	for (size_t i = 0; i < list->count; i++)
-		sorted[i] = &list->items[i];
-	qsort(sorted, list->count, sizeof(*sorted), compare_by_id);
-	for (size_t i = 1; i < list->count; i++) {
-		if (sorted[i]->id && sorted[i - 1]->id && !strcmp(sorted[i]->id, sorted[i - 1]->id))
-			repeat[sorted[i] - list->items] = true;
-	}
+	while (size < list->count * 2)
+		size *= 2;
+	seen = sc_calloc(size, sizeof(*seen));
 	for (size_t i = 0; i < list->count; i++) {
-		if (repeat[i])
-			sc_sandbox_release(&list->items[i]);
-		else
-			list->items[kept++] = list->items[i];
+		const char *id = list->items[i].id;
+		if (id) {
+			size_t at = id_hash(id) & (size - 1);
+			while (seen[at] && strcmp(seen[at], id))
+				at = (at + 1) & (size - 1);
+			if (seen[at]) {
+				sc_sandbox_release(&list->items[i]);
+				continue;
+			}
+			seen[at] = id;
+		}
+		list->items[kept++] = list->items[i];
 	}
 	list->count = kept;
-	free(repeat);
-	free(sorted);
+	free(seen);
 }

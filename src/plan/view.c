@@ -10,12 +10,22 @@
 
 #include "common/mem.h"
 
+/*
+ * strcmp, and at once 0 for the same pointer: the labels of a listed
+ * sandbox are shared strings (api/sandbox.h), so the set and name of the
+ * members of one group are most often one pointer each.
+ */
+static int text_compare(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
 int sc_plan_key_compare(const char *set_a, const char *name_a, const char *set_b,
                         const char *name_b)
 {
-	int cmp = strcmp(set_a, set_b);
+	int cmp = text_compare(set_a, set_b);
 
-	return cmp ? cmp : strcmp(name_a, name_b);
+	return cmp ? cmp : text_compare(name_a, name_b);
 }
 
 static int compare_strings(const void *pa, const void *pb)
@@ -28,7 +38,67 @@ static int compare_members(const void *pa, const void *pb)
 	const sc_plan_member *a = pa, *b = pb;
 	int cmp = sc_plan_key_compare(a->set, a->name, b->set, b->name);
 
-	return cmp ? cmp : strcmp(a->sandbox->id, b->sandbox->id);
+	return cmp ? cmp : text_compare(a->sandbox->id, b->sandbox->id);
+}
+
+/*
+ * The members in order, in place: qsort's merge sort would hold a copy of
+ * them all (32 bytes a sandbox) at the run's peak. Members of one key are
+ * the same sandbox listed twice; they keep list order (their sandboxes'
+ * order in the observed array), as a stable sort would keep them.
+ */
+static int member_order(const sc_plan_member *a, const sc_plan_member *b)
+{
+	int cmp = compare_members(a, b);
+
+	return cmp ? cmp : (a->sandbox > b->sandbox) - (a->sandbox < b->sandbox);
+}
+
+static void swap_members(sc_plan_member *a, sc_plan_member *b)
+{
+	sc_plan_member t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Quicksort: median of three, insertion sort for short runs, the larger side looped. */
+static void sort_members(sc_plan_member *m, size_t n)
+{
+	while (n > 16) {
+		size_t mid = n / 2, i = 0, j = n - 1;
+		if (member_order(&m[mid], &m[0]) < 0)
+			swap_members(&m[mid], &m[0]);
+		if (member_order(&m[n - 1], &m[0]) < 0)
+			swap_members(&m[n - 1], &m[0]);
+		if (member_order(&m[n - 1], &m[mid]) < 0)
+			swap_members(&m[n - 1], &m[mid]);
+		sc_plan_member pivot = m[mid];
+		for (;;) {
+			while (member_order(&m[i], &pivot) < 0)
+				i++;
+			while (member_order(&pivot, &m[j]) < 0)
+				j--;
+			if (i >= j)
+				break;
+			swap_members(&m[i++], &m[j--]);
+		}
+		/* [0, j] and [j + 1, n): recurse into the smaller, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			sort_members(m, j + 1);
+			m += j + 1;
+			n -= j + 1;
+		} else {
+			sort_members(m + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		sc_plan_member moving = m[i];
+		size_t at = i;
+		for (; at && member_order(&m[at - 1], &moving) > 0; at--)
+			m[at] = m[at - 1];
+		m[at] = moving;
+	}
 }
 
 static int compare_specs(const void *pa, const void *pb)
@@ -167,8 +237,7 @@ int sc_plan_view_init(sc_plan_view *view, const sc_spec_list *specs,
 		view->members = sc_calloc(observed->count, sizeof(*view->members));
 		for (size_t i = 0; i < observed->count; i++)
 			collect_sandbox(view, &observed->items[i], ignored, diag);
-		qsort(view->members, view->member_count, sizeof(*view->members),
-		      compare_members);
+		sort_members(view->members, view->member_count);
 		drop_duplicates(view);
 	}
 	return collect_specs(view, specs, diag);
@@ -189,7 +258,7 @@ static size_t members_lower_bound(const sc_plan_view *view, const char *set)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(view->members[mid].set, set) < 0)
+		if (text_compare(view->members[mid].set, set) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -99,6 +99,9 @@ void sd_admin_handle(sd_call *call)
 	case SD_ROUTE_ADMIN_CONFIG:
 		admin_config(call);
 		break;
+	case SD_ROUTE_ADMIN_SEED:
+		sd_admin_seed(call);
+		break;
 	default:
 		sd_response_error(call->response, 404, "no such admin route");
 		break;

@@ -29,6 +29,7 @@ static const route_info routes[] = {
     [SD_ROUTE_ADMIN_STATS] = {"/_admin/stats", "GET"},
     [SD_ROUTE_ADMIN_STATS_RESET] = {"/_admin/stats/reset", "POST"},
     [SD_ROUTE_ADMIN_CONFIG] = {"/_admin/config", "GET, POST"},
+    [SD_ROUTE_ADMIN_SEED] = {"/_admin/seed", "POST"},
 };
 
 static const struct {
@@ -61,6 +62,8 @@ static void match_admin(sd_route *out, const char *rest)
 		out->kind = SD_ROUTE_ADMIN_STATS_RESET;
 	else if (!strcmp(rest, "/_admin/config"))
 		out->kind = SD_ROUTE_ADMIN_CONFIG;
+	else if (!strcmp(rest, "/_admin/seed"))
+		out->kind = SD_ROUTE_ADMIN_SEED;
 	out->admin = out->kind != SD_ROUTE_NONE;
 }
 

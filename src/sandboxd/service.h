@@ -96,6 +96,8 @@ void sd_api_rolling(sd_call *call);
 
 /* The admin handlers (admin.c); they take the locks they need. */
 void sd_admin_handle(sd_call *call);
+/* POST /_admin/seed (seed.c). */
+void sd_admin_seed(sd_call *call);
 
 /* Parses the body as a JSON object; on error sets a 400 and returns NULL. */
 cJSON *sd_call_body_object(sd_call *call, bool required);

@@ -93,14 +93,19 @@ static void track_expiry(sd_store *store, const sd_sandbox *sandbox)
 		store->next_expiry_ms = sandbox->end_at;
 }
 
-/* Adds to the index and the hash, without journalling (replay uses it). */
-static void attach(sd_store *store, sd_sandbox *sandbox)
+static void hash_add(sd_store *store, sd_sandbox *sandbox)
 {
 	if (store->count + 1 > store->bucket_count)
 		hash_grow(store);
 	size_t b = hash_id(sandbox->id) & (store->bucket_count - 1);
 	sandbox->hash_next = store->buckets[b];
 	store->buckets[b] = sandbox;
+}
+
+/* Adds to the index and the hash, without journalling (replay uses it). */
+static void attach(sd_store *store, sd_sandbox *sandbox)
+{
+	hash_add(store, sandbox);
 
 	SC_GROW(store->order, store->count + 1, store->alloc);
 	size_t at = order_bound(store, sandbox->started_at, sandbox->id);
@@ -258,6 +263,31 @@ int sd_store_insert(sd_store *store, sd_sandbox *sandbox)
 	committed(store, sandbox);
 	maybe_compact(store);
 	return 0;
+}
+
+/* Reverse list order, for qsort. */
+static int order_cmp(const void *pa, const void *pb)
+{
+	const sd_sandbox *a = *(sd_sandbox *const *)pa, *b = *(sd_sandbox *const *)pb;
+
+	return list_cmp(b->started_at, b->id, a->started_at, a->id);
+}
+
+int sd_store_insert_many(sd_store *store, sd_sandbox **sandboxes, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count && !journal_put(store, sandboxes[i]); i++) {
+		hash_add(store, sandboxes[i]);
+		SC_GROW(store->order, store->count + 1, store->alloc);
+		store->order[store->count++] = sandboxes[i];
+		track_expiry(store, sandboxes[i]);
+	}
+	qsort(store->order, store->count, sizeof(*store->order), order_cmp);
+	for (size_t rest = i; rest < count; rest++)
+		sd_sandbox_free(sandboxes[rest]);
+	maybe_compact(store);
+	return i == count ? 0 : -1;
 }
 
 int sd_store_changed(sd_store *store, sd_sandbox *sandbox)

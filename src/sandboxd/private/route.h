@@ -32,6 +32,7 @@ typedef enum {
 	SD_ROUTE_ADMIN_STATS,
 	SD_ROUTE_ADMIN_STATS_RESET,
 	SD_ROUTE_ADMIN_CONFIG,
+	SD_ROUTE_ADMIN_SEED, /* /_admin/seed (seed.c) */
 } sd_route_kind;
 
 typedef struct sd_route {

@@ -103,6 +103,12 @@ sd_sandbox *sd_store_find(const sd_store *store, const char *id);
  * -1 when the journal fails: not added, and freed when the period ends.
  */
 int sd_store_insert(sd_store *store, sd_sandbox *sandbox);
+/*
+ * The same for many new sandboxes, sorting the list order once (a seed of
+ * a million sandboxes). Ownership of all moves to the store; -1 when the
+ * journal refused one: the ones before it are added, the rest freed.
+ */
+int sd_store_insert_many(sd_store *store, sd_sandbox **sandboxes, size_t count);
 /* Journals a change made in place; -1 when the journal fails (undone at unlock). */
 int sd_store_changed(sd_store *store, sd_sandbox *sandbox);
 /* Journals the removal, then removes and frees; -1 (kept) when the journal fails. */
