@@ -192,9 +192,16 @@ static const cyaml_schema_field_t *fields_schema(arena *a, const sc_field *field
                                                  const sc_spec *spec)
 {
 	cyaml_schema_field_t *out = arena_calloc(a, count + 1, sizeof(*out));
+	size_t n = 0;
 
-	for (size_t i = 0; i < count; i++)
-		field_schema(a, &out[i], &fields[i], base, spec);
+	for (size_t i = 0; i < count; i++) {
+		const sc_field *f = &fields[i];
+		/* A group written only when the file had it: its presence means something. */
+		if ((f->flags & SC_FIELD_PRESENCE) &&
+		    !*(const bool *)((const char *)spec + f->present_offset))
+			continue;
+		field_schema(a, &out[n++], f, base, spec);
+	}
 	return out; /* ends with a zeroed entry: CYAML_FIELD_END */
 }
 
