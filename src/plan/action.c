@@ -243,3 +243,12 @@ void sc_plan_sort(sc_plan *plan)
 	if (plan->held_count > 1)
 		qsort(plan->held, plan->held_count, sizeof(plan->held[0]), compare_held);
 }
+
+void sc_plan_append(sc_plan *into, sc_plan *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		SC_GROW(into->actions, into->count + 1, into->alloc);
+		into->actions[into->count++] = from->actions[i];
+	}
+	from->count = 0;
+}

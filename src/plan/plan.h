@@ -300,6 +300,12 @@ int sc_plan_build_teardown(sc_plan *out, const sc_spec_list *specs,
 void sc_plan_release(sc_plan *plan);
 
 /*
+ * Moves every action of from (results included) to the end of into; from
+ * keeps the rest. What the actions borrow must outlive into.
+ */
+void sc_plan_append(sc_plan *into, sc_plan *from);
+
+/*
  * Stale: the spec's hash under the sandbox's sc-apply/salt is not its
  * sc-apply/hash (a missing salt or hash is stale). What plan replaces and
  * what get shows as stale.
