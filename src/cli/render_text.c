@@ -136,6 +136,58 @@ static void put_held(FILE *out, const sc_term *term, const sc_plan *plan)
 	}
 }
 
+/* "3 to create, then 3 old to delete once they are ready": one projected wave. */
+static void put_wave(FILE *out, const sc_rollout *rollout, size_t k)
+{
+	const sc_rollout_wave *wave = &rollout->steps[k];
+	bool now = k + 1 == rollout->wave && rollout->state == SC_ROLLOUT_PROGRESSING;
+
+	fprintf(out, "    wave %zu: ", k + 1);
+	if (wave->creates)
+		fprintf(out, "create %u", wave->creates);
+	if (wave->creates && wave->deletes)
+		fprintf(out, ", then delete %u old once %s ready", wave->deletes,
+		        wave->creates == 1 ? "it is" : "they are");
+	else if (wave->deletes)
+		fprintf(out, "delete %u old", wave->deletes);
+	fprintf(out, "%s\n", now ? "   <- now" : "");
+}
+
+/* Each rollout: where it stands, and its waves as projected. */
+static void put_rollouts(FILE *out, const sc_term *term, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->rollout_count; i++) {
+		const sc_rollout *rollout = &plan->rollouts[i];
+		const sc_rollout_spec *r = &rollout->spec->rollout;
+		fprintf(out, "%s%sRollout%s %s/%s: wave %u of %u, %s (maxSurge %u, maxUnavailable "
+		        "%u): %u of %u updated, %u ready, %u old\n",
+		        i || plan->count ? "\n" : "", sc_term_on(term, SC_TERM_BOLD),
+		        sc_term_off(term), rollout->set, rollout->name, rollout->wave,
+		        rollout->waves, sc_rollout_state_name(rollout->state), r->max_surge,
+		        r->max_unavailable, rollout->updated, rollout->replicas, rollout->ready,
+		        rollout->old);
+		for (size_t k = 0; k < rollout->step_count; k++)
+			put_wave(out, rollout, k);
+		if (rollout->message)
+			fprintf(out, "    %s\n", rollout->message);
+	}
+}
+
+/* How each rollout ended, after a run. */
+static void put_rollout_results(FILE *out, const sc_term *term, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->rollout_count; i++) {
+		const sc_rollout *rollout = &plan->rollouts[i];
+		bool complete = rollout->state == SC_ROLLOUT_COMPLETE;
+		fprintf(out, "%sRollout %s/%s %s%s: %u of %u updated, %u ready, %u old (wave %u of "
+		        "%u).\n",
+		        sc_term_on(term, complete ? SC_TERM_GREEN : SC_TERM_RED), rollout->set,
+		        rollout->name, sc_rollout_state_name(rollout->state), sc_term_off(term),
+		        rollout->updated, rollout->replicas, rollout->ready, rollout->old,
+		        rollout->wave, rollout->waves);
+	}
+}
+
 void sc_render_plan_text(FILE *out, const sc_render_context *context)
 {
 	const sc_plan *plan = context->plan;
@@ -154,6 +206,12 @@ void sc_render_plan_text(FILE *out, const sc_render_context *context)
 		i += run;
 	}
 	put_held(out, term, plan);
+	put_rollouts(out, term, plan);
+	if (!plan->count && plan->rollout_count) {
+		fprintf(out, "\nNo action now: %zu rollout%s under way, waiting for readiness.\n",
+		        plan->rollout_count, plan->rollout_count == 1 ? "" : "s");
+		return;
+	}
 	if (!plan->count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
 		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
@@ -221,6 +279,7 @@ void sc_render_results_text(FILE *out, const sc_render_context *context)
 		put_columns(out, term, action, &widths, sandbox_label(action));
 		put_result(out, term, action);
 	}
+	put_rollout_results(out, term, plan);
 	if (!plan->count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
 		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
