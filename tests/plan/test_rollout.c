@@ -90,7 +90,8 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 	for (unsigned i = 0; i < replicas; i++) {
 		world_sandbox *sb = &w.items[w.count++];
 		snprintf(sb->id, sizeof(sb->id), "old-%02u", i);
-		sb->ready = true;
+		/* With a seed, every third old one is not ready (its workload never said so). */
+		sb->ready = !seed || i % 3;
 	}
 	int steps = 0, fresh_ready = 0;
 	unsigned waves = 0;
@@ -105,7 +106,9 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 			if (!waves)
 				waves = f.plan.rollouts[0].waves;
 		}
-		int creates = 0;
+		int creates = 0, ready_before = world_ready(&w);
+		int floor = (int)(replicas - unavailable) < ready_before ? (int)(replicas - unavailable)
+		                                                        : ready_before;
 		for (size_t i = 0; i < f.plan.count; i++) {
 			const sc_action *a = &f.plan.actions[i];
 			if (a->kind == SC_ACTION_CREATE)
@@ -116,7 +119,7 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 				TEST_FAILURE("%s in a rollout", sc_action_kind_name(a->kind));
 		}
 		/* The deletes ran before anything new was ready. */
-		if (world_ready(&w) < (int)(replicas - unavailable))
+		if (world_ready(&w) < floor)
 			TEST_FAILURE("N=%u S=%u U=%u step %d: %d ready", replicas, surge, unavailable,
 			             steps, world_ready(&w));
 		/* The creates ran before the deletes. */
@@ -132,7 +135,7 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 		fresh_ready = 0;
 		for (int i = 0; i < w.count; i++) {
 			seed = seed * 1103515245u + 12345u;
-			if (all_at_once || (seed >> 16) % 2)
+			if (all_at_once || (w.items[i].fresh && (seed >> 16) % 2))
 				w.items[i].ready = true;
 			fresh_ready += w.items[i].fresh && w.items[i].ready;
 		}
