@@ -280,12 +280,22 @@ void sc_render_results_text(FILE *out, const sc_render_context *context)
 		put_result(out, term, action);
 	}
 	put_rollout_results(out, term, plan);
-	if (!plan->count) {
+	if (!plan->count && !plan->rollout_count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
 		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
 		return;
 	}
-	if (failed)
+	size_t unfinished = 0;
+	for (size_t i = 0; i < plan->rollout_count; i++)
+		unfinished += plan->rollouts[i].state != SC_ROLLOUT_COMPLETE;
+	if (!failed && unfinished)
+		fprintf(out, "%s%c%s failed:%s %zu rollout%s did not complete; %zu action%s done; "
+		        "%zu unchanged (%.1f s).\n",
+		        sc_term_on(term, SC_TERM_RED), toupper((unsigned char)context->command[0]),
+		        context->command + 1, sc_term_off(term), unfinished,
+		        unfinished == 1 ? "" : "s", done, done == 1 ? "" : "s", plan->unchanged,
+		        (double)context->elapsed_ms / 1000.0);
+	else if (failed)
 		fprintf(out, "%s%c%s failed:%s %zu of %zu actions failed, %zu done; %zu unchanged (%.1f s).\n",
 		        sc_term_on(term, SC_TERM_RED), toupper((unsigned char)context->command[0]),
 		        context->command + 1, sc_term_off(term), failed,

@@ -255,6 +255,8 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 		sc_plan_append(&run->plan, &next);
 		sc_plan_release(&next);
 	}
+	if (!why && stopping(run))
+		why = "a stop was requested";
 	if (!why && !nothing_failed(run))
 		why = "an action of the rollout failed";
 	report_unfinished(run, why);
