@@ -15,8 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+#include <pthread.h>
+
+#include "common/timeutil.h"
 #include "harness.h"
 #include "support/cli_run.h"
+#include "support/script_server.h"
 
 #define SET "roll"
 #define OLD_TEMPLATE "tpl-base-7f3a9c"
@@ -338,8 +343,129 @@ TEST(a_rollout_left_half_done_is_continued_by_the_next_apply)
 	test_sandboxd_release(&sd);
 }
 
+/*
+ * A service that shows no heartbeats: sandboxes in memory, listed without
+ * any lastHeartbeat field, running as soon as they are made.
+ */
+typedef struct quiet_service {
+	pthread_mutex_t lock;
+	cJSON *sandboxes; /* array */
+	int next_id;
+	int most;         /* the most sandboxes it held at once */
+} quiet_service;
+
+static cJSON *quiet_sandbox(quiet_service *sv, const char *template_id, cJSON *metadata)
+{
+	char id[32], started[32], end[32];
+	cJSON *sandbox = cJSON_CreateObject();
+
+	snprintf(id, sizeof(id), "quiet-%02d", sv->next_id++);
+	sc_time_format_rfc3339(started, sc_time_now_ms());
+	sc_time_format_rfc3339(end, sc_time_now_ms() + 3600 * 1000LL);
+	cJSON_AddStringToObject(sandbox, "sandboxID", id);
+	cJSON_AddStringToObject(sandbox, "templateID", template_id);
+	cJSON_AddStringToObject(sandbox, "state", "running");
+	cJSON_AddStringToObject(sandbox, "startedAt", started);
+	cJSON_AddStringToObject(sandbox, "endAt", end);
+	cJSON_AddItemToObject(sandbox, "metadata", metadata);
+	cJSON_AddItemToArray(sv->sandboxes, sandbox);
+	if (cJSON_GetArraySize(sv->sandboxes) > sv->most)
+		sv->most = cJSON_GetArraySize(sv->sandboxes);
+	return sandbox;
+}
+
+static void quiet_script(void *ctx, const test_script_request *request,
+                         test_script_reply *reply)
+{
+	quiet_service *sv = ctx;
+	const char *path = strstr(request->target, "/sandboxes");
+
+	pthread_mutex_lock(&sv->lock);
+	if (!path) {
+		test_script_reply_text(reply, 404, "{\"message\":\"not found\"}");
+	} else if (!strcmp(request->method, "GET") && (!path[10] || path[10] == '?')) {
+		char *text = cJSON_PrintUnformatted(sv->sandboxes);
+		test_script_reply_text(reply, 200, text);
+		free(text);
+	} else if (!strcmp(request->method, "POST") && !path[10]) {
+		cJSON *body = cJSON_ParseWithLength(request->body, request->body_len);
+		cJSON *metadata = cJSON_DetachItemFromObject(body, "metadata");
+		cJSON *template_id = cJSON_GetObjectItem(body, "templateID");
+		cJSON *made = quiet_sandbox(sv, cJSON_IsString(template_id) ? template_id->valuestring
+		                                                           : "base",
+		                            metadata ? metadata : cJSON_CreateObject());
+		char *text = cJSON_PrintUnformatted(made);
+		test_script_reply_text(reply, 201, text);
+		free(text);
+		cJSON_Delete(body);
+	} else if (!strcmp(request->method, "DELETE") && path[10] == '/') {
+		int n = cJSON_GetArraySize(sv->sandboxes);
+		for (int i = 0; i < n; i++) {
+			cJSON *id = cJSON_GetObjectItem(cJSON_GetArrayItem(sv->sandboxes, i), "sandboxID");
+			if (!strcmp(id->valuestring, path + 11)) {
+				cJSON_DeleteItemFromArray(sv->sandboxes, i);
+				break;
+			}
+		}
+		test_script_reply_text(reply, 204, "");
+	} else {
+		test_script_reply_text(reply, 404, "{\"message\":\"not found\"}");
+	}
+	pthread_mutex_unlock(&sv->lock);
+}
+
+/* readiness: heartbeat against a server that shows none: said, and running is ready. */
+TEST(a_server_without_heartbeats_is_said_and_not_waited_for)
+{
+	quiet_service sv = {.sandboxes = cJSON_CreateArray()};
+	test_script_server server;
+	test_run run;
+	char dir_template[] = "/tmp/sc-rollout-XXXXXX";
+	char path[200], url_env[200];
+
+	pthread_mutex_init(&sv.lock, NULL);
+	char *dir = mkdtemp(dir_template);
+	CHECK(dir != NULL);
+	/* Two replicas made before: labelled for the spec, with no hash of it: stale. */
+	for (int i = 0; i < 2; i++) {
+		cJSON *metadata = cJSON_CreateObject();
+		cJSON_AddStringToObject(metadata, "sc-apply/set", SET);
+		cJSON_AddStringToObject(metadata, "sc-apply/name", "web");
+		quiet_sandbox(&sv, "base", metadata);
+	}
+	snprintf(path, sizeof(path), "%s/web.yaml", dir);
+	CHECK_INT(test_write_file(path, "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                "metadata: {name: web, set: " SET "}\n"
+	                                "spec:\n  replicas: 2\n  timeout: 3600\n  readiness: heartbeat\n"
+	                                "  rollout: {maxSurge: 1}\n"),
+	          0);
+	CHECK_INT(test_script_server_start(&server, quiet_script, &sv), 0);
+	snprintf(url_env, sizeof(url_env), "SEACLOUD_API_BASE_URL=%s", server.base_url);
+	const char *env[] = {url_env, "SEACLOUD_API_KEY=" TEST_API_KEY, NULL};
+	test_sandboxd where = {.dir = dir};
+	CHECK_INT(test_run_apply(&where, (const char *[]){"apply", "-f", path, "--timeout", "60s",
+	                                                  NULL},
+	                         env, NULL, &run),
+	          0);
+	test_script_server_stop(&server);
+	CHECK_INT(run.exit_code, 0);
+	CHECK_CONTAINS(run.err, "the server shows no heartbeats");
+	/* Said once, though every wave plans again. */
+	const char *said = strstr(run.err, "the server shows no heartbeats");
+	CHECK(said && !strstr(said + 1, "the server shows no heartbeats"));
+	CHECK_CONTAINS(run.out, "Rollout roll/web complete");
+	CHECK_INT(cJSON_GetArraySize(sv.sandboxes), 2);
+	CHECK(sv.most <= 3);
+	test_run_release(&run);
+	cJSON_Delete(sv.sandboxes);
+	pthread_mutex_destroy(&sv.lock);
+	remove(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	RUN(a_server_without_heartbeats_is_said_and_not_waited_for);
 	RUN(a_template_change_rolls_out_in_waves_within_surge_and_availability);
 	RUN(a_heartbeat_error_stops_the_rollout_and_keeps_the_old_sandboxes);
 	RUN(a_missed_progress_deadline_stops_the_rollout);
