@@ -16,9 +16,19 @@ sc_plan_options sc_reconcile_plan_options(const sc_reconcile *run)
 	};
 }
 
+/* A copy of every entry of from, at the end of into. */
+static void copy_diag(sc_diag *into, const sc_diag *from)
+{
+	for (size_t i = 0; i < from->count; i++)
+		sc_diag_add(into, from->entries[i].level, from->entries[i].file,
+		            from->entries[i].line, from->entries[i].column, "%s",
+		            from->entries[i].message);
+}
+
 /* A plan that failed to build was refused by a guard: keep it to be shown. */
 static int planned(sc_reconcile *run, int result)
 {
+	copy_diag(&run->said, &run->diag);
 	run->planned = true;
 	run->refused = result != 0;
 	return result;

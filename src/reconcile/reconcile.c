@@ -22,6 +22,7 @@ void sc_reconcile_release(sc_reconcile *run)
 	sc_spec_list_release(&run->specs);
 	free(run->sets);
 	sc_diag_release(&run->diag);
+	sc_diag_release(&run->said);
 	sc_lock_free(run->lock);
 	sc_lock_list_release(&run->set_locks);
 	const sc_reconcile_config *config = run->config;

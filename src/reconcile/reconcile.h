@@ -89,6 +89,7 @@ typedef struct sc_reconcile {
 	sc_sandbox_list *past;      /* earlier listings of a rollout, which actions borrow from */
 	size_t past_count;
 	size_t past_alloc;
+	sc_diag said;               /* what the diagnostics said by the plan: a wave says each once */
 	sc_plan plan;
 	bool planned;               /* plan holds a plan (possibly a refused one) */
 	bool refused;               /* a guard refused the plan: shown, never run */

@@ -75,21 +75,25 @@ static bool same_entry(const sc_diag_entry *a, const sc_diag_entry *b)
 	       (a->file == b->file || (a->file && b->file && !strcmp(a->file, b->file)));
 }
 
-/* Moves into run->diag what from says that it does not say already: a wave repeats warnings. */
+/*
+ * Moves into run->diag what from says that the run has not said yet
+ * (run->said, which the caller may have printed and cleared from
+ * run->diag already): each wave plans again and would repeat warnings.
+ */
 static void merge_diag(sc_reconcile *run, sc_diag *from)
 {
-	sc_diag fresh = SC_DIAG_INIT;
-
 	for (size_t i = 0; i < from->count; i++) {
+		const sc_diag_entry *entry = &from->entries[i];
 		bool known = false;
-		for (size_t k = 0; k < run->diag.count && !known; k++)
-			known = same_entry(&from->entries[i], &run->diag.entries[k]);
-		if (!known)
-			sc_diag_add(&fresh, from->entries[i].level, from->entries[i].file,
-			            from->entries[i].line, from->entries[i].column, "%s",
-			            from->entries[i].message);
+		for (size_t k = 0; k < run->said.count && !known; k++)
+			known = same_entry(entry, &run->said.entries[k]);
+		if (known)
+			continue;
+		sc_diag_add(&run->diag, entry->level, entry->file, entry->line, entry->column,
+		            "%s", entry->message);
+		sc_diag_add(&run->said, entry->level, entry->file, entry->line, entry->column,
+		            "%s", entry->message);
 	}
-	sc_diag_take(&run->diag, &fresh);
 	sc_diag_release(from);
 }
 
