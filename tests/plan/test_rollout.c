@@ -22,6 +22,20 @@ static sc_sandbox *add_old(fixture *f, const char *id, const sc_spec *spec)
 	return sandbox;
 }
 
+/* A spec of replicas with a rollout, and that many old replicas sb-1, sb-2, ... */
+static sc_spec *rolling_spec(fixture *f, unsigned replicas, unsigned surge,
+                             unsigned unavailable, unsigned old)
+{
+	sc_spec *spec = add_spec(f, "team", "web", replicas);
+	with_rollout(spec, surge, unavailable);
+	for (unsigned i = 1; i <= old; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "sb-%u", i);
+		add_old(f, id, spec);
+	}
+	return spec;
+}
+
 static sc_sandbox *add_new(fixture *f, const char *id, const sc_spec *spec, sc_heartbeat hb)
 {
 	sc_sandbox *sandbox = add_sandbox(f, id, "running", spec);
@@ -164,12 +178,7 @@ TEST(the_first_wave_surges_one_and_projects_four_waves)
 {
 	fixture f;
 	fixture_init(&f, "team");
-	sc_spec *web = add_spec(&f, "team", "web", 4);
-	with_rollout(web, 1, 0);
-	add_old(&f, "sb-1", web);
-	add_old(&f, "sb-2", web);
-	add_old(&f, "sb-3", web);
-	add_old(&f, "sb-4", web);
+	rolling_spec(&f, 4, 1, 0, 4);
 	CHECK_INT(plan(&f), 0);
 	EXPECT_ACTIONS(&f, {SC_ACTION_CREATE, "web", NULL, "rollout wave 1 of 4"});
 	/* The wave's start is stamped on what it creates: the deadline runs from it. */
@@ -193,10 +202,7 @@ TEST(an_old_one_goes_only_once_the_new_one_is_healthy)
 {
 	fixture f;
 	fixture_init(&f, "team");
-	sc_spec *web = add_spec(&f, "team", "web", 2);
-	with_rollout(web, 1, 0);
-	add_old(&f, "sb-1", web);
-	add_old(&f, "sb-2", web);
+	sc_spec *web = rolling_spec(&f, 2, 1, 0, 2);
 	sc_sandbox *fresh = add_new(&f, "sb-3", web, SC_HEARTBEAT_STARTING);
 	CHECK_INT(plan(&f), 0);
 	EXPECT_NO_ACTIONS(&f);
@@ -214,12 +220,7 @@ TEST(a_heartbeat_error_fails_the_rollout_and_deletes_only_the_new_one)
 {
 	fixture f;
 	fixture_init(&f, "team");
-	sc_spec *web = add_spec(&f, "team", "web", 4);
-	with_rollout(web, 1, 0);
-	add_old(&f, "sb-1", web);
-	add_old(&f, "sb-2", web);
-	add_old(&f, "sb-3", web);
-	add_old(&f, "sb-4", web);
+	sc_spec *web = rolling_spec(&f, 4, 1, 0, 4);
 	add_new(&f, "sb-5", web, SC_HEARTBEAT_ERROR);
 	CHECK_INT(plan(&f), 0);
 	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-5", "rollout failed: sandbox sb-5 "
@@ -236,10 +237,7 @@ TEST(a_new_one_not_ready_past_the_deadline_fails_the_rollout)
 {
 	fixture f;
 	fixture_init(&f, "team");
-	sc_spec *web = add_spec(&f, "team", "web", 2);
-	with_rollout(web, 1, 0);
-	add_old(&f, "sb-1", web);
-	add_old(&f, "sb-2", web);
+	sc_spec *web = rolling_spec(&f, 2, 1, 0, 2);
 	sc_sandbox *fresh = add_new(&f, "sb-3", web, SC_HEARTBEAT_NONE);
 	sc_kv_set(&fresh->metadata, SC_LABEL_ROLLOUT_START, "1779999400"); /* NOW - 600 s */
 	CHECK_INT(plan(&f), 0);
@@ -256,11 +254,7 @@ TEST(max_unavailable_lets_an_old_one_go_first)
 {
 	fixture f;
 	fixture_init(&f, "team");
-	sc_spec *web = add_spec(&f, "team", "web", 3);
-	with_rollout(web, 0, 1);
-	add_old(&f, "sb-1", web);
-	add_old(&f, "sb-2", web);
-	add_old(&f, "sb-3", web);
+	rolling_spec(&f, 3, 0, 1, 3);
 	CHECK_INT(plan(&f), 0);
 	CHECK_INT(f.plan.count, 1);
 	CHECK_INT(f.plan.actions[0].kind, SC_ACTION_DELETE);
@@ -273,9 +267,7 @@ TEST(max_delete_does_not_count_a_rollouts_deletes)
 	fixture f;
 	fixture_init(&f, "team");
 	f.options.max_delete = 0;
-	sc_spec *web = add_spec(&f, "team", "web", 1);
-	with_rollout(web, 1, 0);
-	add_old(&f, "sb-1", web);
+	sc_spec *web = rolling_spec(&f, 1, 1, 0, 1);
 	add_new(&f, "sb-2", web, SC_HEARTBEAT_HEALTHY);
 	CHECK_INT(plan(&f), 0);
 	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-1", "rollout wave"});
