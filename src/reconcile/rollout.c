@@ -238,10 +238,6 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 			why = "the run's --timeout ran out";
 			break;
 		}
-		if (now - last_move > longest_deadline_ms(&run->plan) + POLL_MAX_MS) {
-			why = "nothing moved for longer than progressDeadline";
-			break;
-		}
 		sc_plan next = {0};
 		if (plan_next(run, &next)) {
 			sc_plan_release(&next);
@@ -258,6 +254,13 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 		update_rollouts(run, &next);
 		sc_plan_append(&run->plan, &next);
 		sc_plan_release(&next);
+		/* The plan fails a wave past its deadline by the server's clock; this is the
+		 * backstop when the service reports no time to measure that by. */
+		if (sc_reconcile_rollout_pending(run) &&
+		    sc_time_monotonic_ms() - last_move > longest_deadline_ms(&run->plan) + POLL_MAX_MS) {
+			why = "nothing moved for longer than progressDeadline";
+			break;
+		}
 	}
 	if (!why && stopping(run))
 		why = "a stop was requested";

@@ -343,6 +343,74 @@ TEST(a_rollout_left_half_done_is_continued_by_the_next_apply)
 	test_sandboxd_release(&sd);
 }
 
+/* How many times the service was asked for its list (GET /_admin/stats). */
+static long lists_served(const test_sandboxd *sd)
+{
+	char url[256];
+	test_response response;
+	long lists = -1;
+
+	snprintf(url, sizeof(url), "%s/_admin/stats", sd->root_url);
+	if (test_http(sd, "GET", url, TEST_API_KEY, NULL, &response) == 0 &&
+	    response.status == 200) {
+		cJSON *root = cJSON_Parse(response.body);
+		cJSON *count = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "byRoute"),
+		                                   "GET /sandboxes");
+		lists = cJSON_IsNumber(count) ? (long)count->valuedouble : 0;
+		cJSON_Delete(root);
+	}
+	test_response_release(&response);
+	return lists;
+}
+
+/* The agent's first cycle finds a rollout waiting for readiness and carries it through. */
+TEST(an_agent_cycle_continues_a_rollout_that_only_waits)
+{
+	test_sandboxd sd;
+	char path[4200];
+	apply_child child;
+	test_run run;
+	snapshot now;
+	int low_ready = 1000, high_total = 0;
+
+	start_old(&sd, path, sizeof(path));
+	write_spec(&sd, path, sizeof(path), "code-interpreter", NULL);
+	CHECK_INT(test_run_apply(&sd, (const char *[]){"apply", "-f", path, "--timeout", "2s", NULL},
+	                         NULL, NULL, &run),
+	          0);
+	CHECK_INT(run.exit_code, 1);
+	test_run_release(&run);
+	/* One new sandbox, not ready: the plan has nothing to run now, only to wait. */
+	CHECK_INT(look(&sd, WORKLOAD_OLD_ONLY, &now, NULL), 0);
+	CHECK_INT(now.fresh, 1);
+	CHECK_INT(test_stats_reset(&sd), 0);
+	CHECK_INT(start_apply(&sd, &child,
+	                      (const char *[]){"agent", "-f", path, "--interval", "1h", NULL}),
+	          0);
+	/* The cycle lists once to plan; it lists again only if it waits for readiness. */
+	long lists = 0;
+	for (int looks = 0; looks < 3000 && lists < 2; looks++) {
+		lists = lists_served(&sd);
+		pause_ms(10);
+	}
+	CHECK(lists >= 2);
+	/* The next cycle is an hour away: only the first one can finish the rollout. */
+	bool rolled = false;
+	for (int looks = 0; looks < 6000 && !rolled; looks++) {
+		if (look(&sd, WORKLOAD_HEALTHY, &now, NULL) == 0) {
+			low_ready = now.ready < low_ready ? now.ready : low_ready;
+			high_total = now.total > high_total ? now.total : high_total;
+			rolled = now.total == 4 && now.fresh_ready == 4;
+		}
+		pause_ms(10);
+	}
+	test_process_stop(&child.process, SIGTERM, 10000);
+	CHECK(rolled);
+	CHECK(low_ready >= 4);
+	CHECK(high_total <= 5);
+	test_sandboxd_release(&sd);
+}
+
 /*
  * A service that shows no heartbeats: sandboxes in memory, listed without
  * any lastHeartbeat field, running as soon as they are made.
@@ -470,5 +538,6 @@ int main(void)
 	RUN(a_heartbeat_error_stops_the_rollout_and_keeps_the_old_sandboxes);
 	RUN(a_missed_progress_deadline_stops_the_rollout);
 	RUN(a_rollout_left_half_done_is_continued_by_the_next_apply);
+	RUN(an_agent_cycle_continues_a_rollout_that_only_waits);
 	return test_summary();
 }
