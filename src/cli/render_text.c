@@ -208,8 +208,16 @@ void sc_render_plan_text(FILE *out, const sc_render_context *context)
 	put_held(out, term, plan);
 	put_rollouts(out, term, plan);
 	if (!plan->count && plan->rollout_count) {
-		fprintf(out, "\nNo action now: %zu rollout%s under way, waiting for readiness.\n",
-		        plan->rollout_count, plan->rollout_count == 1 ? "" : "s");
+		size_t stalled = 0;
+		for (size_t i = 0; i < plan->rollout_count; i++)
+			stalled += plan->rollouts[i].state == SC_ROLLOUT_STALLED;
+		if (stalled)
+			fprintf(out, "\nNo action possible: %zu rollout%s stalled.\n", stalled,
+			        stalled == 1 ? "" : "s");
+		else
+			fprintf(out, "\nNo action now: %zu rollout%s under way, waiting for "
+			        "readiness.\n",
+			        plan->rollout_count, plan->rollout_count == 1 ? "" : "s");
 		return;
 	}
 	if (!plan->count) {

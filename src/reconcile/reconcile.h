@@ -137,7 +137,10 @@ int sc_reconcile_prepare_saved(sc_reconcile *run, const char *path);
  */
 int sc_reconcile_execute(sc_reconcile *run);
 
-/* Whether run->plan has a rollout still progressing (execute carries it on). */
+/*
+ * Whether run->plan has a rollout that is not complete: progressing
+ * (execute carries it on), failed or stalled (execute says so, and fails).
+ */
 bool sc_reconcile_rollout_pending(const sc_reconcile *run);
 
 /* Whether set (NULL: no) is one of the sets this run owns. */

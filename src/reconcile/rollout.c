@@ -47,10 +47,19 @@ static void wait_ms(const sc_reconcile *run, long ms)
 	}
 }
 
+static bool progressing(const sc_reconcile *run)
+{
+	for (size_t i = 0; i < run->plan.rollout_count; i++) {
+		if (run->plan.rollouts[i].state == SC_ROLLOUT_PROGRESSING)
+			return true;
+	}
+	return false;
+}
+
 bool sc_reconcile_rollout_pending(const sc_reconcile *run)
 {
 	for (size_t i = 0; run->planned && i < run->plan.rollout_count; i++) {
-		if (run->plan.rollouts[i].state == SC_ROLLOUT_PROGRESSING)
+		if (run->plan.rollouts[i].state != SC_ROLLOUT_COMPLETE)
 			return true;
 	}
 	return false;
@@ -224,7 +233,7 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 	bool moved = run->plan.count > 0;
 	const char *why = NULL;
 
-	while (sc_reconcile_rollout_pending(run) && nothing_failed(run)) {
+	while (progressing(run) && nothing_failed(run)) {
 		if (!moved) {
 			wait_ms(run, poll);
 			poll = poll * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : poll * 3 / 2;
@@ -256,7 +265,7 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 		sc_plan_release(&next);
 		/* The plan fails a wave past its deadline by the server's clock; this is the
 		 * backstop when the service reports no time to measure that by. */
-		if (sc_reconcile_rollout_pending(run) &&
+		if (progressing(run) &&
 		    sc_time_monotonic_ms() - last_move > longest_deadline_ms(&run->plan) + POLL_MAX_MS) {
 			why = "nothing moved for longer than progressDeadline";
 			break;
