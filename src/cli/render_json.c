@@ -147,8 +147,8 @@ static void write_rollout(sc_json *json, const sc_rollout *rollout)
 	sc_json_field_int(json, "wave", rollout->wave);
 	sc_json_field_int(json, "waves", rollout->waves);
 	sc_json_field_string(json, "state", sc_rollout_state_name(rollout->state));
-	sc_json_field_int(json, "maxSurge", rollout->spec->rollout.max_surge);
-	sc_json_field_int(json, "maxUnavailable", rollout->spec->rollout.max_unavailable);
+	sc_json_field_int(json, "maxSurge", rollout->max_surge);
+	sc_json_field_int(json, "maxUnavailable", rollout->max_unavailable);
 	sc_json_field_bool(json, "heartbeatGated",
 	                   rollout->spec->readiness == SC_READINESS_HEARTBEAT && !rollout->ungated);
 	sc_json_key(json, "plannedWaves");

@@ -158,13 +158,12 @@ static void put_rollouts(FILE *out, const sc_term *term, const sc_plan *plan)
 {
 	for (size_t i = 0; i < plan->rollout_count; i++) {
 		const sc_rollout *rollout = &plan->rollouts[i];
-		const sc_rollout_spec *r = &rollout->spec->rollout;
 		fprintf(out, "%s%sRollout%s %s/%s: wave %u of %u, %s (maxSurge %u, maxUnavailable "
 		        "%u): %u of %u updated, %u ready, %u old\n",
 		        i || plan->count ? "\n" : "", sc_term_on(term, SC_TERM_BOLD),
 		        sc_term_off(term), rollout->set, rollout->name, rollout->wave,
-		        rollout->waves, sc_rollout_state_name(rollout->state), r->max_surge,
-		        r->max_unavailable, rollout->updated, rollout->replicas, rollout->ready,
+		        rollout->waves, sc_rollout_state_name(rollout->state), rollout->max_surge,
+		        rollout->max_unavailable, rollout->updated, rollout->replicas, rollout->ready,
 		        rollout->old);
 		for (size_t k = 0; k < rollout->step_count; k++)
 			put_wave(out, rollout, k);

@@ -122,7 +122,9 @@ typedef struct sc_held {
  * ---- Rollouts (spec.rollout) ----
  *
  * A spec with spec.rollout and stale replicas is replaced in waves, in
- * the words of a Kubernetes Deployment. The plan holds only the actions
+ * the words of a Kubernetes Deployment. A percentage of maxSurge counts
+ * up, one of maxUnavailable down, and should both come to 0,
+ * maxUnavailable is 1 (as Kubernetes does). The plan holds only the actions
  * that may run now, safe to run in parallel: the caller executes them,
  * lists again and plans again until no rollout is progressing
  * (src/reconcile/rollout.c). With N = replicas, S = maxSurge,
@@ -168,6 +170,8 @@ typedef struct sc_rollout {
 	const char *name;
 	const sc_spec *spec;
 	unsigned replicas;
+	unsigned max_surge;      /* spec.rollout's, a percentage resolved against replicas */
+	unsigned max_unavailable;
 	unsigned updated;        /* current replicas, ready or not */
 	unsigned ready;          /* of those, ready (spec.readiness) */
 	unsigned old;            /* stale replicas still there */

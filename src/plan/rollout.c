@@ -67,6 +67,20 @@ int64_t sc_plan_rollout_start(const sc_sandbox *sandbox)
 	return sandbox->started_at / 1000;
 }
 
+/* maxSurge and maxUnavailable as counts of entry->replicas (plan.h, "Rollouts"). */
+static void resolve(sc_rollout *entry, const sc_rollout_spec *r)
+{
+	unsigned long n = entry->replicas;
+
+	entry->max_surge = r->max_surge_percent ? (unsigned)((n * r->max_surge + 99) / 100)
+	                                        : r->max_surge;
+	entry->max_unavailable = r->max_unavailable_percent
+	                             ? (unsigned)(n * r->max_unavailable / 100)
+	                             : r->max_unavailable;
+	if (!entry->max_surge && !entry->max_unavailable)
+		entry->max_unavailable = 1;
+}
+
 /* The counts a wave is decided on. */
 typedef struct tally {
 	unsigned old, old_ready;     /* stale, not held */
@@ -91,12 +105,11 @@ static unsigned minus(long a, long b)
  * new one ready at once: create what the surge allows, then delete what
  * the availability allows.
  */
-static void project(sc_rollout *entry, unsigned old0, unsigned held, unsigned target,
-                    const sc_rollout_spec *r, unsigned replicas)
+static void project(sc_rollout *entry, unsigned old0, unsigned held, unsigned target)
 {
 	unsigned old = old0, fresh = 0;
-	long min_available = (long)replicas - (long)r->max_unavailable;
-	long max_total = (long)replicas + (long)r->max_surge;
+	long min_available = (long)entry->replicas - (long)entry->max_unavailable;
+	long max_total = (long)entry->replicas + (long)entry->max_surge;
 	size_t alloc = 0;
 
 	while (old > 0 || fresh < target) {
@@ -197,7 +210,7 @@ static void decide_wave(sc_plan_rollout_step *out, const tally *t,
                         const sc_plan_group *group, sc_plan_member *const *order,
                         const sc_ready *ready, unsigned target)
 {
-	const sc_rollout_spec *r = &group->spec->rollout;
+	const sc_rollout *r = &out->entry;
 	long replicas = group->spec->replicas;
 	long min_available = replicas - (long)r->max_unavailable;
 	long total = (long)t->old + t->held + t->fresh;
@@ -281,7 +294,8 @@ bool sc_plan_rollout_decide(sc_plan_rollout_step *out, const sc_plan_group *grou
 	entry->ungated = spec->readiness == SC_READINESS_HEARTBEAT && !heartbeats_shown;
 	unsigned old0 = t.old > min_u(t.old + t.fresh, target) ? t.old
 	                                                       : min_u(t.old + t.fresh, target);
-	project(entry, old0, t.held, target, &spec->rollout, spec->replicas);
+	resolve(entry, &spec->rollout);
+	project(entry, old0, t.held, target);
 	entry->wave = current_wave(entry, old0, t.old, t.fresh_ready);
 	if (t.failed) {
 		entry->state = SC_ROLLOUT_FAILED;
@@ -294,7 +308,7 @@ bool sc_plan_rollout_decide(sc_plan_rollout_step *out, const sc_plan_group *grou
 			entry->message = sc_asprintf(
 			    "nothing may be created or deleted within maxSurge %u and "
 			    "maxUnavailable %u (%u old, %u current, %u of them ready)",
-			    spec->rollout.max_surge, spec->rollout.max_unavailable, t.old, t.fresh,
+			    entry->max_surge, entry->max_unavailable, t.old, t.fresh,
 			    t.fresh_ready);
 		}
 	}

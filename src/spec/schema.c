@@ -83,9 +83,11 @@ static const sc_field mount_fields[] = {
 
 static const sc_field rollout_fields[] = {
     {.key = "maxSurge", .type = SC_FIELD_UINT, .offset = AT(rollout.max_surge),
-     .flags = SC_FIELD_DEFAULT, .min = 0, .max = 1000, .def = 1},
+     .flags = SC_FIELD_DEFAULT | SC_FIELD_PERCENT, .min = 0, .max = 1000, .def = 1,
+     .percent_offset = AT(rollout.max_surge_percent)},
     {.key = "maxUnavailable", .type = SC_FIELD_UINT, .offset = AT(rollout.max_unavailable),
-     .flags = SC_FIELD_DEFAULT, .min = 0, .max = 1000, .def = 0},
+     .flags = SC_FIELD_DEFAULT | SC_FIELD_PERCENT, .min = 0, .max = 1000, .def = 0,
+     .percent_offset = AT(rollout.max_unavailable_percent)},
     {.key = "progressDeadline", .type = SC_FIELD_UINT,
      .offset = AT(rollout.progress_deadline), .flags = SC_FIELD_DEFAULT, .min = 1,
      .max = 86400, .def = 600},

@@ -42,6 +42,8 @@ typedef struct sc_rollout_spec {
 	unsigned max_surge;          /* default 1 */
 	unsigned max_unavailable;    /* default 0; not both 0 */
 	unsigned progress_deadline;  /* seconds, default 600 */
+	bool max_surge_percent;      /* max_surge is a percentage of replicas (rounded up) */
+	bool max_unavailable_percent; /* max_unavailable is one (rounded down) */
 } sc_rollout_spec;
 
 /* Where something was written: file (or "<stdin>"), 1-based line and column. */

@@ -11,7 +11,8 @@
 static void with_rollout(sc_spec *spec, unsigned surge, unsigned unavailable)
 {
 	spec->readiness = SC_READINESS_HEARTBEAT;
-	spec->rollout = (sc_rollout_spec){true, surge, unavailable, 600};
+	spec->rollout = (sc_rollout_spec){.present = true, .max_surge = surge,
+	                                  .max_unavailable = unavailable, .progress_deadline = 600};
 }
 
 /* An old replica: labelled, but no hash of the spec: stale. */
@@ -197,6 +198,35 @@ TEST(the_first_wave_surges_one_and_projects_four_waves)
 	fixture_release(&f);
 }
 
+/* Percentages: maxSurge rounds up, maxUnavailable down, and both 0 makes maxUnavailable 1. */
+TEST(percentages_resolve_as_kubernetes_does)
+{
+	static const struct {
+		unsigned replicas, surge, unavailable;
+		bool surge_percent, unavailable_percent;
+		unsigned want_surge, want_unavailable;
+	} cases[] = {
+	    {4, 25, 25, true, true, 1, 1},   {10, 25, 25, true, true, 3, 2},
+	    {4, 0, 10, false, true, 0, 1},   {3, 100, 0, true, false, 3, 0},
+	    {5, 1, 50, false, true, 1, 2},   {1, 0, 100, true, true, 0, 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fixture f;
+		fixture_init(&f, "team");
+		sc_spec *web = rolling_spec(&f, cases[i].replicas, cases[i].surge,
+		                            cases[i].unavailable, 1);
+		web->rollout.max_surge_percent = cases[i].surge_percent;
+		web->rollout.max_unavailable_percent = cases[i].unavailable_percent;
+		CHECK_INT(plan(&f), 0);
+		CHECK_INT(f.plan.rollout_count, 1);
+		if (f.plan.rollout_count) {
+			CHECK_INT(f.plan.rollouts[0].max_surge, cases[i].want_surge);
+			CHECK_INT(f.plan.rollouts[0].max_unavailable, cases[i].want_unavailable);
+		}
+		fixture_release(&f);
+	}
+}
+
 /* A new one running without a healthy heartbeat is not ready: nothing old goes yet. */
 TEST(an_old_one_goes_only_once_the_new_one_is_healthy)
 {
@@ -349,6 +379,7 @@ int main(void)
 {
 	RUN(waves_stay_within_surge_and_availability);
 	RUN(the_first_wave_surges_one_and_projects_four_waves);
+	RUN(percentages_resolve_as_kubernetes_does);
 	RUN(an_old_one_goes_only_once_the_new_one_is_healthy);
 	RUN(a_heartbeat_error_fails_the_rollout_and_deletes_only_the_new_one);
 	RUN(a_new_one_not_ready_past_the_deadline_fails_the_rollout);

@@ -58,8 +58,9 @@ for f, good, bad in [
   ('volumeMounts', ['[]', '~', '[{name: a, path: /a}, {name: b, path: /b}]', '[{name: a, path: "${DIR}/x"}]'],
       ['[{name: a}]', '[{path: /a}]', '[{name: "", path: /a}]', '[{name: a, path: a}]', '[{name: a, path: /a, x: 1}]', '[a]', '{}']),
   ('readiness', ['running', 'heartbeat'], ['healthy', 'Heartbeat', '~', '1']),
-  ('rollout', ['{}', '~', '{maxSurge: 0, maxUnavailable: 1}', '{maxSurge: 3, maxUnavailable: 2, progressDeadline: 86400}', '{maxUnavailable: 0}', '{progressDeadline: 1}'],
-      ['{maxSurge: 0}', '{maxSurge: 0, maxUnavailable: 0}', '{maxSurge: -1}', '{maxSurge: 1001}', '{maxUnavailable: "1"}', '{progressDeadline: 0}', '{progressDeadline: 86401}', '{maxsurge: 1}', '[]', '1', '{maxSurge: 1.5}']),
+  ('rollout', ['{}', '~', '{maxSurge: 0, maxUnavailable: 1}', '{maxSurge: 25%, maxUnavailable: "50%"}', '{maxSurge: 0%, maxUnavailable: 100%}', '{maxSurge: 0, maxUnavailable: 1%}', '{maxUnavailable: 0%}', '{maxSurge: 3, maxUnavailable: 2, progressDeadline: 86400}', '{maxUnavailable: 0}', '{progressDeadline: 1}'],
+      ['{maxSurge: 0}', '{maxSurge: 0, maxUnavailable: 0}', '{maxSurge: -1}', '{maxSurge: 1001}', '{maxUnavailable: "1"}', '{progressDeadline: 0}', '{progressDeadline: 86401}', '{maxsurge: 1}', '[]', '1', '{maxSurge: 1.5}',
+       '{maxSurge: 0%}', '{maxSurge: "0%", maxUnavailable: 0%}', '{maxSurge: 0, maxUnavailable: 0%}', '{maxSurge: 101%}', '{maxSurge: 05%}', '{maxSurge: "%"}', '{maxSurge: 1.5%}', '{maxUnavailable: -5%}', '{maxSurge: 25 %}', '{progressDeadline: 50%}']),
   ('bogus', [], ['1']),
 ]:
   for val in good + bad:

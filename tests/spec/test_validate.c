@@ -234,6 +234,17 @@ static const error_case cases[] = {
      "86400, got \"0\"\n"
      "t.yaml:6:34: error: spec.rollout.maxsurge: unknown field, did you mean "
      "\"maxSurge\"?\n"},
+    {HEAD "  rollout: {maxSurge: 25%, maxUnavailable: \"100%\"}\n", ""},
+    {HEAD "  rollout: {maxSurge: 101%, maxUnavailable: 05%}\n",
+     "t.yaml:6:23: error: spec.rollout.maxSurge: must be a percentage from 0% to 100% (no "
+     "leading zeros), got \"101%\"\n"
+     "t.yaml:6:45: error: spec.rollout.maxUnavailable: must be a percentage from 0% to 100% "
+     "(no leading zeros), got \"05%\"\n"},
+    {HEAD "  rollout: {maxSurge: 0%, maxUnavailable: 0}\n",
+     "t.yaml:6:23: error: spec.rollout: maxSurge and maxUnavailable must not both be 0 "
+     "(the rollout could never start)\n"},
+    {HEAD "  replicas: 50%\n", "t.yaml:6:13: error: spec.replicas: must be an integer "
+                              "from 0 to 1000, got \"50%\"\n"},
     {HEAD "  rollout: 1\n",
      "t.yaml:6:12: error: spec.rollout: must be a mapping, got \"1\"\n"},
     /* network */

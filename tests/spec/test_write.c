@@ -130,12 +130,12 @@ TEST(rollout_written_only_when_present)
 	sc_spec_list first = {0}, again = {0};
 
 	load_clean(&first, NULL,
-	           MINIMAL "spec:\n  readiness: heartbeat\n  rollout: {maxSurge: 2}\n---\n"
+	           MINIMAL "spec:\n  readiness: heartbeat\n  rollout: {maxSurge: 2, maxUnavailable: 25%}\n---\n"
 	           "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: two}\n");
 	char *yaml = write_yaml(&first);
 	CHECK_CONTAINS(yaml, "readiness: heartbeat\n");
 	CHECK_CONTAINS(yaml, "maxSurge: 2\n");
-	CHECK_CONTAINS(yaml, "maxUnavailable: 0\n");
+	CHECK_CONTAINS(yaml, "maxUnavailable: \"25%\"\n");
 	CHECK_CONTAINS(yaml, "progressDeadline: 600\n");
 	/* One rollout block: the second spec has none. */
 	const char *at = strstr(yaml, "rollout:");
@@ -145,6 +145,9 @@ TEST(rollout_written_only_when_present)
 	if (again.count == 2) {
 		CHECK(again.items[0].rollout.present);
 		CHECK_INT(again.items[0].rollout.max_surge, 2);
+		CHECK(!again.items[0].rollout.max_surge_percent);
+		CHECK_INT(again.items[0].rollout.max_unavailable, 25);
+		CHECK(again.items[0].rollout.max_unavailable_percent);
 		CHECK_INT(again.items[0].readiness, SC_READINESS_HEARTBEAT);
 		CHECK(!again.items[1].rollout.present);
 		CHECK_INT(again.items[1].readiness, SC_READINESS_RUNNING);

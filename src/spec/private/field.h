@@ -32,6 +32,8 @@ enum {
 	SC_FIELD_UNIQUE = 4,   /* in RECORDS: no two records share this string */
 	SC_FIELD_PRESENCE = 8, /* GROUP: the bool at present_offset says it was written;
 	                          a spec written out leaves it out when not */
+	SC_FIELD_PERCENT = 16, /* UINT: or "N%" (0% to 100%), which sets the bool at
+	                          percent_offset */
 };
 
 /* A lexical rule of a string: the test, and what a message says it must be. */
@@ -61,6 +63,7 @@ struct sc_field {
 	size_t record_size;  /* RECORDS */
 	size_t count_offset; /* RECORDS: of the size_t count */
 	size_t present_offset; /* PRESENCE: of the bool set when the key is written */
+	size_t percent_offset; /* PERCENT: of the bool set when the value is a percentage */
 };
 
 /* Where field f's value is in target: a type *. */
