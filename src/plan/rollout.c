@@ -38,12 +38,14 @@ bool sc_plan_heartbeats_shown(const sc_sandbox_list *list)
 	return false;
 }
 
-sc_ready sc_plan_ready(const sc_spec *spec, const sc_sandbox *sandbox, bool heartbeats_shown)
+sc_ready sc_plan_ready(const sc_spec *spec, const sc_sandbox *sandbox,
+                       bool heartbeats_shown)
 {
 	bool gated = spec->readiness == SC_READINESS_HEARTBEAT && heartbeats_shown;
 
 	if (spec->state == SC_SPEC_PAUSED)
-		return sandbox->phase == SC_PHASE_PAUSED ? SC_READY_YES : SC_READY_NOT_YET;
+		return sandbox->phase == SC_PHASE_PAUSED ? SC_READY_YES
+		                                         : SC_READY_NOT_YET;
 	if (gated && sandbox->last_heartbeat == SC_HEARTBEAT_ERROR)
 		return SC_READY_FAILED;
 	if (sandbox->phase != SC_PHASE_READY)
@@ -72,8 +74,9 @@ static void resolve(sc_rollout *entry, const sc_rollout_spec *r)
 {
 	unsigned long n = entry->replicas;
 
-	entry->max_surge = r->max_surge_percent ? (unsigned)((n * r->max_surge + 99) / 100)
-	                                        : r->max_surge;
+	entry->max_surge = r->max_surge_percent
+	                       ? (unsigned)((n * r->max_surge + 99) / 100)
+	                       : r->max_surge;
 	entry->max_unavailable = r->max_unavailable_percent
 	                             ? (unsigned)(n * r->max_unavailable / 100)
 	                             : r->max_unavailable;
@@ -114,9 +117,11 @@ static void project(sc_rollout *entry, unsigned old0, unsigned held, unsigned ta
 
 	while (old > 0 || fresh < target) {
 		long total = (long)old + held + fresh;
-		unsigned creates = fresh < target ? min_u(target - fresh, minus(max_total, total)) : 0;
+		unsigned creates =
+		    fresh < target ? min_u(target - fresh, minus(max_total, total)) : 0;
 		fresh += creates;
-		unsigned deletes = min_u(old, minus((long)old + held + fresh, min_available));
+		unsigned deletes =
+		    min_u(old, minus((long)old + held + fresh, min_available));
 		old -= deletes;
 		if (!creates && !deletes)
 			break;
@@ -220,9 +225,11 @@ static void decide_wave(sc_plan_rollout_step *out, const tally *t,
 	if (fresh > target) {
 		/* More current ones than wanted: the pending ones go first. */
 		unsigned extra = fresh - target;
-		unsigned gone = mark(out, group, order, ready, false, false, SC_FATE_SURPLUS, extra);
+		unsigned gone =
+		    mark(out, group, order, ready, false, false, SC_FATE_SURPLUS, extra);
 		unsigned spare = minus(ready_total, min_available);
-		mark(out, group, order, ready, false, true, SC_FATE_SURPLUS, min_u(extra - gone, spare));
+		mark(out, group, order, ready, false, true, SC_FATE_SURPLUS,
+		     min_u(extra - gone, spare));
 		return;
 	}
 	out->creates = min_u(target - fresh, minus(replicas + (long)r->max_surge, total));
@@ -232,7 +239,8 @@ static void decide_wave(sc_plan_rollout_step *out, const tally *t,
 	     min_u(budget, minus(ready_total, min_available)));
 }
 
-/* "sandbox a reported heartbeat error; ...": the failures joined, and what becomes of them. */
+/* "sandbox a reported heartbeat error; ...": the failures joined, and what becomes of
+ * them. */
 static char *failures_text(const sc_plan_rollout_step *out, size_t count, unsigned failed,
                            unsigned old)
 {
@@ -260,8 +268,8 @@ static bool anything_moves(const sc_plan_rollout_step *out, size_t count)
 }
 
 bool sc_plan_rollout_decide(sc_plan_rollout_step *out, const sc_plan_group *group,
-                            sc_plan_member *const *order, int64_t now, bool heartbeats_shown,
-                            const sc_plan_options *options)
+                            sc_plan_member *const *order, int64_t now,
+                            bool heartbeats_shown, const sc_plan_options *options)
 {
 	const sc_spec *spec = group->spec;
 	tally t = {0};
@@ -292,8 +300,9 @@ bool sc_plan_rollout_decide(sc_plan_rollout_step *out, const sc_plan_group *grou
 	entry->ready = t.fresh_ready;
 	entry->old = t.old;
 	entry->ungated = spec->readiness == SC_READINESS_HEARTBEAT && !heartbeats_shown;
-	unsigned old0 = t.old > min_u(t.old + t.fresh, target) ? t.old
-	                                                       : min_u(t.old + t.fresh, target);
+	unsigned old0 = t.old > min_u(t.old + t.fresh, target)
+	                    ? t.old
+	                    : min_u(t.old + t.fresh, target);
 	resolve(entry, &spec->rollout);
 	project(entry, old0, t.held, target);
 	entry->wave = current_wave(entry, old0, t.old, t.fresh_ready);

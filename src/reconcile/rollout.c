@@ -20,8 +20,8 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 
-#define POLL_FIRST_MS 250
-#define POLL_MAX_MS   5000
+#define POLL_FIRST_MS  250
+#define POLL_MAX_MS    5000
 #define SLEEP_SLICE_MS 100
 
 static bool stopping(const sc_reconcile *run)
@@ -70,7 +70,8 @@ static int64_t longest_deadline_ms(const sc_plan *plan)
 {
 	int64_t longest = 0;
 	for (size_t i = 0; i < plan->rollout_count; i++) {
-		int64_t ms = (int64_t)plan->rollouts[i].spec->rollout.progress_deadline * 1000;
+		int64_t ms =
+		    (int64_t)plan->rollouts[i].spec->rollout.progress_deadline * 1000;
 		if (ms > longest)
 			longest = ms;
 	}
@@ -98,10 +99,10 @@ static void merge_diag(sc_reconcile *run, sc_diag *from)
 			known = same_entry(entry, &run->said.entries[k]);
 		if (known)
 			continue;
-		sc_diag_add(&run->diag, entry->level, entry->file, entry->line, entry->column,
-		            "%s", entry->message);
-		sc_diag_add(&run->said, entry->level, entry->file, entry->line, entry->column,
-		            "%s", entry->message);
+		sc_diag_add(&run->diag, entry->level, entry->file, entry->line,
+		            entry->column, "%s", entry->message);
+		sc_diag_add(&run->said, entry->level, entry->file, entry->line,
+		            entry->column, "%s", entry->message);
 	}
 	sc_diag_release(from);
 }
@@ -146,7 +147,8 @@ static void update_rollouts(sc_reconcile *run, sc_plan *next)
 				mark_complete(entry, statuses, status_count);
 			continue;
 		}
-		/* The projection shown with the first plan stays; the rest is the latest. */
+		/* The projection shown with the first plan stays; the rest is the latest.
+		 */
 		sc_rollout first = *entry;
 		*entry = *latest;
 		free(entry->steps);
@@ -174,12 +176,12 @@ static void run_actions(sc_reconcile *run, sc_plan *plan, long time_left_ms)
 {
 	const sc_reconcile_config *config = run->config;
 	sc_exec_options exec = {
-		.parallel = config->parallel,
-		.total_timeout_ms = time_left_ms,
-		.progress = config->hooks.progress,
-		.progress_ctx = config->hooks.progress_ctx,
-		.should_stop = config->hooks.should_stop,
-		.stop_ctx = config->hooks.stop_ctx,
+	    .parallel = config->parallel,
+	    .total_timeout_ms = time_left_ms,
+	    .progress = config->hooks.progress,
+	    .progress_ctx = config->hooks.progress_ctx,
+	    .should_stop = config->hooks.should_stop,
+	    .stop_ctx = config->hooks.stop_ctx,
 	};
 	sc_exec_run(run->client, plan, &exec, &run->diag);
 }
@@ -195,8 +197,8 @@ static int plan_next(sc_reconcile *run, sc_plan *next)
 	run->diag = wave_diag;
 	int result = sc_reconcile_observe(run);
 	if (!result)
-		result = sc_plan_build(next, &run->specs, &run->observed, sc_reconcile_now(run),
-		                       &options, &run->diag);
+		result = sc_plan_build(next, &run->specs, &run->observed,
+		                       sc_reconcile_now(run), &options, &run->diag);
 	wave_diag = run->diag;
 	run->diag = kept;
 	merge_diag(run, &wave_diag);
@@ -209,18 +211,23 @@ static void report_unfinished(sc_reconcile *run, const char *why)
 	for (size_t i = 0; i < run->plan.rollout_count; i++) {
 		const sc_rollout *entry = &run->plan.rollouts[i];
 		const sc_spec *spec = entry->spec;
-		if (entry->state == SC_ROLLOUT_FAILED || entry->state == SC_ROLLOUT_STALLED)
-			sc_diag_error(&run->diag, spec->where.file, spec->where.line,
-			              spec->where.column, "rollout of '%s' in set '%s' %s: %s",
-			              entry->name, entry->set, sc_rollout_state_name(entry->state),
-			              entry->message ? entry->message : "");
-		else if (entry->state == SC_ROLLOUT_PROGRESSING && why)
+		if (entry->state == SC_ROLLOUT_FAILED ||
+		    entry->state == SC_ROLLOUT_STALLED)
 			sc_diag_error(&run->diag, spec->where.file, spec->where.line,
 			              spec->where.column,
-			              "rollout of '%s' in set '%s' stopped at wave %u of %u (%u of %u "
-			              "updated, %u ready, %u old): %s; a later apply continues it",
-			              entry->name, entry->set, entry->wave, entry->waves,
-			              entry->updated, entry->replicas, entry->ready, entry->old, why);
+			              "rollout of '%s' in set '%s' %s: %s", entry->name,
+			              entry->set, sc_rollout_state_name(entry->state),
+			              entry->message ? entry->message : "");
+		else if (entry->state == SC_ROLLOUT_PROGRESSING && why)
+			sc_diag_error(
+			    &run->diag, spec->where.file, spec->where.line,
+			    spec->where.column,
+			    "rollout of '%s' in set '%s' stopped at wave %u of %u (%u of "
+			    "%u "
+			    "updated, %u ready, %u old): %s; a later apply continues it",
+			    entry->name, entry->set, entry->wave, entry->waves,
+			    entry->updated, entry->replicas, entry->ready, entry->old,
+			    why);
 	}
 }
 
@@ -263,10 +270,11 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 		update_rollouts(run, &next);
 		sc_plan_append(&run->plan, &next);
 		sc_plan_release(&next);
-		/* The plan fails a wave past its deadline by the server's clock; this is the
-		 * backstop when the service reports no time to measure that by. */
+		/* The plan fails a wave past its deadline by the server's clock; this is
+		 * the backstop when the service reports no time to measure that by. */
 		if (progressing(run) &&
-		    sc_time_monotonic_ms() - last_move > longest_deadline_ms(&run->plan) + POLL_MAX_MS) {
+		    sc_time_monotonic_ms() - last_move >
+		        longest_deadline_ms(&run->plan) + POLL_MAX_MS) {
 			why = "nothing moved for longer than progressDeadline";
 			break;
 		}

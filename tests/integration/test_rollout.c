@@ -23,21 +23,23 @@
 #include "support/cli_run.h"
 #include "support/script_server.h"
 
-#define SET "roll"
+#define SET          "roll"
 #define OLD_TEMPLATE "tpl-base-7f3a9c"
 #define NEW_TEMPLATE "tpl-code-interpreter-3b8e21"
 
 /* Latency on every response, and new sandboxes that take a while to start. */
-static const char *const latency[] = {"--latency-ms", "20", "--start-delay-ms", "300", NULL};
+static const char *const latency[] = {"--latency-ms", "20", "--start-delay-ms", "300",
+                                      NULL};
 
-static void write_spec(const test_sandboxd *sd, char *path, size_t size, const char *template,
-                       const char *extra)
+static void write_spec(const test_sandboxd *sd, char *path, size_t size,
+                       const char *template, const char *extra)
 {
 	char text[1024];
 
 	snprintf(path, size, "%s/web.yaml", sd->dir);
 	snprintf(text, sizeof(text),
-	         "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web, set: " SET "}\n"
+	         "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web, set: " SET
+	         "}\n"
 	         "spec:\n  template: %s\n  replicas: 4\n  timeout: 3600\n"
 	         "  readiness: heartbeat\n"
 	         "  rollout: {maxSurge: 1, maxUnavailable: 0%s}\n",
@@ -60,16 +62,16 @@ static int heartbeat(const test_sandboxd *sd, const char *id, const char *status
 
 /* What the service holds of the spec at one look. */
 typedef struct snapshot {
-	int total;     /* live sandboxes of the spec */
-	int ready;     /* running, last heartbeat healthy */
-	int fresh;     /* on the new template */
+	int total; /* live sandboxes of the spec */
+	int ready; /* running, last heartbeat healthy */
+	int fresh; /* on the new template */
 	int fresh_ready;
 } snapshot;
 
 typedef enum {
-	WORKLOAD_HEALTHY,   /* every running sandbox reports healthy */
-	WORKLOAD_OLD_ONLY,  /* only the old template's sandboxes report */
-	WORKLOAD_FAIL_NEW,  /* new ones report error */
+	WORKLOAD_HEALTHY,  /* every running sandbox reports healthy */
+	WORKLOAD_OLD_ONLY, /* only the old template's sandboxes report */
+	WORKLOAD_FAIL_NEW, /* new ones report error */
 } workload;
 
 /*
@@ -77,7 +79,8 @@ typedef enum {
  * running sandbox that has not reported what it would. Returns 0, or -1
  * when the list failed.
  */
-static int look(const test_sandboxd *sd, workload mode, snapshot *out, char failed_id[128])
+static int look(const test_sandboxd *sd, workload mode, snapshot *out,
+                char failed_id[128])
 {
 	test_sandbox *all;
 	int count = test_list_all(sd, &all);
@@ -90,7 +93,8 @@ static int look(const test_sandboxd *sd, workload mode, snapshot *out, char fail
 		if (strcmp(sb->set, SET) || strcmp(sb->name, "web"))
 			continue;
 		bool fresh = !strcmp(sb->template_id, NEW_TEMPLATE);
-		bool ready = !strcmp(sb->state, "running") && !strcmp(sb->heartbeat, "healthy");
+		bool ready =
+		    !strcmp(sb->state, "running") && !strcmp(sb->heartbeat, "healthy");
 		out->total++;
 		out->ready += ready;
 		out->fresh += fresh;
@@ -141,7 +145,8 @@ static void start_old(test_sandboxd *sd, char *path, size_t size)
 
 	CHECK_INT(test_sandboxd_start(sd, latency), 0);
 	write_spec(sd, path, size, "base", NULL);
-	CHECK_INT(test_run_apply(sd, (const char *[]){"apply", "-f", path, NULL}, NULL, NULL, &run),
+	CHECK_INT(test_run_apply(sd, (const char *[]){"apply", "-f", path, NULL}, NULL,
+	                         NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 0);
 	test_run_release(&run);
@@ -158,7 +163,8 @@ typedef struct apply_child {
 	char err_path[4200];
 } apply_child;
 
-static int start_apply(const test_sandboxd *sd, apply_child *child, const char *const *args)
+static int start_apply(const test_sandboxd *sd, apply_child *child,
+                       const char *const *args)
 {
 	const char *argv[16];
 	char url_env[256], key_env[128];
@@ -173,16 +179,16 @@ static int start_apply(const test_sandboxd *sd, apply_child *child, const char *
 	const char *env[] = {url_env, key_env, NULL};
 	snprintf(child->out_path, sizeof(child->out_path), "%s/apply.out", sd->dir);
 	snprintf(child->err_path, sizeof(child->err_path), "%s/apply.err", sd->dir);
-	return test_process_start_wrapped(&child->process, argv, env, NULL, child->out_path,
-	                                  child->err_path);
+	return test_process_start_wrapped(&child->process, argv, env, NULL,
+	                                  child->out_path, child->err_path);
 }
 
 /*
  * Plays the workload and watches the service until the apply ends; the
  * extremes seen go to low_ready and high_total. Returns its exit code.
  */
-static int watch(const test_sandboxd *sd, apply_child *child, workload mode, int *low_ready,
-                 int *high_total, char failed_id[128])
+static int watch(const test_sandboxd *sd, apply_child *child, workload mode,
+                 int *low_ready, int *high_total, char failed_id[128])
 {
 	*low_ready = 1000;
 	*high_total = 0;
@@ -211,13 +217,14 @@ TEST(a_template_change_rolls_out_in_waves_within_surge_and_availability)
 
 	start_old(&sd, path, sizeof(path));
 	write_spec(&sd, path, sizeof(path), "code-interpreter", NULL);
-	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}), 0);
+	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}),
+	          0);
 	int code = watch(&sd, &child, WORKLOAD_HEALTHY, &low_ready, &high_total, NULL);
 	char *out = test_read_file(child.out_path), *err = test_read_file(child.err_path);
 	CHECK_INT(code, 0);
 	if (low_ready < 4 || high_total > 5)
-		TEST_FAILURE("ready fell to %d (< 4) or the total rose to %d (> 5)\n%s%s", low_ready,
-		             high_total, out, err);
+		TEST_FAILURE("ready fell to %d (< 4) or the total rose to %d (> 5)\n%s%s",
+		             low_ready, high_total, out, err);
 	snapshot end;
 	CHECK_INT(look(&sd, WORKLOAD_HEALTHY, &end, NULL), 0);
 	CHECK_INT(end.total, 4);
@@ -240,7 +247,8 @@ TEST(a_heartbeat_error_stops_the_rollout_and_keeps_the_old_sandboxes)
 	start_old(&sd, path, sizeof(path));
 	char *before = ids_of_spec(&sd);
 	write_spec(&sd, path, sizeof(path), "code-interpreter", NULL);
-	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}), 0);
+	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}),
+	          0);
 	int code = watch(&sd, &child, WORKLOAD_FAIL_NEW, &low_ready, &high_total, failed);
 	char *out = test_read_file(child.out_path), *err = test_read_file(child.err_path);
 	CHECK_INT(code, 1);
@@ -274,13 +282,17 @@ TEST(a_missed_progress_deadline_stops_the_rollout)
 
 	start_old(&sd, path, sizeof(path));
 	char *before = ids_of_spec(&sd);
-	write_spec(&sd, path, sizeof(path), "code-interpreter", ", progressDeadline: 600");
-	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}), 0);
-	/* The new sandbox never reports; once it is up, the server's clock jumps past 600 s. */
+	write_spec(&sd, path, sizeof(path), "code-interpreter",
+	           ", progressDeadline: 600");
+	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}),
+	          0);
+	/* The new sandbox never reports; once it is up, the server's clock jumps past 600
+	 * s. */
 	int code = -1;
 	bool advanced = false;
 	for (int looks = 0; looks < 20000; looks++) {
-		if (look(&sd, WORKLOAD_OLD_ONLY, &now, NULL) == 0 && now.fresh && !advanced)
+		if (look(&sd, WORKLOAD_OLD_ONLY, &now, NULL) == 0 && now.fresh &&
+		    !advanced)
 			advanced = test_clock_advance(&sd, 601) == 0;
 		if (test_process_wait(&child.process, 0) == 0) {
 			code = child.process.exit_status;
@@ -311,9 +323,11 @@ TEST(a_rollout_left_half_done_is_continued_by_the_next_apply)
 
 	start_old(&sd, path, sizeof(path));
 	write_spec(&sd, path, sizeof(path), "code-interpreter", NULL);
-	/* The new one never becomes ready in time: the run's --timeout ends it mid-wave. */
-	CHECK_INT(test_run_apply(&sd, (const char *[]){"apply", "-f", path, "--timeout", "3s", NULL},
-	                         NULL, NULL, &run),
+	/* The new one never becomes ready in time: the run's --timeout ends it mid-wave.
+	 */
+	CHECK_INT(test_run_apply(
+	              &sd, (const char *[]){"apply", "-f", path, "--timeout", "3s", NULL},
+	              NULL, NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 1);
 	CHECK_CONTAINS(run.err, "a later apply continues it");
@@ -323,15 +337,19 @@ TEST(a_rollout_left_half_done_is_continued_by_the_next_apply)
 	CHECK_INT(mid.total, 5);
 	CHECK_INT(mid.fresh, 1);
 	/* plan sees the half-done rollout: nothing to do until the new one is ready. */
-	CHECK_INT(test_run_apply(&sd, (const char *[]){"plan", "-f", path, "-o", "json", NULL},
+	CHECK_INT(test_run_apply(&sd,
+	                         (const char *[]){"plan", "-f", path, "-o", "json", NULL},
 	                         NULL, NULL, &run),
 	          0);
-	CHECK_CONTAINS(run.out, "\"rollouts\":[{\"set\":\"roll\",\"name\":\"web\",\"replicas\":4,"
-	                        "\"updated\":1,\"ready\":0,\"old\":4,\"wave\":1,\"waves\":4,"
-	                        "\"state\":\"progressing\"");
+	CHECK_CONTAINS(run.out,
+	               "\"rollouts\":[{\"set\":\"roll\",\"name\":\"web\",\"replicas\":4,"
+	               "\"updated\":1,\"ready\":0,\"old\":4,\"wave\":1,\"waves\":4,"
+	               "\"state\":\"progressing\"");
 	test_run_release(&run);
-	/* The next apply, with the workload healthy, finishes it within the same bounds. */
-	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}), 0);
+	/* The next apply, with the workload healthy, finishes it within the same bounds.
+	 */
+	CHECK_INT(start_apply(&sd, &child, (const char *[]){"apply", "-f", path, NULL}),
+	          0);
 	int code = watch(&sd, &child, WORKLOAD_HEALTHY, &low_ready, &high_total, NULL);
 	CHECK_INT(code, 0);
 	CHECK(low_ready >= 4);
@@ -363,7 +381,8 @@ static long lists_served(const test_sandboxd *sd)
 	return lists;
 }
 
-/* The agent's first cycle finds a rollout waiting for readiness and carries it through. */
+/* The agent's first cycle finds a rollout waiting for readiness and carries it through.
+ */
 TEST(an_agent_cycle_continues_a_rollout_that_only_waits)
 {
 	test_sandboxd sd;
@@ -375,8 +394,9 @@ TEST(an_agent_cycle_continues_a_rollout_that_only_waits)
 
 	start_old(&sd, path, sizeof(path));
 	write_spec(&sd, path, sizeof(path), "code-interpreter", NULL);
-	CHECK_INT(test_run_apply(&sd, (const char *[]){"apply", "-f", path, "--timeout", "2s", NULL},
-	                         NULL, NULL, &run),
+	CHECK_INT(test_run_apply(
+	              &sd, (const char *[]){"apply", "-f", path, "--timeout", "2s", NULL},
+	              NULL, NULL, &run),
 	          0);
 	CHECK_INT(run.exit_code, 1);
 	test_run_release(&run);
@@ -384,9 +404,10 @@ TEST(an_agent_cycle_continues_a_rollout_that_only_waits)
 	CHECK_INT(look(&sd, WORKLOAD_OLD_ONLY, &now, NULL), 0);
 	CHECK_INT(now.fresh, 1);
 	CHECK_INT(test_stats_reset(&sd), 0);
-	CHECK_INT(start_apply(&sd, &child,
-	                      (const char *[]){"agent", "-f", path, "--interval", "1h", NULL}),
-	          0);
+	CHECK_INT(
+	    start_apply(&sd, &child,
+	                (const char *[]){"agent", "-f", path, "--interval", "1h", NULL}),
+	    0);
 	/* The cycle lists once to plan; it lists again only if it waits for readiness. */
 	long lists = 0;
 	for (int looks = 0; looks < 3000 && lists < 2; looks++) {
@@ -419,7 +440,7 @@ typedef struct quiet_service {
 	pthread_mutex_t lock;
 	cJSON *sandboxes; /* array */
 	int next_id;
-	int most;         /* the most sandboxes it held at once */
+	int most; /* the most sandboxes it held at once */
 } quiet_service;
 
 static cJSON *quiet_sandbox(quiet_service *sv, const char *template_id, cJSON *metadata)
@@ -459,9 +480,9 @@ static void quiet_script(void *ctx, const test_script_request *request,
 		cJSON *body = cJSON_ParseWithLength(request->body, request->body_len);
 		cJSON *metadata = cJSON_DetachItemFromObject(body, "metadata");
 		cJSON *template_id = cJSON_GetObjectItem(body, "templateID");
-		cJSON *made = quiet_sandbox(sv, cJSON_IsString(template_id) ? template_id->valuestring
-		                                                           : "base",
-		                            metadata ? metadata : cJSON_CreateObject());
+		cJSON *made = quiet_sandbox(
+		    sv, cJSON_IsString(template_id) ? template_id->valuestring : "base",
+		    metadata ? metadata : cJSON_CreateObject());
 		char *text = cJSON_PrintUnformatted(made);
 		test_script_reply_text(reply, 201, text);
 		free(text);
@@ -469,7 +490,8 @@ static void quiet_script(void *ctx, const test_script_request *request,
 	} else if (!strcmp(request->method, "DELETE") && path[10] == '/') {
 		int n = cJSON_GetArraySize(sv->sandboxes);
 		for (int i = 0; i < n; i++) {
-			cJSON *id = cJSON_GetObjectItem(cJSON_GetArrayItem(sv->sandboxes, i), "sandboxID");
+			cJSON *id = cJSON_GetObjectItem(
+			    cJSON_GetArrayItem(sv->sandboxes, i), "sandboxID");
 			if (!strcmp(id->valuestring, path + 11)) {
 				cJSON_DeleteItemFromArray(sv->sandboxes, i);
 				break;
@@ -502,18 +524,21 @@ TEST(a_server_without_heartbeats_is_said_and_not_waited_for)
 		quiet_sandbox(&sv, "base", metadata);
 	}
 	snprintf(path, sizeof(path), "%s/web.yaml", dir);
-	CHECK_INT(test_write_file(path, "apiVersion: sc-apply/v1\nkind: Sandbox\n"
-	                                "metadata: {name: web, set: " SET "}\n"
-	                                "spec:\n  replicas: 2\n  timeout: 3600\n  readiness: heartbeat\n"
-	                                "  rollout: {maxSurge: 1}\n"),
+	CHECK_INT(test_write_file(
+	              path,
+	              "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	              "metadata: {name: web, set: " SET "}\n"
+	              "spec:\n  replicas: 2\n  timeout: 3600\n  readiness: heartbeat\n"
+	              "  rollout: {maxSurge: 1}\n"),
 	          0);
 	CHECK_INT(test_script_server_start(&server, quiet_script, &sv), 0);
 	snprintf(url_env, sizeof(url_env), "SEACLOUD_API_BASE_URL=%s", server.base_url);
 	const char *env[] = {url_env, "SEACLOUD_API_KEY=" TEST_API_KEY, NULL};
 	test_sandboxd where = {.dir = dir};
-	CHECK_INT(test_run_apply(&where, (const char *[]){"apply", "-f", path, "--timeout", "60s",
-	                                                  NULL},
-	                         env, NULL, &run),
+	CHECK_INT(test_run_apply(
+	              &where,
+	              (const char *[]){"apply", "-f", path, "--timeout", "60s", NULL},
+	              env, NULL, &run),
 	          0);
 	test_script_server_stop(&server);
 	CHECK_INT(run.exit_code, 0);

@@ -11,8 +11,10 @@
 static void with_rollout(sc_spec *spec, unsigned surge, unsigned unavailable)
 {
 	spec->readiness = SC_READINESS_HEARTBEAT;
-	spec->rollout = (sc_rollout_spec){.present = true, .max_surge = surge,
-	                                  .max_unavailable = unavailable, .progress_deadline = 600};
+	spec->rollout = (sc_rollout_spec){.present = true,
+	                                  .max_surge = surge,
+	                                  .max_unavailable = unavailable,
+	                                  .progress_deadline = 600};
 }
 
 /* An old replica: labelled, but no hash of the spec: stale. */
@@ -37,7 +39,8 @@ static sc_spec *rolling_spec(fixture *f, unsigned replicas, unsigned surge,
 	return spec;
 }
 
-static sc_sandbox *add_new(fixture *f, const char *id, const sc_spec *spec, sc_heartbeat hb)
+static sc_sandbox *add_new(fixture *f, const char *id, const sc_spec *spec,
+                           sc_heartbeat hb)
 {
 	sc_sandbox *sandbox = add_sandbox(f, id, "running", spec);
 	sandbox->last_heartbeat = hb;
@@ -64,10 +67,11 @@ static void world_observe(fixture *f, const world *w, const sc_spec *spec)
 	sc_sandbox_list_release(&f->observed);
 	for (int i = 0; i < w->count; i++) {
 		const world_sandbox *sb = &w->items[i];
-		sc_sandbox *sandbox = sb->fresh ? add_sandbox(f, sb->id, "running", spec)
-		                                : add_labelled(f, sb->id, "running", spec->set,
-		                                               spec->name);
-		sandbox->last_heartbeat = sb->ready ? SC_HEARTBEAT_HEALTHY : SC_HEARTBEAT_NONE;
+		sc_sandbox *sandbox =
+		    sb->fresh ? add_sandbox(f, sb->id, "running", spec)
+		              : add_labelled(f, sb->id, "running", spec->set, spec->name);
+		sandbox->last_heartbeat =
+		    sb->ready ? SC_HEARTBEAT_HEALTHY : SC_HEARTBEAT_NONE;
 		sandbox->started_at = NOW - 10 * SEC;
 	}
 }
@@ -105,13 +109,15 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 	for (unsigned i = 0; i < replicas; i++) {
 		world_sandbox *sb = &w.items[w.count++];
 		snprintf(sb->id, sizeof(sb->id), "old-%02u", i);
-		/* With a seed, every third old one is not ready (its workload never said so). */
+		/* With a seed, every third old one is not ready (its workload never said
+		 * so). */
 		sb->ready = !seed || i % 3;
 	}
 	int steps = 0, fresh_ready = 0;
 	unsigned waves = 0;
 	bool all_at_once = seed == 0;
-	for (; steps < 500 && (fresh_ready < (int)replicas || w.count > (int)replicas); steps++) {
+	for (; steps < 500 && (fresh_ready < (int)replicas || w.count > (int)replicas);
+	     steps++) {
 		sc_plan_release(&f.plan);
 		sc_diag_release(&f.diag);
 		world_observe(&f, &w, web);
@@ -122,8 +128,9 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 				waves = f.plan.rollouts[0].waves;
 		}
 		int creates = 0, ready_before = world_ready(&w);
-		int floor = (int)(replicas - unavailable) < ready_before ? (int)(replicas - unavailable)
-		                                                        : ready_before;
+		int floor = (int)(replicas - unavailable) < ready_before
+		                ? (int)(replicas - unavailable)
+		                : ready_before;
 		for (size_t i = 0; i < f.plan.count; i++) {
 			const sc_action *a = &f.plan.actions[i];
 			if (a->kind == SC_ACTION_CREATE)
@@ -131,22 +138,24 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 			else if (a->kind == SC_ACTION_DELETE)
 				world_delete(&w, a->sandbox->id);
 			else
-				TEST_FAILURE("%s in a rollout", sc_action_kind_name(a->kind));
+				TEST_FAILURE("%s in a rollout",
+				             sc_action_kind_name(a->kind));
 		}
 		/* The deletes ran before anything new was ready. */
 		if (world_ready(&w) < floor)
-			TEST_FAILURE("N=%u S=%u U=%u step %d: %d ready", replicas, surge, unavailable,
-			             steps, world_ready(&w));
+			TEST_FAILURE("N=%u S=%u U=%u step %d: %d ready", replicas, surge,
+			             unavailable, steps, world_ready(&w));
 		/* The creates ran before the deletes. */
 		if (w.count + creates > (int)(replicas + surge))
-			TEST_FAILURE("N=%u S=%u U=%u step %d: %d in all", replicas, surge, unavailable,
-			             steps, w.count + creates);
+			TEST_FAILURE("N=%u S=%u U=%u step %d: %d in all", replicas, surge,
+			             unavailable, steps, w.count + creates);
 		for (int k = 0; k < creates; k++) {
 			world_sandbox *sb = &w.items[w.count++];
 			snprintf(sb->id, sizeof(sb->id), "new-%02d", w.next_id++);
 			sb->fresh = true;
 		}
-		/* Then the new ones become ready: all at once, or some (seed: a fixed sequence). */
+		/* Then the new ones become ready: all at once, or some (seed: a fixed
+		 * sequence). */
 		fresh_ready = 0;
 		for (int i = 0; i < w.count; i++) {
 			seed = seed * 1103515245u + 12345u;
@@ -156,8 +165,8 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 		}
 	}
 	if (fresh_ready != (int)replicas || w.count != (int)replicas)
-		TEST_FAILURE("N=%u S=%u U=%u: %d new of %d after %d plans", replicas, surge,
-		             unavailable, fresh_ready, w.count, steps);
+		TEST_FAILURE("N=%u S=%u U=%u: %d new of %d after %d plans", replicas,
+		             surge, unavailable, fresh_ready, w.count, steps);
 	CHECK(waves >= 1);
 	fixture_release(&f);
 }
@@ -165,7 +174,7 @@ static void roll(unsigned replicas, unsigned surge, unsigned unavailable, unsign
 TEST(waves_stay_within_surge_and_availability)
 {
 	static const unsigned cases[][3] = {
-	    {4, 1, 0}, {4, 2, 0}, {4, 0, 1}, {4, 1, 1}, {5, 2, 3}, {1, 1, 0},
+	    {4, 1, 0}, {4, 2, 0},  {4, 0, 1}, {4, 1, 1},  {5, 2, 3}, {1, 1, 0},
 	    {1, 0, 1}, {10, 3, 0}, {7, 0, 7}, {3, 10, 0}, {6, 1, 2},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -183,7 +192,8 @@ TEST(the_first_wave_surges_one_and_projects_four_waves)
 	CHECK_INT(plan(&f), 0);
 	EXPECT_ACTIONS(&f, {SC_ACTION_CREATE, "web", NULL, "rollout wave 1 of 4"});
 	/* The wave's start is stamped on what it creates: the deadline runs from it. */
-	CHECK_STR(sc_kv_get(&f.plan.actions[0].labels, SC_LABEL_ROLLOUT_START), "1780000000");
+	CHECK_STR(sc_kv_get(&f.plan.actions[0].labels, SC_LABEL_ROLLOUT_START),
+	          "1780000000");
 	CHECK_INT(f.plan.rollout_count, 1);
 	const sc_rollout *r = &f.plan.rollouts[0];
 	CHECK_INT(r->waves, 4);
@@ -198,7 +208,8 @@ TEST(the_first_wave_surges_one_and_projects_four_waves)
 	fixture_release(&f);
 }
 
-/* Percentages: maxSurge rounds up, maxUnavailable down, and both 0 makes maxUnavailable 1. */
+/* Percentages: maxSurge rounds up, maxUnavailable down, and both 0 makes
+ * maxUnavailable 1. */
 TEST(percentages_resolve_as_kubernetes_does)
 {
 	static const struct {
@@ -206,9 +217,9 @@ TEST(percentages_resolve_as_kubernetes_does)
 		bool surge_percent, unavailable_percent;
 		unsigned want_surge, want_unavailable;
 	} cases[] = {
-	    {4, 25, 25, true, true, 1, 1},   {10, 25, 25, true, true, 3, 2},
-	    {4, 0, 10, false, true, 0, 1},   {3, 100, 0, true, false, 3, 0},
-	    {5, 1, 50, false, true, 1, 2},   {1, 0, 100, true, true, 0, 1},
+	    {4, 25, 25, true, true, 1, 1}, {10, 25, 25, true, true, 3, 2},
+	    {4, 0, 10, false, true, 0, 1}, {3, 100, 0, true, false, 3, 0},
+	    {5, 1, 50, false, true, 1, 2}, {1, 0, 100, true, true, 0, 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fixture f;
@@ -221,7 +232,8 @@ TEST(percentages_resolve_as_kubernetes_does)
 		CHECK_INT(f.plan.rollout_count, 1);
 		if (f.plan.rollout_count) {
 			CHECK_INT(f.plan.rollouts[0].max_surge, cases[i].want_surge);
-			CHECK_INT(f.plan.rollouts[0].max_unavailable, cases[i].want_unavailable);
+			CHECK_INT(f.plan.rollouts[0].max_unavailable,
+			          cases[i].want_unavailable);
 		}
 		fixture_release(&f);
 	}
@@ -253,13 +265,15 @@ TEST(a_heartbeat_error_fails_the_rollout_and_deletes_only_the_new_one)
 	sc_spec *web = rolling_spec(&f, 4, 1, 0, 4);
 	add_new(&f, "sb-5", web, SC_HEARTBEAT_ERROR);
 	CHECK_INT(plan(&f), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-5", "rollout failed: sandbox sb-5 "
-	                                                     "reported heartbeat error"});
+	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-5",
+	                    "rollout failed: sandbox sb-5 "
+	                    "reported heartbeat error"});
 	CHECK_STR(sc_reason_code_name(f.plan.actions[0].reason_code), "rollout-failed");
 	const sc_rollout *r = &f.plan.rollouts[0];
 	CHECK_INT(r->state, SC_ROLLOUT_FAILED);
-	CHECK_STR(r->message, "sandbox sb-5 reported heartbeat error; the failed new sandbox is "
-	                      "deleted, 4 old ones stay");
+	CHECK_STR(r->message,
+	          "sandbox sb-5 reported heartbeat error; the failed new sandbox is "
+	          "deleted, 4 old ones stay");
 	fixture_release(&f);
 }
 
@@ -269,12 +283,14 @@ TEST(a_new_one_not_ready_past_the_deadline_fails_the_rollout)
 	fixture_init(&f, "team");
 	sc_spec *web = rolling_spec(&f, 2, 1, 0, 2);
 	sc_sandbox *fresh = add_new(&f, "sb-3", web, SC_HEARTBEAT_NONE);
-	sc_kv_set(&fresh->metadata, SC_LABEL_ROLLOUT_START, "1779999400"); /* NOW - 600 s */
+	sc_kv_set(&fresh->metadata, SC_LABEL_ROLLOUT_START,
+	          "1779999400"); /* NOW - 600 s */
 	CHECK_INT(plan(&f), 0);
 	EXPECT_NO_ACTIONS(&f);
 	sc_plan_release(&f.plan);
 	CHECK_INT(plan_at(&f, NOW + SEC), 0);
-	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-3", "not ready 600 s after its wave began"});
+	EXPECT_ACTIONS(&f, {SC_ACTION_DELETE, "web", "sb-3",
+	                    "not ready 600 s after its wave began"});
 	CHECK_INT(f.plan.rollouts[0].state, SC_ROLLOUT_FAILED);
 	fixture_release(&f);
 }
