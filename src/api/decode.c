@@ -359,6 +359,24 @@ static void read_lifecycle(const cJSON *lifecycle, sc_sandbox_reported *out)
 	out->lifecycle_reported = true;
 }
 
+static sc_heartbeat read_heartbeat(const cJSON *object)
+{
+	/* Absent and null differ here: null is "none yet", absent "not shown". */
+	const cJSON *heartbeat = cJSON_GetObjectItemCaseSensitive(object, "lastHeartbeat");
+	const cJSON *status = member(heartbeat, "status");
+	static const char *const words[] = {"starting", "healthy", "error"};
+
+	if (!heartbeat)
+		return SC_HEARTBEAT_UNREPORTED;
+	if (cJSON_IsNull(heartbeat))
+		return SC_HEARTBEAT_NONE;
+	for (int i = 0; cJSON_IsString(status) && i < 3; i++) {
+		if (!strcmp(status->valuestring, words[i]))
+			return (sc_heartbeat)(SC_HEARTBEAT_STARTING + i);
+	}
+	return SC_HEARTBEAT_OTHER;
+}
+
 static void decode_reported(const keeper *k, const cJSON *object, sc_sandbox_reported *out)
 {
 	read_network(k, member(object, "network"), out);
@@ -410,6 +428,7 @@ static int decode_object(const keeper *k, const cJSON *object, sc_sandbox *out,
 	    optional_time(object, "endAt", &out->end_at, diag))
 		return -1;
 	decode_reported(k, object, &out->reported);
+	out->last_heartbeat = read_heartbeat(object);
 	return 0;
 }
 

@@ -56,6 +56,20 @@ typedef struct sc_sandbox_reported {
 	sc_network network;
 } sc_sandbox_reported;
 
+/*
+ * lastHeartbeat.status: what the workload inside last reported
+ * (docs/seacloud-api.md, "Beyond the page"). UNREPORTED: the server sent
+ * no lastHeartbeat field at all (it does not show heartbeats); NONE: null.
+ */
+typedef enum {
+	SC_HEARTBEAT_UNREPORTED,
+	SC_HEARTBEAT_NONE,
+	SC_HEARTBEAT_STARTING,
+	SC_HEARTBEAT_HEALTHY,
+	SC_HEARTBEAT_ERROR,
+	SC_HEARTBEAT_OTHER, /* an object without a status word we know */
+} sc_heartbeat;
+
 typedef struct sc_sandbox {
 	char *id;          /* sandboxID */
 	char *template_id; /* templateID as the server reports it (may differ from the
@@ -67,6 +81,7 @@ typedef struct sc_sandbox {
 	int64_t started_at; /* Unix ms; 0 when unknown */
 	int64_t end_at;     /* Unix ms when the TTL runs out; 0 when unknown */
 	sc_sandbox_reported reported;
+	sc_heartbeat last_heartbeat;
 } sc_sandbox;
 
 /* Where a list's decoded sandboxes keep their strings (sandbox.c). */

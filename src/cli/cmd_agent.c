@@ -210,7 +210,7 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 		goto done;
 	sc_agent_report_count_plan(out, &run.plan);
 	log_diag(&context->log, &run.diag, cycle, out);
-	if (!run.plan.count) {
+	if (!run.plan.count && !sc_reconcile_rollout_pending(&run)) {
 		out->ok = true;
 		goto done;
 	}

@@ -135,6 +135,35 @@ static void write_held(sc_json *json, const sc_held *held)
 	sc_json_object_end(json);
 }
 
+static void write_rollout(sc_json *json, const sc_rollout *rollout)
+{
+	sc_json_object_begin(json);
+	sc_json_field_string(json, "set", rollout->set);
+	sc_json_field_string(json, "name", rollout->name);
+	sc_json_field_int(json, "replicas", rollout->replicas);
+	sc_json_field_int(json, "updated", rollout->updated);
+	sc_json_field_int(json, "ready", rollout->ready);
+	sc_json_field_int(json, "old", rollout->old);
+	sc_json_field_int(json, "wave", rollout->wave);
+	sc_json_field_int(json, "waves", rollout->waves);
+	sc_json_field_string(json, "state", sc_rollout_state_name(rollout->state));
+	sc_json_field_int(json, "maxSurge", rollout->max_surge);
+	sc_json_field_int(json, "maxUnavailable", rollout->max_unavailable);
+	sc_json_field_bool(json, "heartbeatGated",
+	                   rollout->spec->readiness == SC_READINESS_HEARTBEAT && !rollout->ungated);
+	sc_json_key(json, "plannedWaves");
+	sc_json_array_begin(json);
+	for (size_t i = 0; i < rollout->step_count; i++) {
+		sc_json_object_begin(json);
+		sc_json_field_int(json, "create", rollout->steps[i].creates);
+		sc_json_field_int(json, "delete", rollout->steps[i].deletes);
+		sc_json_object_end(json);
+	}
+	sc_json_array_end(json);
+	sc_json_field_string(json, "message", rollout->message);
+	sc_json_object_end(json);
+}
+
 static void write_summary(sc_json *json, const sc_plan *plan)
 {
 	size_t kinds[SC_ACTION_DELETE + 1] = {0}, results[SC_RESULT_SKIPPED + 1] = {0};
@@ -206,6 +235,14 @@ void sc_render_json(FILE *out, const sc_render_context *context, const sc_diag *
 	sc_json_array_begin(&json);
 	for (size_t i = 0; plan && i < plan->held_count; i++)
 		write_held(&json, &plan->held[i]);
+	sc_json_array_end(&json);
+	sc_json_key(&json, "rollouts");
+	sc_json_array_begin(&json);
+	for (size_t i = 0; plan && i < plan->rollout_count; i++) {
+		write_rollout(&json, &plan->rollouts[i]);
+		ok = ok && (!context->executed ||
+		            plan->rollouts[i].state == SC_ROLLOUT_COMPLETE);
+	}
 	sc_json_array_end(&json);
 	if (plan) {
 		sc_json_key(&json, "summary");

@@ -136,6 +136,57 @@ static void put_held(FILE *out, const sc_term *term, const sc_plan *plan)
 	}
 }
 
+/* "3 to create, then 3 old to delete once they are ready": one projected wave. */
+static void put_wave(FILE *out, const sc_rollout *rollout, size_t k)
+{
+	const sc_rollout_wave *wave = &rollout->steps[k];
+	bool now = k + 1 == rollout->wave && rollout->state == SC_ROLLOUT_PROGRESSING;
+
+	fprintf(out, "    wave %zu: ", k + 1);
+	if (wave->creates)
+		fprintf(out, "create %u", wave->creates);
+	if (wave->creates && wave->deletes)
+		fprintf(out, ", then delete %u old once %s ready", wave->deletes,
+		        wave->creates == 1 ? "it is" : "they are");
+	else if (wave->deletes)
+		fprintf(out, "delete %u old", wave->deletes);
+	fprintf(out, "%s\n", now ? "   <- now" : "");
+}
+
+/* Each rollout: where it stands, and its waves as projected. */
+static void put_rollouts(FILE *out, const sc_term *term, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->rollout_count; i++) {
+		const sc_rollout *rollout = &plan->rollouts[i];
+		fprintf(out, "%s%sRollout%s %s/%s: wave %u of %u, %s (maxSurge %u, maxUnavailable "
+		        "%u): %u of %u updated, %u ready, %u old\n",
+		        i || plan->count ? "\n" : "", sc_term_on(term, SC_TERM_BOLD),
+		        sc_term_off(term), rollout->set, rollout->name, rollout->wave,
+		        rollout->waves, sc_rollout_state_name(rollout->state), rollout->max_surge,
+		        rollout->max_unavailable, rollout->updated, rollout->replicas, rollout->ready,
+		        rollout->old);
+		for (size_t k = 0; k < rollout->step_count; k++)
+			put_wave(out, rollout, k);
+		if (rollout->message)
+			fprintf(out, "    %s\n", rollout->message);
+	}
+}
+
+/* How each rollout ended, after a run. */
+static void put_rollout_results(FILE *out, const sc_term *term, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->rollout_count; i++) {
+		const sc_rollout *rollout = &plan->rollouts[i];
+		bool complete = rollout->state == SC_ROLLOUT_COMPLETE;
+		fprintf(out, "%sRollout %s/%s %s%s: %u of %u updated, %u ready, %u old (wave %u of "
+		        "%u).\n",
+		        sc_term_on(term, complete ? SC_TERM_GREEN : SC_TERM_RED), rollout->set,
+		        rollout->name, sc_rollout_state_name(rollout->state), sc_term_off(term),
+		        rollout->updated, rollout->replicas, rollout->ready, rollout->old,
+		        rollout->wave, rollout->waves);
+	}
+}
+
 void sc_render_plan_text(FILE *out, const sc_render_context *context)
 {
 	const sc_plan *plan = context->plan;
@@ -154,6 +205,20 @@ void sc_render_plan_text(FILE *out, const sc_render_context *context)
 		i += run;
 	}
 	put_held(out, term, plan);
+	put_rollouts(out, term, plan);
+	if (!plan->count && plan->rollout_count) {
+		size_t stalled = 0;
+		for (size_t i = 0; i < plan->rollout_count; i++)
+			stalled += plan->rollouts[i].state == SC_ROLLOUT_STALLED;
+		if (stalled)
+			fprintf(out, "\nNo action possible: %zu rollout%s stalled.\n", stalled,
+			        stalled == 1 ? "" : "s");
+		else
+			fprintf(out, "\nNo action now: %zu rollout%s under way, waiting for "
+			        "readiness.\n",
+			        plan->rollout_count, plan->rollout_count == 1 ? "" : "s");
+		return;
+	}
 	if (!plan->count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
 		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
@@ -221,12 +286,23 @@ void sc_render_results_text(FILE *out, const sc_render_context *context)
 		put_columns(out, term, action, &widths, sandbox_label(action));
 		put_result(out, term, action);
 	}
-	if (!plan->count) {
+	put_rollout_results(out, term, plan);
+	if (!plan->count && !plan->rollout_count) {
 		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
 		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
 		return;
 	}
-	if (failed)
+	size_t unfinished = 0;
+	for (size_t i = 0; i < plan->rollout_count; i++)
+		unfinished += plan->rollouts[i].state != SC_ROLLOUT_COMPLETE;
+	if (!failed && unfinished)
+		fprintf(out, "%s%c%s failed:%s %zu rollout%s did not complete; %zu action%s done; "
+		        "%zu unchanged (%.1f s).\n",
+		        sc_term_on(term, SC_TERM_RED), toupper((unsigned char)context->command[0]),
+		        context->command + 1, sc_term_off(term), unfinished,
+		        unfinished == 1 ? "" : "s", done, done == 1 ? "" : "s", plan->unchanged,
+		        (double)context->elapsed_ms / 1000.0);
+	else if (failed)
 		fprintf(out, "%s%c%s failed:%s %zu of %zu actions failed, %zu done; %zu unchanged (%.1f s).\n",
 		        sc_term_on(term, SC_TERM_RED), toupper((unsigned char)context->command[0]),
 		        context->command + 1, sc_term_off(term), failed,

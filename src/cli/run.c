@@ -64,8 +64,9 @@ int sc_cli_run(sc_session *session, sc_reconcile_goal goal, bool execute)
 		fflush(stdout);
 	}
 	if (!execute) {
-		result = run->plan.count ? SC_EXIT_CHANGES : SC_EXIT_OK;
-	} else if (run->plan.count) {
+		result = run->plan.count || sc_reconcile_rollout_pending(run) ? SC_EXIT_CHANGES
+		                                                              : SC_EXIT_OK;
+	} else if (run->plan.count || sc_reconcile_rollout_pending(run)) {
 		result = sc_reconcile_execute(run) ? SC_EXIT_FAILED : SC_EXIT_OK;
 		sc_term_progress_clear(&session->term);
 		context.elapsed_ms = run->elapsed_ms;

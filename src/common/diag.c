@@ -41,6 +41,16 @@ int sc_diag_addv(sc_diag *diag, sc_diag_level level, const char *file,
 	return result;
 }
 
+int sc_diag_add(sc_diag *diag, sc_diag_level level, const char *file,
+                unsigned line, unsigned column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int result = sc_diag_addv(diag, level, file, line, column, fmt, ap);
+	va_end(ap);
+	return result;
+}
+
 
 int sc_diag_error(sc_diag *diag, const char *file, unsigned line,
                   unsigned column, const char *fmt, ...)

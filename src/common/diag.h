@@ -36,6 +36,9 @@ void sc_diag_release(sc_diag *diag);
  * Appends an entry. Returns -1 for SC_DIAG_ERROR and 0 otherwise, so that
  * "return sc_diag_error(...)" reads naturally. file may be NULL.
  */
+int sc_diag_add(sc_diag *diag, sc_diag_level level, const char *file,
+                unsigned line, unsigned column, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 int sc_diag_addv(sc_diag *diag, sc_diag_level level, const char *file,
                  unsigned line, unsigned column, const char *fmt, va_list ap)
 	__attribute__((format(printf, 6, 0)));

@@ -44,6 +44,7 @@ static void create_metadata(const sc_exec_job *job, sc_kv *out)
 
 	sc_kv_copy(out, &spec->labels);
 	sc_plan_record_labels(out, spec);
+	sc_plan_action_labels(out, action);
 	sc_random_hex(salt, 16);
 	sc_spec_hash(hash, spec, salt);
 	sc_spec_hash_parts(parts, spec, salt);

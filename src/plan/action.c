@@ -77,9 +77,18 @@ size_t sc_plan_count_kind(const sc_plan *plan, sc_action_kind kind)
 	return count;
 }
 
+/* A rollout's deletes put new sandboxes in place of old ones, or remove its own failures. */
 size_t sc_plan_delete_count(const sc_plan *plan)
 {
-	return sc_plan_count_kind(plan, SC_ACTION_DELETE);
+	size_t count = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		count += action->kind == SC_ACTION_DELETE &&
+		         action->reason_code != SC_REASON_SPEC_CHANGED &&
+		         action->reason_code != SC_REASON_ROLLOUT_FAILED;
+	}
+	return count;
 }
 
 const char *sc_reason_code_name(sc_reason_code code)
@@ -101,6 +110,8 @@ const char *sc_reason_code_name(sc_reason_code code)
 		return "delete-requested";
 	case SC_REASON_PROTECTED:
 		return "protected";
+	case SC_REASON_ROLLOUT_FAILED:
+		return "rollout-failed";
 	}
 	return "unknown";
 }
@@ -125,9 +136,15 @@ void sc_plan_release(sc_plan *plan)
 		release_changes(&plan->actions[i]);
 		free(plan->actions[i].result.message);
 		free(plan->actions[i].result.new_id);
+		sc_kv_release(&plan->actions[i].labels);
 	}
 	free(plan->actions);
 	free(plan->held);
+	for (size_t i = 0; i < plan->rollout_count; i++) {
+		free(plan->rollouts[i].message);
+		free(plan->rollouts[i].steps);
+	}
+	free(plan->rollouts);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -225,4 +242,13 @@ void sc_plan_sort(sc_plan *plan)
 		      compare_actions);
 	if (plan->held_count > 1)
 		qsort(plan->held, plan->held_count, sizeof(plan->held[0]), compare_held);
+}
+
+void sc_plan_append(sc_plan *into, sc_plan *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		SC_GROW(into->actions, into->count + 1, into->alloc);
+		into->actions[into->count++] = from->actions[i];
+	}
+	from->count = 0;
 }

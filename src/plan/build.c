@@ -6,6 +6,7 @@
 #include "plan/private/internal.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ typedef struct build_ctx {
 	sc_diag *diag;
 	sc_plan_member **order; /* scratch: a group's members in pick order */
 	size_t order_alloc;
+	bool heartbeats_shown;  /* the list carries lastHeartbeat (sc_plan_heartbeats_shown) */
 } build_ctx;
 
 static void spec_warning(build_ctx *ctx, const sc_spec *spec, const char *fmt, ...)
@@ -116,9 +118,12 @@ static void plan_state(build_ctx *ctx, const sc_spec *spec, const sc_sandbox *sa
 	change->new_value = sc_strdup(resume ? "running" : "paused");
 }
 
-/* A sandbox that stays: at most one action, the first rule that applies. */
+/*
+ * A sandbox that stays: at most one action, the first rule that applies.
+ * may_replace false: a stale one waits for its rollout wave instead.
+ */
 static void plan_survivor(build_ctx *ctx, const sc_spec *spec,
-                          const sc_plan_member *member)
+                          const sc_plan_member *member, bool may_replace)
 {
 	const sc_sandbox *sandbox = member->sandbox;
 
@@ -134,7 +139,7 @@ static void plan_survivor(build_ctx *ctx, const sc_spec *spec,
 		ctx->plan->unchanged++;
 		return;
 	}
-	if (member->stale && plan_replace(ctx, spec, sandbox))
+	if (member->stale && may_replace && plan_replace(ctx, spec, sandbox))
 		return;
 	if (member->wrong_state)
 		plan_state(ctx, spec, sandbox);
@@ -195,18 +200,125 @@ static sc_plan_member **order_members(build_ctx *ctx, const sc_plan_group *group
 	return ctx->order;
 }
 
+/* "rollout wave 2 of 4: ": what every action of a rollout's wave starts with. */
+static char *wave_reason(const sc_rollout *entry, char *rest)
+{
+	char *reason = sc_asprintf("rollout wave %u of %u: %s", entry->wave, entry->waves, rest);
+	free(rest);
+	return reason;
+}
+
+/* An old replica deleted in this wave: its diff is the replace it completes. */
+static void plan_retire(build_ctx *ctx, const sc_rollout *entry, const sc_sandbox *sandbox)
+{
+	const sc_spec *spec = entry->spec;
+	sc_action *action =
+	    push(ctx, SC_ACTION_DELETE, spec, sandbox, SC_REASON_SPEC_CHANGED, NULL);
+
+	sc_plan_diff_replace(action, spec, sandbox);
+	action->reason = wave_reason(entry, sc_plan_replace_reason(action, spec, sandbox));
+}
+
+static void plan_rollout_delete(build_ctx *ctx, const sc_rollout *entry,
+                                const sc_sandbox *sandbox, sc_plan_fate fate,
+                                const char *why)
+{
+	const sc_spec *spec = entry->spec;
+
+	if (fate == SC_FATE_RETIRE) {
+		plan_retire(ctx, entry, sandbox);
+	} else if (fate == SC_FATE_FAILED) {
+		push(ctx, SC_ACTION_DELETE, spec, sandbox, SC_REASON_ROLLOUT_FAILED,
+		     sc_asprintf("rollout failed: %s", why));
+	} else {
+		sc_action *action = push(
+		    ctx, SC_ACTION_DELETE, spec, sandbox, SC_REASON_REPLICAS,
+		    sc_asprintf("more current replicas than wanted (%u > %u) during the rollout",
+		                entry->updated, entry->replicas));
+		add_count_change(action, "spec.replicas", entry->updated, entry->replicas);
+	}
+}
+
+/* This wave's creates: stamped with the wave's start, for progressDeadline. */
+static void plan_rollout_creates(build_ctx *ctx, const sc_rollout *entry, unsigned creates,
+                                 const sc_sandbox *model)
+{
+	char start[24];
+
+	snprintf(start, sizeof(start), "%lld", (long long)(ctx->now / 1000));
+	for (unsigned k = 0; k < creates; k++) {
+		sc_action *action =
+		    push(ctx, SC_ACTION_CREATE, entry->spec, NULL, SC_REASON_SPEC_CHANGED,
+		         wave_reason(entry, sc_asprintf("a new replica for the changed spec "
+		                                        "(%u of %u updated, %u old)",
+		                                        entry->updated, entry->replicas,
+		                                        entry->old)));
+		if (model)
+			sc_plan_diff_replace(action, entry->spec, model);
+		else
+			sc_plan_diff_create(action, entry->spec);
+		sc_kv_set(&action->labels, SC_LABEL_ROLLOUT_START, start);
+	}
+}
+
+static void add_rollout(sc_plan *plan, const sc_rollout *entry)
+{
+	SC_GROW(plan->rollouts, plan->rollout_count + 1, plan->rollout_alloc);
+	plan->rollouts[plan->rollout_count++] = *entry;
+}
+
+/* A spec under rollout: this wave's actions. false: not under rollout. */
+static bool plan_rollout(build_ctx *ctx, const sc_plan_group *group, sc_plan_member **order)
+{
+	sc_plan_rollout_step step;
+
+	if (!sc_plan_rollout_decide(&step, group, order, ctx->now, ctx->heartbeats_shown,
+	                            ctx->options))
+		return false;
+	for (size_t i = 0; i < group->count; i++) {
+		if (step.fates[i] == SC_FATE_KEEP || step.fates[i] == SC_FATE_HOLD)
+			plan_survivor(ctx, group->spec, order[i], step.fates[i] == SC_FATE_HOLD);
+		else
+			plan_rollout_delete(ctx, &step.entry, order[i]->sandbox, step.fates[i],
+			                    step.why[i]);
+		free(step.why[i]);
+	}
+	plan_rollout_creates(ctx, &step.entry, step.creates, step.model);
+	add_rollout(ctx->plan, &step.entry);
+	free(step.why);
+	free(step.fates);
+	return true;
+}
+
+/* readiness: heartbeat against a server that shows none: said, and not waited for. */
+static void check_heartbeats(build_ctx *ctx, const sc_plan_group *group)
+{
+	const sc_spec *spec = group->spec;
+
+	if (spec->readiness == SC_READINESS_HEARTBEAT && spec->state == SC_SPEC_RUNNING &&
+	    group->count && !ctx->heartbeats_shown)
+		spec_warning(ctx, spec,
+		             "spec '%s' has readiness: heartbeat, but the server shows no "
+		             "heartbeats (no lastHeartbeat in its list): ready means running",
+		             spec->name);
+}
+
 static void plan_spec(build_ctx *ctx, const sc_plan_group *group)
 {
 	size_t wanted = group->spec->replicas;
 	size_t surplus = group->count > wanted ? group->count - wanted : 0;
 	sc_plan_member **order = order_members(ctx, group);
 
+	check_heartbeats(ctx, group);
+	if (plan_rollout(ctx, group, order))
+		return;
+
 	for (size_t i = 0; i < group->count; i++) {
 		if (i < surplus)
 			plan_victim(ctx, group, order[i],
 			            surplus < group->count ? order[surplus] : NULL);
 		else
-			plan_survivor(ctx, group->spec, order[i]);
+			plan_survivor(ctx, group->spec, order[i], true);
 	}
 	plan_creates(ctx, group);
 }
@@ -253,7 +365,7 @@ int sc_plan_build(sc_plan *out, const sc_spec_list *specs,
                   const sc_sandbox_list *observed, int64_t now,
                   const sc_plan_options *options, sc_diag *diag)
 {
-	build_ctx ctx = {out, options, now, diag, NULL, 0};
+	build_ctx ctx = {out, options, now, diag, NULL, 0, sc_plan_heartbeats_shown(observed)};
 	sc_plan_view view;
 	int result;
 

@@ -58,6 +58,7 @@ typedef enum {
 	SC_REASON_PRUNED,       /* "pruned": no spec names it (--prune) */
 	SC_REASON_REQUESTED,    /* "delete-requested": sc-apply delete */
 	SC_REASON_PROTECTED,    /* "protected": held back (see sc_held) */
+	SC_REASON_ROLLOUT_FAILED, /* "rollout-failed": a new sandbox of a rollout failed */
 } sc_reason_code;
 
 /*
@@ -97,6 +98,7 @@ typedef struct sc_action {
 	sc_reason_code reason_code;
 	sc_change *changes;         /* owned: what the action changes, field by field */
 	size_t change_count;
+	sc_kv labels;               /* owned: more labels a create stamps (sc-apply/rollout-start) */
 	sc_action_result result;
 } sc_action;
 
@@ -116,6 +118,90 @@ typedef struct sc_held {
 	sc_reason_code reason_code; /* SC_REASON_PROTECTED */
 } sc_held;
 
+/*
+ * ---- Rollouts (spec.rollout) ----
+ *
+ * A spec with spec.rollout and stale replicas is replaced in waves, in
+ * the words of a Kubernetes Deployment. A percentage of maxSurge counts
+ * up, one of maxUnavailable down, and should both come to 0,
+ * maxUnavailable is 1 (as Kubernetes does). The plan holds only the actions
+ * that may run now, safe to run in parallel: the caller executes them,
+ * lists again and plans again until no rollout is progressing
+ * (src/reconcile/rollout.c). With N = replicas, S = maxSurge,
+ * U = maxUnavailable, old = stale replicas, new = current ones:
+ * - creates: min(N - new, N + S - (old + new)), never below 0: the total
+ *   never exceeds N + S while the creates run;
+ * - deletes of old ones (Kubernetes' scale-down of the old ReplicaSets):
+ *   at most old + ready new - (N - U) of them, not-ready old ones first,
+ *   and of the ready ones only as many as keep N - U ready: the ready
+ *   count never drops below N - U while the deletes run;
+ * - a new sandbox reporting heartbeat error, or not ready
+ *   progressDeadline seconds after its wave began (the
+ *   sc-apply/rollout-start label, Unix seconds of the server clock,
+ *   stamped at create; else its startedAt), fails the rollout: the plan
+ *   deletes the failed new ones and nothing else of the spec's, the old
+ *   ones stay (state FAILED);
+ * - nothing can move and no new sandbox is on its way: STALLED;
+ * - the rollout is over once no stale replica is left; then the usual
+ *   rules apply again. A protected stale replica is held, as without a
+ *   rollout, and keeps its slot.
+ */
+#define SC_LABEL_ROLLOUT_START "sc-apply/rollout-start"
+
+typedef enum {
+	SC_ROLLOUT_PROGRESSING, /* "progressing" */
+	SC_ROLLOUT_COMPLETE,    /* "complete": no stale replica left (set by the caller) */
+	SC_ROLLOUT_FAILED,      /* "failed": a new sandbox failed; see message */
+	SC_ROLLOUT_STALLED,     /* "stalled": nothing may run and nothing is pending */
+} sc_rollout_state;
+
+/* One wave as projected: create this many new ones, then delete this many old. */
+typedef struct sc_rollout_wave {
+	unsigned creates;
+	unsigned deletes;
+} sc_rollout_wave;
+
+/*
+ * A spec under rollout. set, name and spec are borrowed; message and
+ * steps are owned by the plan.
+ */
+typedef struct sc_rollout {
+	const char *set;
+	const char *name;
+	const sc_spec *spec;
+	unsigned replicas;
+	unsigned max_surge;      /* spec.rollout's, a percentage resolved against replicas */
+	unsigned max_unavailable;
+	unsigned updated;        /* current replicas, ready or not */
+	unsigned ready;          /* of those, ready (spec.readiness) */
+	unsigned old;            /* stale replicas still there */
+	unsigned wave;           /* 1-based: the wave under way */
+	unsigned waves;          /* how many in all, projected from the start */
+	sc_rollout_state state;
+	bool ungated;            /* readiness heartbeat, but the server shows no heartbeats */
+	char *message;           /* FAILED, STALLED: what went wrong, naming the sandboxes */
+	sc_rollout_wave *steps;  /* the waves as projected (every new one ready at once) */
+	size_t step_count;
+} sc_rollout;
+
+const char *sc_rollout_state_name(sc_rollout_state state);
+
+/* Whether a sandbox of spec is ready, not yet, or failed (spec.readiness). */
+typedef enum { SC_READY_NOT_YET, SC_READY_YES, SC_READY_FAILED } sc_ready;
+
+/*
+ * A paused spec's sandbox is ready when paused; a running spec's when
+ * running and, with readiness heartbeat and heartbeats_shown, its last
+ * heartbeat is healthy. A heartbeat error is FAILED whatever the status.
+ */
+sc_ready sc_plan_ready(const sc_spec *spec, const sc_sandbox *sandbox, bool heartbeats_shown);
+
+/*
+ * Whether the server shows heartbeats: some sandbox of list carries a
+ * lastHeartbeat field (null included). An empty list says no.
+ */
+bool sc_plan_heartbeats_shown(const sc_sandbox_list *list);
+
 typedef struct sc_plan_options {
 	bool prune;            /* delete sandboxes of the run's sets that no spec names */
 	bool allow_empty;      /* allow a prune of a set with no specs at all */
@@ -134,6 +220,9 @@ typedef struct sc_plan {
 	sc_held *held;         /* owned array: what protect held back */
 	size_t held_count;
 	size_t held_alloc;
+	sc_rollout *rollouts;  /* owned array: the specs under rollout, by (set, name) */
+	size_t rollout_count;
+	size_t rollout_alloc;
 } sc_plan;
 
 /*
@@ -180,8 +269,12 @@ typedef struct sc_plan {
  *   they count neither as unchanged nor as ignored.
  * - The empty-input guard: with prune, an owned set with no spec at all
  *   but with live sandboxes is an error unless options->allow_empty.
+ * - A spec with spec.rollout and a stale replica that protect does not
+ *   hold is rolled out in waves (see Rollouts above): its actions are the
+ *   current wave's, and out->rollouts says how far it is.
  * - --max-delete counts DELETE actions only; a REPLACE does not count
- *   (it puts a new sandbox in place of the old one).
+ *   (it puts a new sandbox in place of the old one), nor does a rollout's
+ *   delete of an old replica or of a failed new one.
  * - out->unchanged counts the managed sandboxes that get no action
  *   (held-back, STARTING and UNKNOWN ones included; a held-back stale one
  *   that gets a state or renew action counts as that action).
@@ -209,6 +302,12 @@ int sc_plan_build_teardown(sc_plan *out, const sc_spec_list *specs,
                            const sc_plan_options *options, sc_diag *diag);
 
 void sc_plan_release(sc_plan *plan);
+
+/*
+ * Moves every action of from (results included) to the end of into; from
+ * keeps the rest. What the actions borrow must outlive into.
+ */
+void sc_plan_append(sc_plan *into, sc_plan *from);
 
 /*
  * Stale: the spec's hash under the sandbox's sc-apply/salt is not its
@@ -259,6 +358,8 @@ char *sc_change_describe(const sc_change *change);
 
 /* Adds the labels above for spec to out (the create's metadata). */
 void sc_plan_record_labels(sc_kv *out, const sc_spec *spec);
+/* Adds the labels action stamps on what it creates, besides the spec's (action->labels). */
+void sc_plan_action_labels(sc_kv *out, const sc_action *action);
 
 /* A label's seconds as recorded by sc_plan_record_labels(): false when absent or bad. */
 bool sc_plan_recorded_seconds(const sc_sandbox *sandbox, const char *key, unsigned *out);

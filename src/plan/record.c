@@ -73,3 +73,9 @@ bool sc_plan_recorded_seconds(const sc_sandbox *sandbox, const char *key, unsign
 	*out = (unsigned)value;
 	return true;
 }
+
+void sc_plan_action_labels(sc_kv *out, const sc_action *action)
+{
+	for (size_t i = 0; i < action->labels.count; i++)
+		sc_kv_set(out, action->labels.pairs[i].key, action->labels.pairs[i].value);
+}

@@ -54,6 +54,13 @@ static void put_spec(sc_sha256 *ctx, const sc_spec *spec)
 	put_number(ctx, spec->auto_resume);
 	put_number(ctx, spec->protect);
 	put_number(ctx, spec->replace);
+	put_number(ctx, spec->readiness);
+	put_number(ctx, spec->rollout.present);
+	put_number(ctx, spec->rollout.max_surge);
+	put_number(ctx, spec->rollout.max_surge_percent);
+	put_number(ctx, spec->rollout.max_unavailable);
+	put_number(ctx, spec->rollout.max_unavailable_percent);
+	put_number(ctx, spec->rollout.progress_deadline);
 	put_kv(ctx, &spec->env);
 	put_number(ctx, spec->network.allow_public_traffic);
 	put_number(ctx, spec->network.allow_internet_access);

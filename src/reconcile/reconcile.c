@@ -16,9 +16,13 @@ void sc_reconcile_release(sc_reconcile *run)
 	sc_plan_release(&run->plan);
 	sc_api_client_free(run->client);
 	sc_sandbox_list_release(&run->observed);
+	for (size_t i = 0; i < run->past_count; i++)
+		sc_sandbox_list_release(&run->past[i]);
+	free(run->past);
 	sc_spec_list_release(&run->specs);
 	free(run->sets);
 	sc_diag_release(&run->diag);
+	sc_diag_release(&run->said);
 	sc_lock_free(run->lock);
 	sc_lock_list_release(&run->set_locks);
 	const sc_reconcile_config *config = run->config;

@@ -86,6 +86,10 @@ typedef struct sc_reconcile {
 	sc_lock_list set_locks;     /* the sets' default locks, when held */
 	sc_api_client *client;
 	sc_sandbox_list observed;   /* each id once; the run's sets and foreign ones */
+	sc_sandbox_list *past;      /* earlier listings of a rollout, which actions borrow from */
+	size_t past_count;
+	size_t past_alloc;
+	sc_diag said;               /* what the diagnostics said by the plan: a wave says each once */
 	sc_plan plan;
 	bool planned;               /* plan holds a plan (possibly a refused one) */
 	bool refused;               /* a guard refused the plan: shown, never run */
@@ -125,8 +129,11 @@ int sc_reconcile_save_plan(sc_reconcile *run, const char *path);
 int sc_reconcile_prepare_saved(sc_reconcile *run, const char *path);
 
 /*
- * Executes run->plan (never a refused one). Returns 0 when every action
- * is done, -1 otherwise: each action's result says what became of it.
+ * Executes run->plan (never a refused one), and then, while a rollout is
+ * progressing, its next waves (see src/reconcile/rollout.c): their actions
+ * are appended to run->plan. Returns 0 when every action is done and
+ * every rollout complete, -1 otherwise: each action's result says what
+ * became of it, and an error in run->diag what became of a rollout.
  */
 int sc_reconcile_execute(sc_reconcile *run);
 
@@ -141,6 +148,11 @@ bool sc_reconcile_lock_valid(sc_reconcile *run, sc_diag *diag);
  * or a lock no longer provably held. No new action starts once it is true.
  */
 bool sc_reconcile_should_stop(void *ctx);
+/*
+ * Whether run->plan has a rollout that is not complete: progressing
+ * (execute carries it on), failed or stalled (execute says so, and fails).
+ */
+bool sc_reconcile_rollout_pending(const sc_reconcile *run);
 
 /* Whether set (NULL: no) is one of the sets this run owns. */
 bool sc_reconcile_owns_set(const sc_reconcile *run, const char *set);
@@ -153,7 +165,7 @@ typedef struct sc_spec_status {
 	const sc_spec *spec;
 	unsigned present;    /* live sandboxes of the spec (any phase but gone) */
 	unsigned current;    /* of those, the ones that match the spec (not stale) */
-	unsigned ready;      /* current ones in the declared state (running or paused) */
+	unsigned ready;      /* current ones ready (sc_plan_ready: declared state, heartbeat) */
 	long ttl_left;       /* seconds, the least of its running ones; -1: none */
 } sc_spec_status;
 

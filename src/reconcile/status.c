@@ -6,19 +6,15 @@
 
 #include "common/mem.h"
 
-/* Whether a live sandbox is in the state its spec declares. */
-static bool in_declared_state(const sc_spec *spec, const sc_sandbox *sandbox)
-{
-	return spec->state == SC_SPEC_PAUSED ? sandbox->phase == SC_PHASE_PAUSED
-	                                     : sandbox->phase == SC_PHASE_READY;
-}
-
-static void count_sandbox(sc_spec_status *status, const sc_sandbox *sandbox, int64_t now)
+/* Ready: in the declared state, and by heartbeat when the spec says so (sc_plan_ready). */
+static void count_sandbox(sc_spec_status *status, const sc_sandbox *sandbox, int64_t now,
+                          bool heartbeats_shown)
 {
 	bool current = !sc_plan_is_stale(status->spec, sandbox);
 	status->present++;
 	status->current += current;
-	status->ready += current && in_declared_state(status->spec, sandbox);
+	status->ready += current && sc_plan_ready(status->spec, sandbox, heartbeats_shown) ==
+	                                SC_READY_YES;
 	if (sandbox->phase == SC_PHASE_READY && sandbox->end_at) {
 		long left = (long)((sandbox->end_at - now) / 1000);
 		if (status->ttl_left < 0 || left < status->ttl_left)
@@ -62,6 +58,7 @@ sc_spec_status *sc_reconcile_spec_status(const sc_reconcile *run, size_t *count)
 {
 	sc_spec_status *statuses = sc_calloc(run->specs.count + 1, sizeof(*statuses));
 	int64_t now = sc_reconcile_now(run);
+	bool shown = sc_plan_heartbeats_shown(&run->observed);
 
 	*count = run->specs.count;
 	sc_spec_status **by_key = sc_calloc(run->specs.count + 1, sizeof(*by_key));
@@ -79,7 +76,7 @@ sc_spec_status *sc_reconcile_spec_status(const sc_reconcile *run, size_t *count)
 			continue;
 		sc_spec_status *status = find(by_key, *count, set, name);
 		if (status)
-			count_sandbox(status, sandbox, now);
+			count_sandbox(status, sandbox, now, shown);
 	}
 	free(by_key);
 	return statuses;

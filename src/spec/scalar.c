@@ -202,6 +202,35 @@ bool sc_spec_read_uint(sc_vctx *c, const char *path, const sc_yaml_node *node,
 	return ok;
 }
 
+bool sc_spec_is_percent(const sc_yaml_node *node)
+{
+	if (node->kind != SC_YAML_SCALAR)
+		return false;
+	size_t len = strlen(node->text);
+	return len && node->text[len - 1] == '%';
+}
+
+bool sc_spec_read_percent(sc_vctx *c, const char *path, const sc_yaml_node *node,
+                          unsigned *out)
+{
+	const char *s = node->text;
+	size_t len = strlen(s);
+	unsigned value = 0;
+	bool ok = len >= 2 && len <= 4 && (s[0] != '0' || len == 2);
+
+	for (size_t i = 0; ok && i + 1 < len; i++) {
+		ok = s[i] >= '0' && s[i] <= '9';
+		value = value * 10 + (unsigned)(s[i] - '0');
+	}
+	if (!ok || value > 100) {
+		got_error(c, path, node, "must be a percentage from 0% to 100% (no leading zeros)",
+		          NULL);
+		return false;
+	}
+	*out = value;
+	return true;
+}
+
 bool sc_spec_read_bool(sc_vctx *c, const char *path, const sc_yaml_node *node, bool *out)
 {
 	static const char *const yaml11[] = {

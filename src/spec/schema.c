@@ -15,6 +15,7 @@
 
 _Static_assert(sizeof(sc_spec_state) == sizeof(int), "ENUM fields are int-sized");
 _Static_assert(sizeof(sc_replace_order) == sizeof(int), "ENUM fields are int-sized");
+_Static_assert(sizeof(sc_readiness) == sizeof(int), "ENUM fields are int-sized");
 
 static bool is_dns_label(const char *s)
 {
@@ -48,6 +49,7 @@ static const char *const api_version[] = {"sc-apply/v1"};
 static const char *const kind[] = {"Sandbox"};
 static const char *const states[] = {"running", "paused"};
 static const char *const replace_orders[] = {"create-first", "delete-first"};
+static const char *const readiness_words[] = {"running", "heartbeat"};
 
 #define AT(member) offsetof(sc_spec, member)
 
@@ -79,6 +81,18 @@ static const sc_field mount_fields[] = {
      .flags = SC_FIELD_REQUIRED | SC_FIELD_UNIQUE, .rule = &absolute},
 };
 
+static const sc_field rollout_fields[] = {
+    {.key = "maxSurge", .type = SC_FIELD_UINT, .offset = AT(rollout.max_surge),
+     .flags = SC_FIELD_DEFAULT | SC_FIELD_PERCENT, .min = 0, .max = 1000, .def = 1,
+     .percent_offset = AT(rollout.max_surge_percent)},
+    {.key = "maxUnavailable", .type = SC_FIELD_UINT, .offset = AT(rollout.max_unavailable),
+     .flags = SC_FIELD_DEFAULT | SC_FIELD_PERCENT, .min = 0, .max = 1000, .def = 0,
+     .percent_offset = AT(rollout.max_unavailable_percent)},
+    {.key = "progressDeadline", .type = SC_FIELD_UINT,
+     .offset = AT(rollout.progress_deadline), .flags = SC_FIELD_DEFAULT, .min = 1,
+     .max = 86400, .def = 600},
+};
+
 static const sc_field spec_fields[] = {
     {.key = "template", .type = SC_FIELD_STRING, .offset = AT(template_id),
      .flags = SC_FIELD_DEFAULT, .def_text = "base", .rule = &template_rule},
@@ -101,6 +115,12 @@ static const sc_field spec_fields[] = {
     {.key = "replace", .type = SC_FIELD_ENUM, .offset = AT(replace),
      .flags = SC_FIELD_DEFAULT, .words = replace_orders,
      .word_count = COUNT(replace_orders), .def = SC_REPLACE_CREATE_FIRST},
+    {.key = "readiness", .type = SC_FIELD_ENUM, .offset = AT(readiness),
+     .flags = SC_FIELD_DEFAULT, .words = readiness_words,
+     .word_count = COUNT(readiness_words), .def = SC_READINESS_RUNNING},
+    {.key = "rollout", .type = SC_FIELD_GROUP, .flags = SC_FIELD_PRESENCE,
+     .present_offset = AT(rollout.present), .fields = rollout_fields,
+     .field_count = COUNT(rollout_fields)},
     {.key = "envVars", .type = SC_FIELD_ENV, .offset = AT(env)},
     {.key = "network", .type = SC_FIELD_GROUP, .fields = network_fields,
      .field_count = COUNT(network_fields)},

@@ -19,6 +19,32 @@
 
 typedef enum { SC_SPEC_RUNNING, SC_SPEC_PAUSED } sc_spec_state;
 typedef enum { SC_REPLACE_CREATE_FIRST, SC_REPLACE_DELETE_FIRST } sc_replace_order;
+/*
+ * spec.readiness: when a sandbox counts as ready. RUNNING: its status is
+ * running. HEARTBEAT: running and the last heartbeat its workload sent
+ * (POST /sandboxes/:id/heartbeat) is healthy; a heartbeat "error" means
+ * it failed. A server that shows no heartbeats leaves such a spec ungated
+ * (ready = running), said in a warning.
+ */
+typedef enum { SC_READINESS_RUNNING, SC_READINESS_HEARTBEAT } sc_readiness;
+
+/*
+ * spec.rollout, in the words and meanings of a Kubernetes Deployment's
+ * RollingUpdate: a replace of stale replicas proceeds in waves; at most
+ * replicas + max_surge sandboxes of the spec exist at once, at least
+ * replicas - max_unavailable of them are ready, and a new sandbox that is
+ * not ready progress_deadline seconds after its wave began (or reports
+ * heartbeat error) stops the rollout. Without it (present false) every
+ * stale replica is replaced at once.
+ */
+typedef struct sc_rollout_spec {
+	bool present;                /* the document has spec.rollout */
+	unsigned max_surge;          /* default 1 */
+	unsigned max_unavailable;    /* default 0; not both 0 */
+	unsigned progress_deadline;  /* seconds, default 600 */
+	bool max_surge_percent;      /* max_surge is a percentage of replicas (rounded up) */
+	bool max_unavailable_percent; /* max_unavailable is one (rounded down) */
+} sc_rollout_spec;
 
 /* Where something was written: file (or "<stdin>"), 1-based line and column. */
 typedef struct sc_source {
@@ -58,6 +84,8 @@ typedef struct sc_spec {
 	bool auto_resume;            /* default false */
 	bool protect;                /* default false */
 	sc_replace_order replace;    /* spec.replace: create-first | delete-first */
+	sc_readiness readiness;      /* spec.readiness: running | heartbeat */
+	sc_rollout_spec rollout;     /* spec.rollout */
 	sc_kv env;                   /* envVars after ${} expansion: SECRET values */
 	sc_network network;
 	sc_mount *mounts;

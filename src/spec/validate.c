@@ -71,6 +71,22 @@ static void check_renew_before(sc_walker *w, sc_spec *spec)
 		    spec->timeout, renew->value->text);
 }
 
+/* spec.rollout: as in Kubernetes, maxSurge and maxUnavailable cannot both be 0. */
+static void check_rollout(sc_walker *w, const sc_spec *spec)
+{
+	const sc_found *rollout = sc_walk_found(w, "spec.rollout");
+	const sc_found *surge = sc_walk_found(w, "spec.rollout.maxSurge");
+	const sc_found *unavailable = sc_walk_found(w, "spec.rollout.maxUnavailable");
+
+	if (!rollout || !rollout->ok || (surge && !surge->ok) ||
+	    (unavailable && !unavailable->ok))
+		return;
+	if (!spec->rollout.max_surge && !spec->rollout.max_unavailable)
+		sc_vctx_error(&w->c, surge ? surge->value : rollout->value,
+		              "spec.rollout: maxSurge and maxUnavailable must not both be 0 "
+		              "(the rollout could never start)");
+}
+
 /* Which fields the document left out, so that a plan can say "(default)". */
 static void mark_defaults(sc_walker *w, sc_spec *spec)
 {
@@ -129,6 +145,7 @@ int sc_spec_validate(sc_spec *out, sc_spec_origin *origin, const sc_yaml_node *r
 		            sc_spec_document_field_count, out);
 		default_set(&w, out);
 		check_renew_before(&w, out);
+		check_rollout(&w, out);
 		mark_defaults(&w, out);
 		fill_origin(&w, out, origin);
 	}

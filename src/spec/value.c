@@ -237,6 +237,12 @@ bool sc_walk_value(sc_walker *w, const char *path, const sc_field *f,
 	case SC_FIELD_STRING:
 		return read_string(w, path, f, value, target);
 	case SC_FIELD_UINT:
+		if ((f->flags & SC_FIELD_PERCENT) && sc_spec_is_percent(value)) {
+			bool ok = sc_spec_read_percent(&w->c, path, value,
+			                               SC_FIELD_SLOT(target, f, unsigned));
+			*(bool *)((char *)target + f->percent_offset) = ok;
+			return ok;
+		}
 		return sc_spec_read_uint(&w->c, path, value, f->min, f->max,
 		                         SC_FIELD_SLOT(target, f, unsigned));
 	case SC_FIELD_BOOL:

@@ -128,6 +128,8 @@ void sc_walk_map(sc_walker *w, const char *path, const sc_yaml_node *map,
 			continue;
 		}
 		seen[f] = true;
+		if (fields[f].flags & SC_FIELD_PRESENCE)
+			*(bool *)((char *)target + fields[f].present_offset) = true;
 		char *full = sc_spec_path(path, key->text);
 		size_t index;
 		note_found(w, full, key, sc_yaml_map_value(map, i), &index);

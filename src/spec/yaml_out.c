@@ -22,9 +22,12 @@
 #define MAX_CONSTS 4
 
 /* What libcyaml reads one document from: the constants, then the spec. */
+#define MAX_TEXTS 4
+
 typedef struct doc_view {
 	char *consts[MAX_CONSTS];
 	sc_spec spec;
+	char *texts[MAX_TEXTS]; /* numbers written as text ("25%"); after spec: see field_schema */
 } doc_view;
 
 /* Everything made for one document's schema and view, freed together. */
@@ -33,6 +36,8 @@ typedef struct arena {
 	size_t count;
 	size_t alloc;
 	size_t consts; /* CONST fields given a slot so far */
+	size_t texts;  /* doc_view texts used so far */
+	doc_view *view;
 } arena;
 
 static void *arena_calloc(arena *a, size_t n, size_t size)
@@ -137,6 +142,22 @@ static void field_schema(arena *a, cyaml_schema_field_t *out, const sc_field *f,
 		v->flags |= CYAML_FLAG_OPTIONAL;
 		break;
 	case SC_FIELD_UINT:
+		if ((f->flags & SC_FIELD_PERCENT) && a->texts < MAX_TEXTS &&
+		    *(const bool *)((const char *)spec + f->percent_offset)) {
+			/*
+			 * A percentage is written as it was read: "25%". Its text is
+			 * kept after the spec in the view, and the field's offset is
+			 * counted from where base counts (the spec's start), as for
+			 * any field of the spec.
+			 */
+			char *text = arena_keep(a, sc_asprintf("%u%%", *(const unsigned *)(
+			                                                  (const char *)spec + f->offset)));
+			a->view->texts[a->texts] = text;
+			out->data_offset = (uint32_t)(base + offsetof(doc_view, texts[a->texts++]) -
+			                              offsetof(doc_view, spec));
+			*v = string_value;
+			break;
+		}
 		v->type = CYAML_UINT;
 		v->data_size = sizeof(unsigned);
 		break;
@@ -192,9 +213,16 @@ static const cyaml_schema_field_t *fields_schema(arena *a, const sc_field *field
                                                  const sc_spec *spec)
 {
 	cyaml_schema_field_t *out = arena_calloc(a, count + 1, sizeof(*out));
+	size_t n = 0;
 
-	for (size_t i = 0; i < count; i++)
-		field_schema(a, &out[i], &fields[i], base, spec);
+	for (size_t i = 0; i < count; i++) {
+		const sc_field *f = &fields[i];
+		/* A group written only when the file had it: its presence means something. */
+		if ((f->flags & SC_FIELD_PRESENCE) &&
+		    !*(const bool *)((const char *)spec + f->present_offset))
+			continue;
+		field_schema(a, &out[n++], f, base, spec);
+	}
 	return out; /* ends with a zeroed entry: CYAML_FIELD_END */
 }
 
@@ -284,6 +312,7 @@ static int write_one(sc_buf *out, const sc_spec *spec, sc_diag *diag)
 	size_t len = 0;
 
 	make_view(&a, &view, spec);
+	a.view = &view;
 	schema.mapping.fields =
 	    fields_schema(&a, sc_spec_document_fields, sc_spec_document_field_count,
 	                  offsetof(doc_view, spec), spec);

@@ -230,8 +230,34 @@ TEST(control_characters_are_not_kept)
 	CHECK(sb.id == NULL);
 }
 
+/* lastHeartbeat: absent (not shown by the server) differs from null (none yet). */
+TEST(last_heartbeat_absent_null_and_words)
+{
+	static const struct {
+		const char *text;
+		sc_heartbeat want;
+	} cases[] = {
+	    {"{\"sandboxID\":\"a\"}", SC_HEARTBEAT_UNREPORTED},
+	    {"{\"sandboxID\":\"a\",\"lastHeartbeat\":null}", SC_HEARTBEAT_NONE},
+	    {"{\"sandboxID\":\"a\",\"lastHeartbeat\":{\"status\":\"healthy\",\"at\":\"x\"}}",
+	     SC_HEARTBEAT_HEALTHY},
+	    {"{\"sandboxID\":\"a\",\"lastHeartbeat\":{\"status\":\"error\"}}", SC_HEARTBEAT_ERROR},
+	    {"{\"sandboxID\":\"a\",\"lastHeartbeat\":{\"status\":\"starting\"}}",
+	     SC_HEARTBEAT_STARTING},
+	    {"{\"sandboxID\":\"a\",\"lastHeartbeat\":{\"status\":\"HEALTHY\"}}", SC_HEARTBEAT_OTHER},
+	    {"{\"sandboxID\":\"a\",\"lastHeartbeat\":\"healthy\"}", SC_HEARTBEAT_OTHER},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sc_sandbox sb;
+		CHECK_INT(decode_one(&sb, cases[i].text), 0);
+		CHECK_INT(sb.last_heartbeat, cases[i].want);
+		sc_sandbox_release(&sb);
+	}
+}
+
 int main(void)
 {
+	RUN(last_heartbeat_absent_null_and_words);
 	RUN(sandbox_from_the_page_example);
 	RUN(control_characters_are_not_kept);
 	RUN(status_preferred_to_state_and_odd_words);

@@ -15,7 +15,15 @@
 
 static char spec_path[4200], plan_path[4200];
 
+static void write_pool_with(const test_sandboxd *sd, int replicas, const char *extra);
+
 static void write_pool(const test_sandboxd *sd, int replicas)
+{
+	write_pool_with(sd, replicas, "");
+}
+
+/* The pool spec with more lines of spec (extra) at its end. */
+static void write_pool_with(const test_sandboxd *sd, int replicas, const char *extra)
 {
 	char text[1024];
 	snprintf(spec_path, sizeof(spec_path), "%s/pool.yaml", sd->dir);
@@ -24,8 +32,8 @@ static void write_pool(const test_sandboxd *sd, int replicas)
 	         "apiVersion: sc-apply/v1\nkind: Sandbox\n"
 	         "metadata: {name: py, set: team-ml}\n"
 	         "spec:\n  replicas: %d\n  timeout: 600\n"
-	         "  envVars: {TOKEN: '${TOKEN}'}\n",
-	         replicas);
+	         "  envVars: {TOKEN: '${TOKEN}'}\n%s",
+	         replicas, extra);
 	if (test_write_file(spec_path, text))
 		TEST_FAILURE("cannot write %s", spec_path);
 }
@@ -112,6 +120,21 @@ TEST(changed_specs_refuse_the_plan)
 	test_sandboxd_release(&sd);
 }
 
+/* How a change rolls out is part of the specs a plan was decided on. */
+TEST(a_changed_rollout_or_readiness_refuses_the_plan)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	write_pool_with(&sd, 2, "  rollout: {maxSurge: 1}\n");
+	save_plan(&sd, NULL);
+	write_pool_with(&sd, 2, "  rollout: {maxSurge: 2}\n");
+	check_refused(&sd, "the specs changed since the plan", NULL);
+	write_pool_with(&sd, 2, "  readiness: heartbeat\n  rollout: {maxSurge: 1}\n");
+	check_refused(&sd, "the specs changed since the plan", NULL);
+	CHECK_INT(live(&sd), 0);
+	test_sandboxd_release(&sd);
+}
+
 TEST(a_changed_secret_refuses_the_plan)
 {
 	test_sandboxd sd;
@@ -188,6 +211,7 @@ int main(void)
 {
 	RUN(a_saved_plan_is_carried_out_exactly_and_holds_no_secret);
 	RUN(changed_specs_refuse_the_plan);
+	RUN(a_changed_rollout_or_readiness_refuses_the_plan);
 	RUN(a_changed_secret_refuses_the_plan);
 	RUN(a_sandbox_changed_out_of_band_refuses_the_plan);
 	RUN(other_safety_flags_refuse_the_plan);

@@ -23,6 +23,8 @@ H = "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata:\n  name: web\n"
 docs = [
  open(os.path.join(ROOT, 'tests/data/spec/full.yaml')).read(),
  open(os.path.join(ROOT, 'tests/data/spec/minimal.yaml')).read(),
+ open(os.path.join(ROOT, 'tests/data/spec/rollout.yaml')).read(),
+ open(os.path.join(ROOT, 'tests/data/spec/rollout-bad.yaml')).read(),
  H, H+"spec:\n", H+"spec: {}\n",
  H+"  labels: {a: b, example.com/x: y, v: 3, b: true, e: ''}\n",
  H+"  labels: {sc-apply/x: y}\n", H+"  labels: {-a: y}\n", H+"  labels: {a: 'x y'}\n",
@@ -55,6 +57,10 @@ for f, good, bad in [
       ['{allowOut: 1.2.3.4}', '{allowOut: [1.2.3.256]}', '{allowOut: [1.2.3.4/33]}', '{allowOut: [01.2.3.4]}', '{allowOut: [1.2.3.4/08]}', '{denyOut: [1.2.3]}', '{x: 1}', '{allowPublicTraffic: 1}', '[]']),
   ('volumeMounts', ['[]', '~', '[{name: a, path: /a}, {name: b, path: /b}]', '[{name: a, path: "${DIR}/x"}]'],
       ['[{name: a}]', '[{path: /a}]', '[{name: "", path: /a}]', '[{name: a, path: a}]', '[{name: a, path: /a, x: 1}]', '[a]', '{}']),
+  ('readiness', ['running', 'heartbeat'], ['healthy', 'Heartbeat', '~', '1']),
+  ('rollout', ['{}', '~', '{maxSurge: 0, maxUnavailable: 1}', '{maxSurge: 25%, maxUnavailable: "50%"}', '{maxSurge: 0%, maxUnavailable: 100%}', '{maxSurge: 0, maxUnavailable: 1%}', '{maxUnavailable: 0%}', '{maxSurge: 3, maxUnavailable: 2, progressDeadline: 86400}', '{maxUnavailable: 0}', '{progressDeadline: 1}'],
+      ['{maxSurge: 0}', '{maxSurge: 0, maxUnavailable: 0}', '{maxSurge: -1}', '{maxSurge: 1001}', '{maxUnavailable: "1"}', '{progressDeadline: 0}', '{progressDeadline: 86401}', '{maxsurge: 1}', '[]', '1', '{maxSurge: 1.5}',
+       '{maxSurge: 0%}', '{maxSurge: "0%", maxUnavailable: 0%}', '{maxSurge: 0, maxUnavailable: 0%}', '{maxSurge: 101%}', '{maxSurge: 05%}', '{maxSurge: "%"}', '{maxSurge: 1.5%}', '{maxUnavailable: -5%}', '{maxSurge: 25 %}', '{progressDeadline: 50%}']),
   ('bogus', [], ['1']),
 ]:
   for val in good + bad:

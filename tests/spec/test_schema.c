@@ -160,8 +160,9 @@ TEST(every_typed_field_loads_where_the_table_says)
 	const char *keys[8];
 
 	check_fields(sc_spec_document_fields, sc_spec_document_field_count, keys, 0);
-	/* replicas, state, timeout, renewBefore, 4 booleans, replace, 2 network. */
-	CHECK_INT(checked, 11);
+	/* replicas, state, timeout, renewBefore, 4 booleans, replace, readiness,
+	 * 3 rollout, 2 network. */
+	CHECK_INT(checked, 15);
 }
 
 /* A field not written holds the table's default. */

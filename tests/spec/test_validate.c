@@ -199,15 +199,15 @@ static const error_case cases[] = {
      "t.yaml:2:3: error: document: keys must be strings, got a sequence\n"},
     {HEAD "  spec: {}\n",
      "t.yaml:6:3: error: spec.spec: unknown field (known: template, replicas, state, "
-     "timeout, renewBefore, waitReady, autoPause, autoResume, protect, replace, envVars, "
-     "network, volumeMounts)\n"},
+     "timeout, renewBefore, waitReady, autoPause, autoResume, protect, replace, readiness, "
+     "rollout, envVars, network, volumeMounts)\n"},
     {HEAD "  renew_before: 10\n  waitready: true\n  env: {}\n",
      "t.yaml:6:3: error: spec.renew_before: unknown field, did you mean "
      "\"renewBefore\"?\n"
      "t.yaml:7:3: error: spec.waitready: unknown field, did you mean \"waitReady\"?\n"
      "t.yaml:8:3: error: spec.env: unknown field (known: template, replicas, state, "
-     "timeout, renewBefore, waitReady, autoPause, autoResume, protect, replace, envVars, "
-     "network, volumeMounts)\n"},
+     "timeout, renewBefore, waitReady, autoPause, autoResume, protect, replace, readiness, "
+     "rollout, envVars, network, volumeMounts)\n"},
     {"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web}\nreplicas: 2\n"
      "Labels: {}\n",
      "t.yaml:4:1: error: replicas: unknown field, did you mean \"spec.replicas\"?\n"
@@ -217,6 +217,36 @@ static const error_case cases[] = {
      "t.yaml:7:3: error: spec.allowOut: unknown field, did you mean "
      "\"spec.network.allowOut\"?\n"
      "t.yaml:8:3: error: spec.name: unknown field, did you mean \"metadata.name\"?\n"},
+    /* readiness and rollout */
+    {HEAD "  readiness: heartbeat\n  rollout: {maxSurge: 0, maxUnavailable: 1}\n", ""},
+    {HEAD "  rollout:\n", ""},
+    {HEAD "  readiness: healthy\n",
+     "t.yaml:6:14: error: spec.readiness: must be one of running, heartbeat, got "
+     "\"healthy\"\n"},
+    {HEAD "  rollout: {maxSurge: 0}\n",
+     "t.yaml:6:23: error: spec.rollout: maxSurge and maxUnavailable must not both be 0 "
+     "(the rollout could never start)\n"},
+    {HEAD "  rollout: {maxSurge: 0, maxUnavailable: 0}\n",
+     "t.yaml:6:23: error: spec.rollout: maxSurge and maxUnavailable must not both be 0 "
+     "(the rollout could never start)\n"},
+    {HEAD "  rollout: {progressDeadline: 0, maxsurge: 2}\n",
+     "t.yaml:6:31: error: spec.rollout.progressDeadline: must be an integer from 1 to "
+     "86400, got \"0\"\n"
+     "t.yaml:6:34: error: spec.rollout.maxsurge: unknown field, did you mean "
+     "\"maxSurge\"?\n"},
+    {HEAD "  rollout: {maxSurge: 25%, maxUnavailable: \"100%\"}\n", ""},
+    {HEAD "  rollout: {maxSurge: 101%, maxUnavailable: 05%}\n",
+     "t.yaml:6:23: error: spec.rollout.maxSurge: must be a percentage from 0% to 100% (no "
+     "leading zeros), got \"101%\"\n"
+     "t.yaml:6:45: error: spec.rollout.maxUnavailable: must be a percentage from 0% to 100% "
+     "(no leading zeros), got \"05%\"\n"},
+    {HEAD "  rollout: {maxSurge: 0%, maxUnavailable: 0}\n",
+     "t.yaml:6:23: error: spec.rollout: maxSurge and maxUnavailable must not both be 0 "
+     "(the rollout could never start)\n"},
+    {HEAD "  replicas: 50%\n", "t.yaml:6:13: error: spec.replicas: must be an integer "
+                              "from 0 to 1000, got \"50%\"\n"},
+    {HEAD "  rollout: 1\n",
+     "t.yaml:6:12: error: spec.rollout: must be a mapping, got \"1\"\n"},
     /* network */
     {HEAD "  network: [a]\n",
      "t.yaml:6:12: error: spec.network: must be a mapping, got a sequence\n"},

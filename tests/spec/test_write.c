@@ -124,6 +124,39 @@ TEST(defaults_and_tricky_strings)
 	sc_spec_list_release(&first);
 }
 
+/* spec.rollout is written only when the file had it: its presence turns waves on. */
+TEST(rollout_written_only_when_present)
+{
+	sc_spec_list first = {0}, again = {0};
+
+	load_clean(&first, NULL,
+	           MINIMAL "spec:\n  readiness: heartbeat\n  rollout: {maxSurge: 2, maxUnavailable: 25%}\n---\n"
+	           "apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: two}\n");
+	char *yaml = write_yaml(&first);
+	CHECK_CONTAINS(yaml, "readiness: heartbeat\n");
+	CHECK_CONTAINS(yaml, "maxSurge: 2\n");
+	CHECK_CONTAINS(yaml, "maxUnavailable: \"25%\"\n");
+	CHECK_CONTAINS(yaml, "progressDeadline: 600\n");
+	/* One rollout block: the second spec has none. */
+	const char *at = strstr(yaml, "rollout:");
+	CHECK(at && !strstr(at + 1, "rollout:"));
+	load_clean(&again, NULL, yaml);
+	CHECK_INT(again.count, 2);
+	if (again.count == 2) {
+		CHECK(again.items[0].rollout.present);
+		CHECK_INT(again.items[0].rollout.max_surge, 2);
+		CHECK(!again.items[0].rollout.max_surge_percent);
+		CHECK_INT(again.items[0].rollout.max_unavailable, 25);
+		CHECK(again.items[0].rollout.max_unavailable_percent);
+		CHECK_INT(again.items[0].readiness, SC_READINESS_HEARTBEAT);
+		CHECK(!again.items[1].rollout.present);
+		CHECK_INT(again.items[1].readiness, SC_READINESS_RUNNING);
+	}
+	free(yaml);
+	sc_spec_list_release(&again);
+	sc_spec_list_release(&first);
+}
+
 TEST(nothing_to_write)
 {
 	sc_spec_list empty = {0};
@@ -136,6 +169,7 @@ int main(void)
 {
 	RUN(every_field_round_trips_and_secrets_stay_out);
 	RUN(defaults_and_tricky_strings);
+	RUN(rollout_written_only_when_present);
 	RUN(nothing_to_write);
 	return test_summary();
 }

@@ -133,6 +133,8 @@ static void read_sandbox(test_sandbox *out, const cJSON *item)
 	copy_string(out->name, sizeof(out->name), metadata, "sc-apply/name");
 	copy_string(out->create_token, sizeof(out->create_token), metadata,
 	            "sc-apply/create-token");
+	copy_string(out->heartbeat, sizeof(out->heartbeat),
+	            cJSON_GetObjectItemCaseSensitive(item, "lastHeartbeat"), "status");
 	copy_string(end_at, sizeof(end_at), item, "endAt");
 	int64_t ms = 0;
 	if (sc_time_parse_rfc3339(end_at, &ms) == 0)

@@ -41,6 +41,7 @@ typedef struct test_sandbox {
 	char template_id[64];
 	char create_token[80];
 	long long end_at_ms;
+	char heartbeat[16];  /* lastHeartbeat.status; "" when null or absent */
 } test_sandbox;
 
 /*

@@ -98,4 +98,35 @@ void sc_plan_sort_victims(sc_plan_member **members, size_t count);
 char *sc_plan_victim_clause(const sc_plan_member *victim, const sc_plan_member *survivor,
                             const sc_spec *spec, int64_t now);
 
+/* What a rollout does with one member of its spec. */
+typedef enum {
+	SC_FATE_KEEP,    /* stays: the usual state and TTL rules, no replace */
+	SC_FATE_HOLD,    /* stale but protected: held, as without a rollout */
+	SC_FATE_RETIRE,  /* an old one deleted in this wave */
+	SC_FATE_FAILED,  /* a new one that failed: deleted */
+	SC_FATE_SURPLUS, /* a new one beyond replicas: deleted */
+} sc_plan_fate;
+
+/*
+ * The rollout of a group: fates[i] for order[i], the creates of this
+ * wave, and the progress (out->entry, whose message and steps the caller
+ * takes). Returns false, with nothing filled, when the group is not under
+ * rollout (no spec.rollout, or no stale replica to replace and no failed
+ * new one). fates must hold group->count entries.
+ */
+typedef struct sc_plan_rollout_step {
+	sc_plan_fate *fates;
+	unsigned creates;
+	const sc_sandbox *model; /* an old replica, to diff creates against; may be NULL */
+	char **why;              /* per member: why it fails (FAILED), malloc'd, else NULL */
+	sc_rollout entry;
+} sc_plan_rollout_step;
+
+bool sc_plan_rollout_decide(sc_plan_rollout_step *out, const sc_plan_group *group,
+                            sc_plan_member *const *order, int64_t now, bool heartbeats_shown,
+                            const sc_plan_options *options);
+
+/* The server second at which a new sandbox's wave began, or 0 when unknown. */
+int64_t sc_plan_rollout_start(const sc_sandbox *sandbox);
+
 #endif

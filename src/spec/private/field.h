@@ -30,6 +30,10 @@ enum {
 	SC_FIELD_REQUIRED = 1, /* absent is an error: "path: required" and hint */
 	SC_FIELD_DEFAULT = 2,  /* def (or def_text) is stored before reading */
 	SC_FIELD_UNIQUE = 4,   /* in RECORDS: no two records share this string */
+	SC_FIELD_PRESENCE = 8, /* GROUP: the bool at present_offset says it was written;
+	                          a spec written out leaves it out when not */
+	SC_FIELD_PERCENT = 16, /* UINT: or "N%" (0% to 100%), which sets the bool at
+	                          percent_offset */
 };
 
 /* A lexical rule of a string: the test, and what a message says it must be. */
@@ -58,6 +62,8 @@ struct sc_field {
 	size_t field_count;
 	size_t record_size;  /* RECORDS */
 	size_t count_offset; /* RECORDS: of the size_t count */
+	size_t present_offset; /* PRESENCE: of the bool set when the key is written */
+	size_t percent_offset; /* PERCENT: of the bool set when the value is a percentage */
 };
 
 /* Where field f's value is in target: a type *. */

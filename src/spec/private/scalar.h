@@ -42,6 +42,11 @@ const char *sc_spec_kind_name(const sc_yaml_node *node);
 
 bool sc_spec_read_uint(sc_vctx *c, const char *path, const sc_yaml_node *node,
                        unsigned min, unsigned max, unsigned *out);
+/* A scalar ending in '%' (quoted or not): meant as a percentage. */
+bool sc_spec_is_percent(const sc_yaml_node *node);
+/* "0%" to "100%", no leading zeros: the number into *out, or false (and an error). */
+bool sc_spec_read_percent(sc_vctx *c, const char *path, const sc_yaml_node *node,
+                          unsigned *out);
 bool sc_spec_read_bool(sc_vctx *c, const char *path, const sc_yaml_node *node, bool *out);
 /* The index of the word node holds, or -1 (and an error). */
 int sc_spec_read_enum(sc_vctx *c, const char *path, const sc_yaml_node *node,
