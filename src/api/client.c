@@ -12,6 +12,7 @@
 #define DEFAULT_LIST_ATTEMPTS      8
 #define DEFAULT_LIST_BACKOFF_MS    200L
 #define DEFAULT_LIST_TIMEOUT_MS    120000L
+#define DEFAULT_PARALLEL           16
 
 static bool header_safe(const char *value)
 {
@@ -49,6 +50,8 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	client->key_header = sc_asprintf("X-API-Key: %s", config->api_key);
 	sc_scrub_add(&client->scrub, config->api_key);
 	client->insecure = config->insecure;
+	client->ca_file = config->ca_file && config->ca_file[0] ? sc_strdup(config->ca_file)
+	                                                        : NULL;
 	client->request_timeout_ms = config->request_timeout_ms > 0
 	                                 ? config->request_timeout_ms
 	                                 : DEFAULT_REQUEST_TIMEOUT_MS;
@@ -68,6 +71,9 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	                                                : SC_API_MAX_LIST_ITEMS_DEFAULT;
 	client->should_stop = config->should_stop;
 	client->stop_ctx = config->stop_ctx;
+	/* HTTP/2 where the server offers it (ALPN): many requests, one connection. */
+	curl_multi_setopt(client->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	sc_api_client_set_parallel(client, DEFAULT_PARALLEL);
 	*out = client;
 	return 0;
 }
@@ -82,6 +88,7 @@ void sc_api_client_free(sc_api_client *client)
 	free(client->done);
 	curl_multi_cleanup(client->multi);
 	free(client->base_url);
+	free(client->ca_file);
 	sc_api_secret_free(client->key_header);
 	sc_scrub_release(&client->scrub);
 	free(client);
@@ -101,6 +108,26 @@ sc_filter_style sc_api_client_filter_style(const sc_api_client *client)
 size_t sc_api_client_running(const sc_api_client *client)
 {
 	return client->running;
+}
+
+void sc_api_client_set_parallel(sc_api_client *client, unsigned parallel)
+{
+	long n = parallel ? (long)parallel : DEFAULT_PARALLEL;
+
+	/*
+	 * One connection per request in flight at most (HTTP/1.1), and room
+	 * in the cache to keep every one of them for the next request: a
+	 * cache smaller than that closes connections that are about to be
+	 * needed again (libcurl's default scales with the handles added at
+	 * the moment, which dips between transfers).
+	 */
+	curl_multi_setopt(client->multi, CURLMOPT_MAX_HOST_CONNECTIONS, n);
+	curl_multi_setopt(client->multi, CURLMOPT_MAXCONNECTS, n);
+}
+
+size_t sc_api_client_connections(const sc_api_client *client)
+{
+	return client->connections;
 }
 
 /* Collects what libcurl finished: each easy handle leads back to its transfer. */
