@@ -46,6 +46,15 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "api: libcurl failed to initialise");
 	}
+	/*
+	 * Each transfer has an easy handle of its own: TLS sessions live in a
+	 * share, so a connection opened later (after the server closed an idle
+	 * one, or sent GOAWAY) resumes instead of a full handshake. One thread:
+	 * no lock callbacks.
+	 */
+	client->share = curl_share_init();
+	if (client->share)
+		curl_share_setopt(client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	client->base_url = sc_api_base_trim(config->base_url);
 	client->key_header = sc_asprintf("X-API-Key: %s", config->api_key);
 	sc_scrub_add(&client->scrub, config->api_key);
@@ -87,6 +96,7 @@ void sc_api_client_free(sc_api_client *client)
 		client->done[i]->queued = false;
 	free(client->done);
 	curl_multi_cleanup(client->multi);
+	curl_share_cleanup(client->share);
 	free(client->base_url);
 	free(client->ca_file);
 	sc_api_secret_free(client->key_header);

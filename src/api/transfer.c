@@ -234,6 +234,8 @@ static void set_options(sc_api_transfer *transfer, long timeout_ms)
 	 * HTTP/2 they all share it (multiplexed).
 	 */
 	curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+	if (client->share)
+		curl_easy_setopt(easy, CURLOPT_SHARE, client->share);
 	set_method(transfer);
 }
 

@@ -12,6 +12,7 @@
 
 struct sc_api_client {
 	CURLM *multi;
+	CURLSH *share;    /* TLS sessions, shared by every transfer (resumption) */
 	char *base_url;   /* trimmed */
 	char *key_header; /* "X-API-Key: ..." SECRET */
 	sc_scrub scrub;   /* the API key in every form a server may echo it in */
