@@ -145,15 +145,15 @@ start_server --latency-ms "$latency"
 converge plain "$root/api/v1/sandbox"
 start_server --latency-ms "$latency"
 start_nginx
-converge tls1 "https://127.0.0.1:$h1_port/api/v1/sandbox" --insecure
+converge tls1 "https://127.0.0.1:$h1_port/api/v1/sandbox" --ca-file "$work/cert.pem"
 stop_nginx
 start_server --latency-ms "$latency"
 start_nginx
-converge tls2 "https://127.0.0.1:$h2_port/api/v1/sandbox" --insecure
+converge tls2 "https://127.0.0.1:$h2_port/api/v1/sandbox" --ca-file "$work/cert.pem"
 stop_nginx
 start_server --latency-ms "$latency"
 start_nginx 1000
-converge goaway "https://127.0.0.1:$h2_port/api/v1/sandbox" --insecure
+converge goaway "https://127.0.0.1:$h2_port/api/v1/sandbox" --ca-file "$work/cert.pem"
 stop_nginx
 
 specs "$work/specs.yaml" 10 $((rate_n / 10)) rate
@@ -176,7 +176,7 @@ echo "## Connections and adaptive concurrency"
 echo
 echo "Measured by \`bench/converge_tls.sh\` (called by \`bench/run\`). sc-sandboxd on loopback with"
 echo "\`--latency-ms $latency\`; the TLS rows go through nginx $("$nginx_bin" -v 2>&1 | sed 's|.*/||')"
-echo "(self-signed certificate, \`sc-apply --insecure\`), which keeps HTTP/1.1 connections to"
+echo "(a self-signed certificate that sc-apply verifies with \`--ca-file\`), which keeps HTTP/1.1 connections to"
 echo "sc-sandboxd. Connections are those sc-apply opened (its -v lines saying \"new connection\")."
 echo
 echo "### Converge $n sandboxes at \`--parallel $parallel\`"
@@ -204,6 +204,6 @@ echo "Commands:"
 echo
 echo "\`\`\`"
 echo "sc-sandboxd --latency-ms $latency [--rate-limit $rate]"
-echo "sc-apply -f specs.yaml --parallel $parallel -v [--insecure]   # 20 specs x $((n / 20)) replicas; rate: 10 x $((rate_n / 10))"
+echo "sc-apply -f specs.yaml --parallel $parallel -v [--ca-file cert.pem]   # 20 specs x $((n / 20)) replicas; rate: 10 x $((rate_n / 10))"
 echo "nginx: listen 127.0.0.1:PORT ssl [http2]; proxy_pass to sc-sandboxd with upstream keepalive"
 echo "\`\`\`"

@@ -1,7 +1,10 @@
 #include "api/private/client_impl.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api/request.h"
 #include "common/mem.h"
@@ -23,6 +26,26 @@ static bool header_safe(const char *value)
 	return true;
 }
 
+/* A CA file that cannot be read stops the run here, not as one TLS error per request. */
+static bool ca_file_readable(const char *path, sc_diag *diag)
+{
+	struct stat st;
+	FILE *file;
+
+	if (stat(path, &st))
+		return !sc_diag_error(diag, NULL, 0, 0, "cannot read CA file '%s': %s", path,
+		                      strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return !sc_diag_error(diag, NULL, 0, 0,
+		                      "cannot read CA file '%s': not a regular file", path);
+	file = fopen(path, "r");
+	if (!file)
+		return !sc_diag_error(diag, NULL, 0, 0, "cannot read CA file '%s': %s", path,
+		                      strerror(errno));
+	fclose(file);
+	return true;
+}
+
 int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag)
 {
 	sc_api_client *client;
@@ -35,6 +58,8 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	if (!header_safe(config->api_key))
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "api: the API key holds a line break");
+	if (config->ca_file && config->ca_file[0] && !ca_file_readable(config->ca_file, diag))
+		return -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "api: libcurl failed to initialise");
