@@ -74,7 +74,7 @@ start_nginx() {
 	h1_port=$(free_port) h2_port=$(free_port)
 	mkdir -p "$work/nginx"
 	cat >"$work/nginx/nginx.conf" <<-EOF
-		worker_processes 1;
+		worker_processes 2;
 		daemon off;
 		pid $work/nginx/nginx.pid;
 		error_log $work/nginx/error.log warn;
