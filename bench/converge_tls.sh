@@ -138,6 +138,7 @@ converge() {
 	printf -v "${name}_requests" '%s' "$(grep -c " -> " "$work/$name.err" || true)"
 }
 
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 specs "$work/specs.yaml" 20 $((n / 20)) conn
 ideal=$(calc "$n / $parallel * $latency / 1000" 3)
 
@@ -165,11 +166,14 @@ rated_total=$(request_total)
 stop_server
 rate_ideal=$(calc "$rate_n / $rate" 3)
 
+# verdict OK: "met" or "missed"
+verdict() { if [ "$1" = 1 ]; then echo met; else echo "**missed**"; fi; }
 row() { # NAME LABEL
-	local wall conns requests cpu
+	local wall conns requests cpu ratio
 	wall=${1}_wall conns=${1}_conns requests=${1}_requests cpu=${1}_cpu
-	printf '| %s | %s s | %sx | %s | %s | %s s |\n' "$2" "${!wall}" "$(calc "${!wall} / $ideal" 2)" \
-		"${!conns}" "${!requests}" "${!cpu}"
+	ratio=$(calc "${!wall} / $ideal" 2)
+	printf '| %s | %s s | %sx | %s | %s | %s | %s s |\n' "$2" "${!wall}" "$ratio" \
+		"$(verdict "$(calc "$ratio <= 1.15" 0)")" "${!conns}" "${!requests}" "${!cpu}"
 }
 
 echo "## Connections and adaptive concurrency"
@@ -184,8 +188,8 @@ echo
 echo "Ideal: N / parallel x latency = ${ideal} s. On main: 1.33-1.46x ideal, one new TCP connection per create."
 echo "Target: <= 1.15x ideal, also through TLS."
 echo
-echo "| path | wall | x ideal | connections opened | requests | sc-apply CPU |"
-echo "|---|---|---|---|---|---|"
+echo "| path | wall | x ideal | target | connections opened | requests | sc-apply CPU |"
+echo "|---|---|---|---|---|---|---|"
 row plain "HTTP/1.1, direct"
 row tls1 "HTTPS, HTTP/1.1 (nginx)"
 row tls2 "HTTPS, HTTP/2 (nginx)"
@@ -195,10 +199,35 @@ echo "### Converge $rate_n sandboxes under \`sc-sandboxd --rate-limit $rate\` (-
 echo
 echo "Ideal: N / R = ${rate_ideal} s. On main: not measured. Target: <= 1.2x N / R, < 10 % of requests answered 429."
 echo
-echo "| wall | x N/R | requests | answered 429 | share 429 |"
-echo "|---|---|---|---|---|"
-printf '| %s s | %sx | %s | %s | %s %% |\n' "$rated_wall" "$(calc "$rated_wall / $rate_ideal" 2)" \
-	"$rated_total" "$rated_429" "$(calc "100 * $rated_429 / $rated_total" 1)"
+rated_ratio=$(calc "$rated_wall / $rate_ideal" 2)
+rated_share=$(calc "100 * $rated_429 / $rated_total" 1)
+echo "| wall | x N/R | requests | answered 429 | share 429 | target |"
+echo "|---|---|---|---|---|---|"
+printf '| %s s | %sx | %s | %s | %s %% | %s |\n' "$rated_wall" "$rated_ratio" "$rated_total" \
+	"$rated_429" "$rated_share" "$(verdict "$(calc "$rated_ratio <= 1.2 && $rated_share < 10" 0)")"
+echo
+echo "The server's bucket starts full (R requests), so the first second is free and the"
+echo "run can beat N / R. Most 429s are the first round: all $parallel requests go out at once"
+echo "(the window starts at --parallel, so an unlimited service is used at full width) and"
+echo "those past the bucket are refused before the first 429 comes back; after that the"
+echo "window (halved per round of 429s, climbing back in 160 successes) keeps near the rate."
+echo
+echo "Why a row misses its target, when one does:"
+echo
+echo "- Direct and TLS rows: the floor on this machine is above 1.15x. sc-sandboxd answers a"
+echo "  create in about 21.4 ms on average, not 20 (with no latency at all it takes about 0.32 s"
+echo "  for 2000 creates, CPU shared with the client), 2000 / 64 is 32 rounds, and the listing"
+echo "  must come back before the first create. nginx adds a hop: 64 TLS handshakes at once"
+echo "  over HTTP/1.1, one worker for all streams over HTTP/2. sc-apply itself uses little CPU"
+echo "  (the last column), and everything shares $(nproc) cores (load average at the start:"
+echo "  $load_start). Runs vary by 0.1-0.2x with that load."
+echo "- nginx's default keepalive_requests (1000): at the 1000th request on a connection it"
+echo "  sends GOAWAY and refuses the streams already sent past it. libcurl would send those"
+echo "  again on its own, but on a multiplexed connection it cannot tell a refused stream from"
+echo "  a connection that died after the server acted (both are \"connection died\"), so"
+echo "  sc-apply refuses the resend of a create and looks the create up by its token (after 1 s,"
+echo "  twice) before sending it again: about 2 s more for the run, never a duplicate. With"
+echo "  keepalive_requests raised (the row above it) nothing is refused."
 echo
 echo "Commands:"
 echo
