@@ -8,9 +8,12 @@
 # (/_admin/stats). Prints a Markdown section on stdout.
 #   bench/converge_tls.sh BIN_DIR [--quick]
 # BIN_DIR holds sc-apply and sc-sandboxd (bench/run passes its Release build).
+# COMPARE_BIN=DIR adds rows for another build's sc-apply (main, say) under the
+# same conditions, run alternately with this one (TLS with --insecure there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(cd "$1" && pwd)
+compare_bin=${COMPARE_BIN:+$(cd "$COMPARE_BIN" && pwd)}
 quick=${2:-}
 
 for tool in nginx openssl curl python3; do
@@ -120,12 +123,13 @@ calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 now() { date +%s.%N; }
 
 # converge NAME URL [sc-apply options...]: wall seconds and connections opened.
+# apply_bin: the sc-apply to run (this build's unless set).
 converge() {
 	local name=$1 url=$2 start end
 	shift 2
 	start=$(now)
 	SEACLOUD_API_BASE_URL=$url /usr/bin/time -f "%U %S" -o "$work/$name.time" \
-		"$bin/sc-apply" -f "$work/specs.yaml" --parallel "$parallel" \
+		"${apply_bin:-$bin/sc-apply}" -f "$work/specs.yaml" --parallel "$parallel" \
 		-v "$@" >"$work/$name.out" 2>"$work/$name.err" || {
 		echo "converge_tls.sh: $name failed:" >&2
 		tail -5 "$work/$name.out" "$work/$name.err" >&2
@@ -134,6 +138,8 @@ converge() {
 	end=$(now)
 	printf -v "${name}_wall" '%s' "$(calc "$end - $start" 3)"
 	printf -v "${name}_conns" '%s' "$(grep -c "new connection" "$work/$name.err" || true)"
+	# An older build's -v does not say which request opened a connection.
+	[ -z "${apply_bin:-}" ] || printf -v "${name}_conns" '%s' "- (its -v does not say)"
 	printf -v "${name}_cpu" '%s' "$(awk '{ printf "%.2f", $1 + $2 }' "$work/$name.time")"
 	printf -v "${name}_requests" '%s' "$(grep -c " -> " "$work/$name.err" || true)"
 }
@@ -156,6 +162,21 @@ start_server --latency-ms "$latency"
 start_nginx 1000
 converge goaway "https://127.0.0.1:$h2_port/api/v1/sandbox" --ca-file "$work/cert.pem"
 stop_nginx
+
+if [ -n "$compare_bin" ]; then
+	apply_bin=$compare_bin/sc-apply
+	start_server --latency-ms "$latency"
+	converge cmp_plain "$root/api/v1/sandbox"
+	start_server --latency-ms "$latency"
+	start_nginx
+	converge cmp_tls1 "https://127.0.0.1:$h1_port/api/v1/sandbox" --insecure
+	stop_nginx
+	start_server --latency-ms "$latency"
+	start_nginx
+	converge cmp_tls2 "https://127.0.0.1:$h2_port/api/v1/sandbox" --insecure
+	stop_nginx
+	apply_bin=""
+fi
 
 specs "$work/specs.yaml" 10 $((rate_n / 10)) rate
 start_server --latency-ms "$latency" --rate-limit "$rate"
@@ -194,6 +215,11 @@ row plain "HTTP/1.1, direct"
 row tls1 "HTTPS, HTTP/1.1 (nginx)"
 row tls2 "HTTPS, HTTP/2 (nginx)"
 row goaway "HTTPS, HTTP/2 (nginx, its default keepalive_requests 1000)"
+if [ -n "$compare_bin" ]; then
+	row cmp_plain "compared build ($COMPARE_BIN): HTTP/1.1, direct"
+	row cmp_tls1 "compared build: HTTPS, HTTP/1.1 (nginx)"
+	row cmp_tls2 "compared build: HTTPS, HTTP/2 (nginx)"
+fi
 echo
 echo "### Converge $rate_n sandboxes under \`sc-sandboxd --rate-limit $rate\` (--parallel $parallel)"
 echo
