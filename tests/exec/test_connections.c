@@ -76,20 +76,6 @@ TEST(a_converge_of_many_reuses_a_few_connections)
 	fixture_stop(&fx);
 }
 
-/* No two listed sandboxes share a create token. */
-static void check_no_duplicates(const sc_sandbox_list *list)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		const char *a = sc_kv_get(&list->items[i].metadata, "sc-apply/create-token");
-		for (size_t j = 0; a && j < i; j++) {
-			const char *b =
-			    sc_kv_get(&list->items[j].metadata, "sc-apply/create-token");
-			if (b && !strcmp(a, b))
-				TEST_FAILURE("two sandboxes with create token %s", a);
-		}
-	}
-}
-
 TEST(a_create_lost_on_a_reused_connection_is_recovered_not_duplicated)
 {
 	fixture fx;
@@ -120,7 +106,7 @@ TEST(a_create_lost_on_a_reused_connection_is_recovered_not_duplicated)
 	CHECK_CONTAINS(sc_buf_cstr(&fx.trace), "create-token");
 	/* Each create made one sandbox, adopted by its token. */
 	CHECK_INT(fixture_count(&fx, &list), 8);
-	check_no_duplicates(&list);
+	fixture_check_no_duplicates(&list);
 	for (size_t i = 0; i < fx.plan.count; i++) {
 		const char *id = fx.plan.actions[i].result.new_id;
 		CHECK(id != NULL);
