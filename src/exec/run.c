@@ -226,7 +226,7 @@ static void take_finished(sc_exec_run_state *run)
 		}
 		const sc_api_response *response = sc_api_transfer_response(transfer);
 		sc_exec_aimd_answered(&run->aimd, job->ticket, load_signal(response),
-		                      response->duration_ms);
+		                      response->duration_ms, sc_time_monotonic_ms());
 		switch (sc_exec_job_handle(job, sc_time_monotonic_ms())) {
 		case SC_JOB_RETRY:
 			report(run, job, SC_EXEC_EVENT_RETRYING);
