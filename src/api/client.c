@@ -1,7 +1,10 @@
 #include "api/private/client_impl.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api/request.h"
 #include "common/mem.h"
@@ -12,6 +15,7 @@
 #define DEFAULT_LIST_ATTEMPTS      8
 #define DEFAULT_LIST_BACKOFF_MS    200L
 #define DEFAULT_LIST_TIMEOUT_MS    120000L
+#define DEFAULT_PARALLEL           16
 
 static bool header_safe(const char *value)
 {
@@ -19,6 +23,26 @@ static bool header_safe(const char *value)
 		if (*p == '\r' || *p == '\n')
 			return false;
 	}
+	return true;
+}
+
+/* A CA file that cannot be read stops the run here, not as one TLS error per request. */
+static bool ca_file_readable(const char *path, sc_diag *diag)
+{
+	struct stat st;
+	FILE *file;
+
+	if (stat(path, &st))
+		return !sc_diag_error(diag, NULL, 0, 0, "cannot read CA file '%s': %s", path,
+		                      strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return !sc_diag_error(diag, NULL, 0, 0,
+		                      "cannot read CA file '%s': not a regular file", path);
+	file = fopen(path, "r");
+	if (!file)
+		return !sc_diag_error(diag, NULL, 0, 0, "cannot read CA file '%s': %s", path,
+		                      strerror(errno));
+	fclose(file);
 	return true;
 }
 
@@ -34,6 +58,8 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	if (!header_safe(config->api_key))
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "api: the API key holds a line break");
+	if (config->ca_file && config->ca_file[0] && !ca_file_readable(config->ca_file, diag))
+		return -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "api: libcurl failed to initialise");
@@ -45,10 +71,21 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 		return sc_diag_error(diag, NULL, 0, 0,
 		                     "api: libcurl failed to initialise");
 	}
+	/*
+	 * Each transfer has an easy handle of its own: TLS sessions live in a
+	 * share, so a connection opened later (after the server closed an idle
+	 * one, or sent GOAWAY) resumes instead of a full handshake. One thread:
+	 * no lock callbacks.
+	 */
+	client->share = curl_share_init();
+	if (client->share)
+		curl_share_setopt(client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	client->base_url = sc_api_base_trim(config->base_url);
 	client->key_header = sc_asprintf("X-API-Key: %s", config->api_key);
 	sc_scrub_add(&client->scrub, config->api_key);
 	client->insecure = config->insecure;
+	client->ca_file = config->ca_file && config->ca_file[0] ? sc_strdup(config->ca_file)
+	                                                        : NULL;
 	client->request_timeout_ms = config->request_timeout_ms > 0
 	                                 ? config->request_timeout_ms
 	                                 : DEFAULT_REQUEST_TIMEOUT_MS;
@@ -68,6 +105,9 @@ int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag 
 	                                                : SC_API_MAX_LIST_ITEMS_DEFAULT;
 	client->should_stop = config->should_stop;
 	client->stop_ctx = config->stop_ctx;
+	/* HTTP/2 where the server offers it (ALPN): many requests, one connection. */
+	curl_multi_setopt(client->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	sc_api_client_set_parallel(client, DEFAULT_PARALLEL);
 	*out = client;
 	return 0;
 }
@@ -81,7 +121,9 @@ void sc_api_client_free(sc_api_client *client)
 		client->done[i]->queued = false;
 	free(client->done);
 	curl_multi_cleanup(client->multi);
+	curl_share_cleanup(client->share);
 	free(client->base_url);
+	free(client->ca_file);
 	sc_api_secret_free(client->key_header);
 	sc_scrub_release(&client->scrub);
 	free(client);
@@ -101,6 +143,26 @@ sc_filter_style sc_api_client_filter_style(const sc_api_client *client)
 size_t sc_api_client_running(const sc_api_client *client)
 {
 	return client->running;
+}
+
+void sc_api_client_set_parallel(sc_api_client *client, unsigned parallel)
+{
+	long n = parallel ? (long)parallel : DEFAULT_PARALLEL;
+
+	/*
+	 * One connection per request in flight at most (HTTP/1.1), and room
+	 * in the cache to keep every one of them for the next request: a
+	 * cache smaller than that closes connections that are about to be
+	 * needed again (libcurl's default scales with the handles added at
+	 * the moment, which dips between transfers).
+	 */
+	curl_multi_setopt(client->multi, CURLMOPT_MAX_HOST_CONNECTIONS, n);
+	curl_multi_setopt(client->multi, CURLMOPT_MAXCONNECTS, n);
+}
+
+size_t sc_api_client_connections(const sc_api_client *client)
+{
+	return client->connections;
 }
 
 /* Collects what libcurl finished: each easy handle leads back to its transfer. */

@@ -36,6 +36,8 @@ typedef struct sc_api_config {
 	const char
 	    *api_key;  /* SECRET: sent as X-API-Key, never logged or put in a message */
 	bool insecure; /* turn TLS verification off (default on) */
+	const char *ca_file; /* PEM CA certificates to verify the server with; NULL: the
+	                        system's store */
 	long request_timeout_ms; /* per request; 0: 30000 */
 	long connect_timeout_ms; /* 0: 10000 */
 	sc_filter_style filter_style;
@@ -53,6 +55,15 @@ typedef struct sc_api_config {
 
 int sc_api_client_new(sc_api_client **out, const sc_api_config *config, sc_diag *diag);
 void sc_api_client_free(sc_api_client *client);
+
+/*
+ * The most requests the caller keeps in flight at once (0: 16): the
+ * client keeps as many connections open for reuse, and opens no more
+ * (HTTP/1.1; over HTTP/2 requests share one connection).
+ */
+void sc_api_client_set_parallel(sc_api_client *client, unsigned parallel);
+/* How many connections the client has opened so far (each reuse saves one). */
+size_t sc_api_client_connections(const sc_api_client *client);
 
 /* The base URL without a trailing '/' (borrowed). */
 const char *sc_api_client_base(const sc_api_client *client);

@@ -126,9 +126,43 @@ void sc_api_transfer_free(sc_api_transfer *transfer)
 	free(transfer);
 }
 
-void sc_api_transfer_set_fresh_connect(sc_api_transfer *transfer)
+void sc_api_transfer_set_no_resend(sc_api_transfer *transfer)
 {
-	transfer->fresh_connect = true;
+	transfer->no_resend = true;
+}
+
+/* The body of a no-resend request, read by libcurl as it sends. */
+static size_t on_read(char *buffer, size_t size, size_t count, void *ctx)
+{
+	sc_api_transfer *transfer = ctx;
+	size_t room = size * count, left = transfer->body_len - transfer->body_sent;
+
+	if (left > room)
+		left = room;
+	memcpy(buffer, transfer->body + transfer->body_sent, left);
+	transfer->body_sent += left;
+	return left;
+}
+
+/*
+ * libcurl rewinds the body only to send it again: on a reused connection
+ * that died before any answer came (HTTP/1.1), or a stream the server
+ * refused or cut off (HTTP/2). The server may have acted on the first
+ * copy, so once any of it went out the rewind is refused: the transfer
+ * fails (CURLE_SEND_FAIL_REWIND) and the caller resolves the outcome
+ * itself, as for any create that may have been sent.
+ */
+static int on_seek(void *ctx, curl_off_t offset, int origin)
+{
+	sc_api_transfer *transfer = ctx;
+
+	if (origin != SEEK_SET || offset != 0)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (transfer->body_sent) {
+		transfer->resend_refused = true;
+		return CURL_SEEKFUNC_FAIL;
+	}
+	return CURL_SEEKFUNC_OK;
 }
 
 static struct curl_slist *request_headers(const sc_api_transfer *transfer)
@@ -147,7 +181,17 @@ static void set_method(sc_api_transfer *transfer)
 {
 	CURL *easy = transfer->easy;
 
-	if (transfer->body) {
+	if (transfer->body && transfer->no_resend) {
+		transfer->body_len = strlen(transfer->body);
+		transfer->body_sent = 0;
+		curl_easy_setopt(easy, CURLOPT_POST, 1L);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+		                 (curl_off_t)transfer->body_len);
+		curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(easy, CURLOPT_READDATA, transfer);
+		curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(easy, CURLOPT_SEEKDATA, transfer);
+	} else if (transfer->body) {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body);
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE,
 		                 (long)strlen(transfer->body));
@@ -181,8 +225,20 @@ static void set_options(sc_api_transfer *transfer, long timeout_ms)
 		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (transfer->fresh_connect)
-		curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+	if (client->ca_file)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, client->ca_file);
+	/*
+	 * Connections outlive transfers in the multi handle's cache: every
+	 * request reuses one when it can. Over TLS (where ALPN may offer
+	 * HTTP/2) a new transfer waits for a connection being set up rather
+	 * than opening its own, so that they all share it, multiplexed. Plain
+	 * http:// is never HTTP/2 here: waiting there would hold every other
+	 * transfer until the first one's answer (parallel lists, one per set).
+	 */
+	if (!strncasecmp(transfer->url, "https://", 8))
+		curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+	if (client->share)
+		curl_easy_setopt(easy, CURLOPT_SHARE, client->share);
 	set_method(transfer);
 }
 
@@ -193,6 +249,7 @@ int sc_api_transfer_start(sc_api_transfer *transfer, long timeout_ms, sc_diag *d
 	detach(transfer);
 	response_release(&transfer->response);
 	transfer->finished = false;
+	transfer->resend_refused = false;
 	transfer->error_buffer[0] = '\0';
 	transfer->easy = curl_easy_init();
 	if (!transfer->easy)
@@ -228,23 +285,27 @@ static void scrub_response(const sc_api_client *client, sc_api_response *respons
 		sc_text_make_printable(response->error);
 }
 
-/* One -v line: method, URL, status or error, time. Never a header or a body. */
+/*
+ * One -v line: method, URL, status or error, time, and whether it opened a
+ * connection. Never a header or a body.
+ */
 static void trace(const sc_api_transfer *transfer)
 {
 	const sc_api_client *client = transfer->client;
 	const sc_api_response *response = &transfer->response;
+	const char *fresh = response->new_connections ? ", new connection" : "";
 	char *line;
 
 	if (!client->trace)
 		return;
 	if (response->transport_failed)
-		line = sc_asprintf("%s %s -> error: %s (%lld ms)", transfer->method,
+		line = sc_asprintf("%s %s -> error: %s (%lld ms%s)", transfer->method,
 		                   transfer->url, response->error,
-		                   (long long)response->duration_ms);
+		                   (long long)response->duration_ms, fresh);
 	else
-		line =
-		    sc_asprintf("%s %s -> %ld (%lld ms)", transfer->method, transfer->url,
-		                response->status, (long long)response->duration_ms);
+		line = sc_asprintf("%s %s -> %ld (%lld ms%s)", transfer->method,
+		                   transfer->url, response->status,
+		                   (long long)response->duration_ms, fresh);
 	client->trace(client->trace_ctx, line);
 	free(line);
 }
@@ -252,16 +313,23 @@ static void trace(const sc_api_transfer *transfer)
 void sc_api_transfer_finish(sc_api_transfer *transfer, CURLcode code)
 {
 	sc_api_response *response = &transfer->response;
-	long status = 0, request_size = 0;
+	long status = 0, request_size = 0, connects = 0;
 
 	curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(transfer->easy, CURLINFO_REQUEST_SIZE, &request_size);
+	curl_easy_getinfo(transfer->easy, CURLINFO_NUM_CONNECTS, &connects);
+	response->new_connections = connects > 0 ? (unsigned)connects : 0;
+	transfer->client->connections += response->new_connections;
 	response->duration_ms = sc_time_monotonic_ms() - transfer->started_ms;
 	if (code != CURLE_OK) {
 		const char *text = transfer->error_buffer[0] ? transfer->error_buffer
 		                                             : curl_easy_strerror(code);
+		if (transfer->resend_refused)
+			text = "the connection closed before an answer (not sent again: "
+			       "the server may have acted on it)";
 		response->transport_failed = true;
-		response->maybe_sent = request_size > 0 || status > 0;
+		response->maybe_sent = request_size > 0 || status > 0 ||
+		                       transfer->body_sent > 0 || transfer->resend_refused;
 		response->error = sc_strdup(text);
 		response->status = status;
 	} else {

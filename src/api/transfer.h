@@ -33,6 +33,7 @@ typedef struct sc_api_response {
 	char *retry_after; /* owned; the Retry-After header, NULL when absent */
 	char *next_token;  /* owned; X-Next-Token, NULL when absent */
 	int64_t duration_ms;
+	unsigned new_connections; /* connections this request opened (0: reused one) */
 } sc_api_response;
 
 /* method "GET", "POST" or "DELETE"; url absolute; body NULL or JSON; user: the caller's.
@@ -43,10 +44,13 @@ sc_api_transfer *sc_api_transfer_new(sc_api_client *client, const char *method,
 void sc_api_transfer_free(sc_api_transfer *transfer);
 
 /*
- * Never lets libcurl resend this request on its own (a fresh connection,
- * not reused): for requests that are not idempotent, such as a create.
+ * Never lets libcurl send this request a second time on its own (it does
+ * so when a reused connection dies before an answer): for requests that
+ * are not idempotent, such as a create. Such a transfer still reuses
+ * connections; one that failed after any of its body went out reports
+ * maybe_sent, and the caller decides what happened.
  */
-void sc_api_transfer_set_fresh_connect(sc_api_transfer *transfer);
+void sc_api_transfer_set_no_resend(sc_api_transfer *transfer);
 
 /* Starts it; timeout_ms caps it (0: the client's request timeout). */
 int sc_api_transfer_start(sc_api_transfer *transfer, long timeout_ms, sc_diag *diag);

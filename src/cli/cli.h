@@ -48,6 +48,7 @@ typedef enum {
 	SC_OPT_API_KEY_FILE,
 	SC_OPT_API_KEY,
 	SC_OPT_INSECURE,
+	SC_OPT_CA_FILE,
 	SC_OPT_FILTER_STYLE,
 	SC_OPT_REQUEST_TIMEOUT,
 	SC_OPT_MAX_LIST_ITEMS,
@@ -75,7 +76,7 @@ typedef enum {
 	 SC_OPT(SC_OPT_LOG_FORMAT))
 #define SC_OPTS_CONNECTION                                                               \
 	(SC_OPT(SC_OPT_API_URL) | SC_OPT(SC_OPT_API_KEY_FILE) | SC_OPT(SC_OPT_API_KEY) |    \
-	 SC_OPT(SC_OPT_INSECURE) | SC_OPT(SC_OPT_FILTER_STYLE) |                             \
+	 SC_OPT(SC_OPT_INSECURE) | SC_OPT(SC_OPT_CA_FILE) | SC_OPT(SC_OPT_FILTER_STYLE) |    \
 	 SC_OPT(SC_OPT_REQUEST_TIMEOUT) | SC_OPT(SC_OPT_MAX_LIST_ITEMS))
 #define SC_OPTS_OUTPUT                                                                   \
 	(SC_OPT(SC_OPT_OUTPUT) | SC_OPT(SC_OPT_COLOR) | SC_OPT(SC_OPT_NO_COLOR) |           \
@@ -100,6 +101,7 @@ typedef struct sc_cli_options {
 	int verbose;                /* -v, repeatable */
 	const char *api_url;        /* --api-url, else SEACLOUD_API_BASE_URL */
 	const char *api_key_file;   /* --api-key-file, else SEACLOUD_API_KEY */
+	const char *ca_file;        /* --ca-file: CA certificates (PEM) to verify the server */
 	const char *filter_style;   /* --filter-style page|e2b */
 	long timeout_ms;            /* --timeout: bound on listing, and on running */
 	long request_timeout_ms;    /* --request-timeout */

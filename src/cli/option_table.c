@@ -42,6 +42,9 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
     [SC_OPT_API_KEY] = {"api-key", 0, "KEY", "Connection", "refused: see --api-key-file", true},
     [SC_OPT_INSECURE] = {"insecure", 0, NULL, "Connection",
                          "do not verify the server's TLS certificate"},
+    [SC_OPT_CA_FILE] = {"ca-file", 0, "FILE", "Connection",
+                        "verify the server's TLS certificate with the CA\n"
+                        "certificates (PEM) in FILE instead of the system's"},
     [SC_OPT_FILTER_STYLE] = {"filter-style", 0, "STYLE", "Connection",
                              "page: metadata[k]=v (default); e2b: metadata=k%3Dv"},
     [SC_OPT_REQUEST_TIMEOUT] = {"request-timeout", 0, "D", "Connection",

@@ -223,6 +223,9 @@ static int parse_one(sc_cli_options *out, sc_cli_option_id id, const char *arg)
 	case SC_OPT_API_KEY_FILE:
 		out->api_key_file = arg;
 		return SC_EXIT_OK;
+	case SC_OPT_CA_FILE:
+		out->ca_file = arg;
+		return SC_EXIT_OK;
 	case SC_OPT_API_KEY:
 		/* Never take a secret from argv: every user on the host can read it. */
 		return sc_cli_usage_error("--api-key is not accepted: a key on the command line "

@@ -21,6 +21,7 @@ void sc_cli_reconcile_config(sc_reconcile_config *out, const sc_cli_options *opt
 		.api_url = options->api_url,
 		.api_key_file = options->api_key_file,
 		.insecure = options->insecure,
+		.ca_file = options->ca_file,
 		.filter_style = options->filter_style && !strcmp(options->filter_style, "e2b")
 		                        ? SC_FILTER_E2B
 		                        : SC_FILTER_PAGE,

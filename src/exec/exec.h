@@ -1,7 +1,9 @@
 /*
  * The executor: runs a plan's actions in parallel on the API client's one
  * libcurl multi handle, with retries (exponential backoff, full jitter,
- * Retry-After), a client-side rate cap, idempotent creates (a create whose
+ * Retry-After), a client-side rate cap, an adaptive window (fewer requests
+ * in flight while the service answers 429, more again as requests succeed:
+ * private/aimd.h), idempotent creates (a create whose
  * outcome is unknown is looked up by its create token before it is tried
  * again), and progress events.
  *
@@ -41,6 +43,11 @@ typedef struct sc_exec_options {
 	long ready_timeout_ms; /* polling a 'starting' sandbox until ready; 0: 180000 */
 	long poll_interval_ms; /* 0: 500 */
 	double max_rate;       /* client-side requests per second cap; 0: none */
+	/*
+	 * Keep parallel requests in flight even while the service throttles
+	 * (429): no adaptive window. For comparisons; off by default.
+	 */
+	bool fixed_window;
 	sc_exec_progress_fn progress;
 	void *progress_ctx;
 	/*

@@ -221,7 +221,7 @@ sc_api_transfer *sc_exec_job_request(sc_exec_job *job)
 		url = sc_api_sandbox_url(base, NULL, NULL);
 		transfer =
 		    sc_api_transfer_new(job->client, "POST", url, job->create_body, job);
-		sc_api_transfer_set_fresh_connect(transfer);
+		sc_api_transfer_set_no_resend(transfer);
 		free(url);
 		break;
 	case SC_STEP_RECOVER:

@@ -11,6 +11,7 @@
 #include "common/mem.h"
 #include "common/timeutil.h"
 #include "exec/exec.h"
+#include "exec/private/aimd.h"
 #include "exec/private/job.h"
 #include "exec/private/pace.h"
 
@@ -24,6 +25,7 @@ typedef struct sc_exec_run_state {
 	sc_exec_settings settings;
 	sc_exec_job *jobs;
 	sc_exec_pace pace;
+	sc_exec_aimd aimd;
 	size_t done;
 } sc_exec_run_state;
 
@@ -37,6 +39,7 @@ static void apply_defaults(sc_exec_settings *s, const sc_exec_options *o)
 	s->ready_timeout_ms = o->ready_timeout_ms > 0 ? o->ready_timeout_ms : 180000;
 	s->poll_interval_ms = o->poll_interval_ms > 0 ? o->poll_interval_ms : 500;
 	s->max_rate = o->max_rate > 0 ? o->max_rate : 0;
+	s->fixed_window = o->fixed_window;
 	s->deadline = sc_time_monotonic_ms() + s->total_timeout_ms;
 }
 
@@ -76,6 +79,7 @@ static void start(sc_exec_run_state *run, sc_exec_job *job, int64_t now, sc_diag
 		return;
 	}
 	sc_exec_pace_take(&run->pace, now);
+	job->ticket = sc_exec_aimd_sent(&run->aimd, now);
 	job->attempt++;
 	if (job->step == SC_STEP_CREATE)
 		job->create_attempts++;
@@ -91,16 +95,33 @@ static bool waiting(const sc_exec_job *job)
 	return !job->finished && !job->transfer;
 }
 
-/* Starts every due job, in plan order, within the parallel limit and the rate cap. */
+/* How many requests may be in flight: the adaptive window, at most --parallel. */
+static size_t in_flight_limit(const sc_exec_run_state *run)
+{
+	if (run->settings.fixed_window)
+		return run->settings.parallel;
+	return sc_exec_aimd_limit(&run->aimd);
+}
+
+/* Milliseconds before the next request may go: the rate cap and the window's spacing. */
+static long start_wait(const sc_exec_run_state *run, int64_t now)
+{
+	long pace = sc_exec_pace_wait(&run->pace, now);
+	long spacing = run->settings.fixed_window ? 0 : sc_exec_aimd_wait(&run->aimd, now);
+
+	return pace > spacing ? pace : spacing;
+}
+
+/* Starts every due job, in plan order, within the window and the rate cap. */
 static void start_due(sc_exec_run_state *run, int64_t now, sc_diag *diag)
 {
 	for (size_t i = 0; i < run->plan->count; i++) {
 		sc_exec_job *job = &run->jobs[i];
 		if (!waiting(job) || job->ready_at > now)
 			continue;
-		if (sc_api_client_running(run->client) >= run->settings.parallel)
+		if (sc_api_client_running(run->client) >= in_flight_limit(run))
 			return;
-		if (sc_exec_pace_wait(&run->pace, now))
+		if (start_wait(run, now))
 			return;
 		start(run, job, now, diag);
 	}
@@ -121,8 +142,8 @@ static long next_wait(const sc_exec_run_state *run, int64_t now)
 		else if (job->ready_at - now < wait)
 			wait = job->ready_at - now;
 	}
-	if (due && sc_api_client_running(run->client) < run->settings.parallel) {
-		long pace = sc_exec_pace_wait(&run->pace, now);
+	if (due && sc_api_client_running(run->client) < in_flight_limit(run)) {
+		long pace = start_wait(run, now);
 		if (pace < wait)
 			wait = pace;
 	}
@@ -181,6 +202,18 @@ static void stop_spec_creates(sc_exec_run_state *run, const sc_exec_job *failed,
 	}
 }
 
+/* What an answer says of the service's load: throttled (429, 503 with Retry-After). */
+static sc_aimd_signal load_signal(const sc_api_response *response)
+{
+	if (response->transport_failed)
+		return SC_AIMD_NEUTRAL;
+	if (response->status == 429 || (response->status == 503 && response->retry_after))
+		return SC_AIMD_THROTTLED;
+	if (response->status >= 500)
+		return SC_AIMD_NEUTRAL;
+	return SC_AIMD_SUCCESS;
+}
+
 static void take_finished(sc_exec_run_state *run)
 {
 	sc_api_transfer *transfer;
@@ -191,6 +224,9 @@ static void take_finished(sc_exec_run_state *run)
 			sc_api_transfer_free(transfer);
 			continue;
 		}
+		const sc_api_response *response = sc_api_transfer_response(transfer);
+		sc_exec_aimd_answered(&run->aimd, job->ticket, load_signal(response),
+		                      response->duration_ms, sc_time_monotonic_ms());
 		switch (sc_exec_job_handle(job, sc_time_monotonic_ms())) {
 		case SC_JOB_RETRY:
 			report(run, job, SC_EXEC_EVENT_RETRYING);
@@ -280,6 +316,8 @@ int sc_exec_run(sc_api_client *client, sc_plan *plan, const sc_exec_options *opt
 	run.options = options ? options : &no_options;
 	apply_defaults(&run.settings, run.options);
 	sc_exec_pace_init(&run.pace, run.settings.max_rate);
+	sc_exec_aimd_init(&run.aimd, run.settings.parallel);
+	sc_api_client_set_parallel(client, run.settings.parallel);
 	run.jobs = sc_calloc(plan->count ? plan->count : 1, sizeof(*run.jobs));
 	for (size_t i = 0; i < plan->count; i++) {
 		result_reset(&plan->actions[i].result);

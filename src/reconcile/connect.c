@@ -57,6 +57,7 @@ int sc_reconcile_connect(sc_reconcile *run)
 		.base_url = url,
 		.api_key = key,
 		.insecure = config->insecure,
+		.ca_file = config->ca_file,
 		.request_timeout_ms = config->request_timeout_ms,
 		.list_timeout_ms = config->timeout_ms,
 		.filter_style = config->filter_style,

@@ -56,6 +56,7 @@ typedef struct sc_reconcile_config {
 	const char *api_url;             /* NULL: $SEACLOUD_API_BASE_URL */
 	const char *api_key_file;        /* NULL: $SEACLOUD_API_KEY */
 	bool insecure;
+	const char *ca_file;             /* NULL: the system's CA certificates */
 	sc_filter_style filter_style;
 	long request_timeout_ms;         /* 0: the client's default */
 	long timeout_ms;                 /* bounds listing, and executing, each; 0: defaults */

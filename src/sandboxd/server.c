@@ -288,6 +288,19 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	*con_cls = NULL;
 }
 
+/* Counts each connection accepted, for /_admin/stats. */
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	sd_server *server = cls;
+	(void)connection, (void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	pthread_mutex_lock(&server->service->control);
+	sd_stats_connection(&server->service->stats);
+	pthread_mutex_unlock(&server->service->control);
+}
+
 /* Binds a listening socket on "ADDR:PORT" (common/address.h). */
 static int open_listener(const char *listen_at, int *out_fd, int *out_port, sc_diag *diag)
 {
@@ -362,7 +375,8 @@ int sd_server_start(sd_server *server, sd_service *service, const char *listen_a
 	    flags, 0, NULL, NULL, on_request, server, MHD_OPTION_LISTEN_SOCKET,
 	    server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size(threads),
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, server, MHD_OPTION_CONNECTION_TIMEOUT,
+	    on_completed, server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    idle_timeout_s ? idle_timeout_s : SD_IDLE_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_END);

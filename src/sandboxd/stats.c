@@ -35,10 +35,13 @@ void sd_stats_write_json(sc_buf *out, const sd_stats *stats)
 {
 	int first = 1;
 
-	sc_buf_printf(out, "{\"total\":%llu,\"writes\":%llu,\"faults\":%llu,\"byRoute\":{",
+	sc_buf_printf(out,
+	              "{\"total\":%llu,\"writes\":%llu,\"faults\":%llu,"
+	              "\"connections\":%llu,\"byRoute\":{",
 	              (unsigned long long)stats->total,
 	              (unsigned long long)stats->writes,
-	              (unsigned long long)stats->faults);
+	              (unsigned long long)stats->faults,
+	              (unsigned long long)stats->connections);
 	for (unsigned m = 0; m < SD_STATS_METHODS; m++) {
 		for (unsigned r = 0; r < SD_STATS_ROUTES; r++) {
 			if (!stats->by_route[m][r])
@@ -64,4 +67,9 @@ void sd_stats_write_json(sc_buf *out, const sd_stats *stats)
 void sd_stats_fault(sd_stats *stats)
 {
 	stats->faults++;
+}
+
+void sd_stats_connection(sd_stats *stats)
+{
+	stats->connections++;
 }

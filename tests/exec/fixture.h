@@ -242,6 +242,20 @@ static inline size_t fixture_count(fixture *fx, sc_sandbox_list *out)
 	return count;
 }
 
+/* No two listed sandboxes share a create token (a create made twice). */
+static inline void fixture_check_no_duplicates(const sc_sandbox_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const char *a = sc_kv_get(&list->items[i].metadata, "sc-apply/create-token");
+		for (size_t j = 0; a && j < i; j++) {
+			const char *b =
+			    sc_kv_get(&list->items[j].metadata, "sc-apply/create-token");
+			if (b && !strcmp(a, b))
+				TEST_FAILURE("two sandboxes with create token %s", a);
+		}
+	}
+}
+
 static inline int fixture_run(fixture *fx, sc_exec_options *options)
 {
 	sc_diag diag = SC_DIAG_INIT;

@@ -20,21 +20,6 @@ static unsigned total_attempts(const fixture *fx)
 	return n;
 }
 
-/* No two listed sandboxes share a create token. */
-static void check_no_duplicates(const sc_sandbox_list *list)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		const char *a =
-		    sc_kv_get(&list->items[i].metadata, "sc-apply/create-token");
-		for (size_t j = 0; a && j < i; j++) {
-			const char *b =
-			    sc_kv_get(&list->items[j].metadata, "sc-apply/create-token");
-			if (b && !strcmp(a, b))
-				TEST_FAILURE("two sandboxes with create token %s", a);
-		}
-	}
-}
-
 TEST(retries_through_5xx_and_429)
 {
 	fixture fx;
@@ -65,7 +50,7 @@ TEST(retries_through_5xx_and_429)
 	/* 12 creates and the two made directly: a 5xx on a create never made a duplicate.
 	 */
 	CHECK_INT(fixture_count(&fx, &list), 14);
-	check_no_duplicates(&list);
+	fixture_check_no_duplicates(&list);
 	sc_sandbox_list_release(&list);
 	fixture_dump(&fx);
 	free(renew_id);
@@ -106,7 +91,7 @@ static void lost_creates(const char *kinds, bool ignore_filter)
 	CHECK_INT(count_status(&fx, SC_RESULT_DONE), 15);
 	CHECK(fx.progress_retrying > 0);
 	CHECK_INT(fixture_count(&fx, &list), before + 15);
-	check_no_duplicates(&list);
+	fixture_check_no_duplicates(&list);
 	/* Every result names a distinct sandbox that exists. */
 	for (size_t i = 0; i < fx.plan.count; i++) {
 		const char *id = fx.plan.actions[i].result.new_id;
@@ -184,7 +169,7 @@ TEST(slow_responses_time_out_and_are_retried)
 	fixture_config(&fx, "{\"faultRate\":0}");
 	sc_sandbox_list list = {0};
 	CHECK_INT(fixture_count(&fx, &list), 8);
-	check_no_duplicates(&list);
+	fixture_check_no_duplicates(&list);
 	sc_sandbox_list_release(&list);
 	fixture_dump(&fx);
 	fixture_stop(&fx);
@@ -323,7 +308,7 @@ TEST(every_kind_of_action_through_every_fault)
 	sc_sandbox_list list = {0};
 	/* 10 creates, 3 replacements, and the 15 renewed, paused and resumed ones */
 	CHECK_INT(fixture_count(&fx, &list), 28);
-	check_no_duplicates(&list);
+	fixture_check_no_duplicates(&list);
 	sc_sandbox_list_release(&list);
 	for (int i = 0; i < 5; i++) {
 		free(del[i]);

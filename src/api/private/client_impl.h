@@ -12,10 +12,12 @@
 
 struct sc_api_client {
 	CURLM *multi;
+	CURLSH *share;    /* TLS sessions, shared by every transfer (resumption) */
 	char *base_url;   /* trimmed */
 	char *key_header; /* "X-API-Key: ..." SECRET */
 	sc_scrub scrub;   /* the API key in every form a server may echo it in */
 	bool insecure;
+	char *ca_file; /* CA certificates to verify the server with; NULL: the system's */
 	long request_timeout_ms;
 	long connect_timeout_ms;
 	sc_filter_style filter_style;
@@ -28,6 +30,7 @@ struct sc_api_client {
 	bool (*should_stop)(void *ctx);
 	void *stop_ctx;
 	size_t running;
+	size_t connections; /* opened so far (CURLINFO_NUM_CONNECTS summed) */
 	sc_api_transfer **done; /* finished, not yet taken; oldest first */
 	size_t done_count;
 	size_t done_alloc;
@@ -41,7 +44,10 @@ struct sc_api_transfer {
 	char *url;
 	char *body; /* may hold secrets: wiped on free */
 	void *user;
-	bool fresh_connect;
+	bool no_resend;      /* the body is read (on_read) and never rewound once sent */
+	size_t body_len;     /* no_resend: strlen(body) */
+	size_t body_sent;    /* no_resend: bytes libcurl has read of it */
+	bool resend_refused; /* libcurl asked to send the body again and was refused */
 	bool running;
 	bool queued; /* in client->done */
 	bool finished;

@@ -56,6 +56,7 @@ typedef struct sc_exec_settings {
 	long ready_timeout_ms;
 	long poll_interval_ms;
 	double max_rate;
+	bool fixed_window;
 	int64_t deadline; /* monotonic ms when the run must end */
 } sc_exec_settings;
 
@@ -79,6 +80,7 @@ typedef struct sc_exec_job {
 	int64_t started_at;       /* monotonic ms of the first request; 0 before */
 	char *last_error;         /* the last failure, for the final message */
 	sc_api_transfer *transfer;
+	uint64_t ticket; /* the in-flight request's number for the AIMD window */
 	bool finished;
 } sc_exec_job;
 
