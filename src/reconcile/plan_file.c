@@ -411,6 +411,7 @@ int sc_reconcile_prepare_saved(sc_reconcile *run, const char *path)
 		run->refused = true;
 		goto done;
 	}
+	run->from_saved_plan = true;
 	result = 0;
 done:
 	cJSON_Delete(root);

@@ -94,6 +94,7 @@ typedef struct sc_reconcile {
 	sc_plan plan;
 	bool planned;               /* plan holds a plan (possibly a refused one) */
 	bool refused;               /* a guard refused the plan: shown, never run */
+	bool from_saved_plan;       /* the plan is a saved one: run exactly, no later wave */
 	int64_t elapsed_ms;         /* of sc_reconcile_execute() */
 } sc_reconcile;
 

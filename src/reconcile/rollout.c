@@ -231,8 +231,35 @@ static void report_unfinished(sc_reconcile *run, const char *why)
 	}
 }
 
+/*
+ * A saved plan is carried out exactly: its wave, and no wave planned
+ * since. Each rollout still in progress is said, for the next apply.
+ */
+static int stop_after_saved_wave(sc_reconcile *run)
+{
+	int result = 0;
+	for (size_t i = 0; i < run->plan.rollout_count; i++) {
+		const sc_rollout *entry = &run->plan.rollouts[i];
+		const sc_spec *spec = entry->spec;
+		if (entry->state == SC_ROLLOUT_PROGRESSING)
+			sc_diag_warning(&run->diag, spec->where.file, spec->where.line,
+			                spec->where.column,
+			                "rollout of '%s' in set '%s': the saved plan's wave (%u of %u) "
+			                "was carried out; the next plan or apply continues it",
+			                entry->name, entry->set, entry->wave, entry->waves);
+		else if (entry->state != SC_ROLLOUT_COMPLETE)
+			result = -1;
+	}
+	if (result)
+		report_unfinished(run, NULL);
+	return result;
+}
+
 int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 {
+	if (run->from_saved_plan)
+		return stop_after_saved_wave(run);
+
 	long timeout = run->config->timeout_ms;
 	int64_t end = timeout > 0 ? started_ms + timeout : INT64_MAX;
 	int64_t last_move = sc_time_monotonic_ms();

@@ -135,6 +135,32 @@ TEST(a_changed_rollout_or_readiness_refuses_the_plan)
 	test_sandboxd_release(&sd);
 }
 
+/* A saved plan of a rollout runs its own wave only, never one planned since. */
+TEST(a_saved_rollout_wave_is_run_alone)
+{
+	test_sandboxd sd;
+	test_run run;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	write_pool_with(&sd, 2, "  rollout: {maxSurge: 1, maxUnavailable: 0}\n");
+	CHECK_INT(test_run_apply(&sd, (const char *[]){"apply", "-f", spec_path, NULL},
+	                         (const char *const[]){"TOKEN=first", NULL}, NULL, &run),
+	          0);
+	CHECK_INT(run.exit_code, 0);
+	test_run_release(&run);
+	save_plan(&sd, NULL); /* the secret changed: wave 1 of the rollout, one create */
+	test_stats_reset(&sd);
+	CHECK_INT(sc_apply(&sd, (const char *[]){"apply", "-f", spec_path, "--plan", plan_path,
+	                                          NULL},
+	                   &run),
+	          0);
+	CHECK_INT(run.exit_code, 0);
+	CHECK(strstr(run.err, "the saved plan's wave (1 of") != NULL);
+	CHECK_INT(test_stats_writes(&sd), 1);
+	CHECK_INT(live(&sd), 3);
+	test_run_release(&run);
+	test_sandboxd_release(&sd);
+}
+
 TEST(a_changed_secret_refuses_the_plan)
 {
 	test_sandboxd sd;
@@ -212,6 +238,7 @@ int main(void)
 	RUN(a_saved_plan_is_carried_out_exactly_and_holds_no_secret);
 	RUN(changed_specs_refuse_the_plan);
 	RUN(a_changed_rollout_or_readiness_refuses_the_plan);
+	RUN(a_saved_rollout_wave_is_run_alone);
 	RUN(a_changed_secret_refuses_the_plan);
 	RUN(a_sandbox_changed_out_of_band_refuses_the_plan);
 	RUN(other_safety_flags_refuse_the_plan);
