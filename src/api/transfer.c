@@ -365,7 +365,3 @@ void *sc_api_transfer_user(const sc_api_transfer *transfer)
 	return transfer->user;
 }
 
-const char *sc_api_transfer_method(const sc_api_transfer *transfer)
-{
-	return transfer->method;
-}

@@ -61,7 +61,6 @@ int sc_api_transfer_run(sc_api_transfer *transfer, long timeout_ms, sc_diag *dia
 
 const sc_api_response *sc_api_transfer_response(const sc_api_transfer *transfer);
 void *sc_api_transfer_user(const sc_api_transfer *transfer);
-const char *sc_api_transfer_method(const sc_api_transfer *transfer);
 
 /*
  * Drives every started transfer, waiting at most timeout_ms for activity.

@@ -179,8 +179,7 @@ void sc_exec_job_finish(sc_exec_job *job, sc_result_status status, int64_t now,
 	job->finished = true;
 }
 
-/* The filter that finds this create's sandbox: its set and its token. */
-static void token_filter(const sc_exec_job *job, sc_kv *out)
+void sc_exec_job_token_filter(const sc_exec_job *job, sc_kv *out)
 {
 	const sc_action *action = job->action;
 
@@ -225,7 +224,7 @@ sc_api_transfer *sc_exec_job_request(sc_exec_job *job)
 		free(url);
 		break;
 	case SC_STEP_RECOVER:
-		token_filter(job, &filter);
+		sc_exec_job_token_filter(job, &filter);
 		url = sc_api_list_url(base, &filter,
 		                      sc_api_client_filter_style(job->client), 100,
 		                      job->recover_page);

@@ -219,17 +219,17 @@ static sc_job_outcome on_create(sc_exec_job *job, const sc_api_response *respons
 /* Whether a listed sandbox is really this create's (the filter is not trusted). */
 static const sc_sandbox *find_ours(const sc_exec_job *job, const sc_sandbox_list *list)
 {
-	const char *set = job->action->set ? job->action->set : job->action->spec->set;
+	const sc_sandbox *found = NULL;
+	sc_kv filter = SC_KV_INIT;
 
-	for (size_t i = 0; i < list->count; i++) {
-		const sc_kv *md = &list->items[i].metadata;
-		const char *s = sc_kv_get(md, SC_LABEL_SET),
-		           *t = sc_kv_get(md, SC_LABEL_CREATE_TOKEN);
-		if (s && t && !strcmp(s, set) && !strcmp(t, job->token) &&
-		    list->items[i].phase != SC_PHASE_GONE)
-			return &list->items[i];
+	sc_exec_job_token_filter(job, &filter);
+	for (size_t i = 0; !found && i < list->count; i++) {
+		if (list->items[i].phase != SC_PHASE_GONE &&
+		    sc_api_labels_match(&list->items[i], &filter))
+			found = &list->items[i];
 	}
-	return NULL;
+	sc_kv_release(&filter);
+	return found;
 }
 
 /* Nothing carries the token: the create never happened; send it again (same token). */

@@ -105,4 +105,7 @@ void sc_exec_job_finish(sc_exec_job *job, sc_result_status status, int64_t now,
 const char *sc_exec_step_name(sc_exec_step step);
 
 
+/* The filter that finds this create's sandbox: its set and its token (out initialised). */
+void sc_exec_job_token_filter(const sc_exec_job *job, sc_kv *out);
+
 #endif
