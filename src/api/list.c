@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/decode.h"
+#include "api/hint.h"
 #include "api/retry.h"
 #include "api/private/seen.h"
 #include "common/mem.h"
@@ -24,6 +25,7 @@ typedef struct page {
 	int64_t date_ms;
 	sc_diag warnings; /* what decoding the page noticed */
 	bool too_large;   /* the page alone would pass the list's item limit */
+	const char *hint; /* the last attempt's sc_api_hint(), static */
 } page;
 
 static void page_release(page *p)
@@ -48,6 +50,7 @@ static int fetch_once(sc_api_client *client, const char *url, size_t room, page 
 	int rc = 1, decoded;
 
 	*retry_after_ms = -1;
+	out->hint = NULL;
 	if (sc_api_transfer_run(transfer, timeout_ms, diag)) {
 		rc = -1;
 	} else if (response->transport_failed || response->status != 200) {
@@ -57,6 +60,9 @@ static int fetch_once(sc_api_client *client, const char *url, size_t room, page 
 		                                  response->body.len);
 		*retry_after_ms =
 		    sc_api_retry_after_ms(response->retry_after, response->date_ms);
+		if (!response->transport_failed)
+			out->hint = sc_api_hint(response->status, response->body.data,
+			                        response->body.len, false);
 		if (!sc_api_response_retryable(response))
 			rc = -1;
 	} else if ((decoded =
@@ -64,6 +70,7 @@ static int fetch_once(sc_api_client *client, const char *url, size_t room, page 
 	                                   response->body.len, room, &decode_diag))) {
 		*why = sc_strdup(decode_diag.count ? decode_diag.entries[0].message
 		                                   : "bad body");
+		out->hint = sc_api_hint(200, response->body.data, response->body.len, true);
 		if (decoded == SC_API_PAGE_TOO_LARGE) {
 			out->too_large = true;
 			rc = -1;
@@ -125,6 +132,8 @@ static int fetch_page(sc_api_client *client, const char *url, size_t room, page 
 			    : out_of_time
 			        ? " (giving up: the list's time limit would pass)"
 			        : " (giving up after retries)");
+			if (out->hint)
+				sc_diag_add(diag, SC_DIAG_HINT, NULL, 0, 0, "%s", out->hint);
 			free(why);
 			return -1;
 		}
