@@ -19,6 +19,7 @@
  *   all in the declared state; what was created is current;
  * - a sandbox no spec names any more is deleted (--prune) unless its
  *   sc-apply/protect label says true, and then it is left alone;
+ * - with --force (some rounds) protect holds nothing back;
  * - every running sandbox of a running spec that apply maintains has a
  *   TTL in [renewBefore, timeout] (plus the round trip: the Date header's
  *   whole second, SC_PLAN_TTL_SLACK_MS, and the time since the apply
@@ -120,7 +121,7 @@ static void model_init(void)
 		model_spec *spec = &model[i];
 		memset(spec, 0, sizeof(*spec));
 		spec->present = i == 0 || pick(4);
-		spec->replicas = pick(4);
+		spec->replicas = pick(5);
 		spec->paused = pick(4) == 0;
 		pick_ttl(spec);
 		spec->tpl = pick(3);
@@ -140,7 +141,7 @@ static const char *model_edit(void)
 
 	switch (pick(11)) {
 	case 0:
-		spec->replicas = pick(4);
+		spec->replicas = pick(5);
 		return "replicas";
 	case 1:
 		spec->paused = !spec->paused;
@@ -527,9 +528,11 @@ static int run_apply(const char *const *args, test_run *out)
 	return code;
 }
 
-static int apply(test_run *out)
+/* apply --prune, with --force when force. */
+static int apply(bool force, test_run *out)
 {
-	const char *args[] = {"apply", "-f", spec_path, "--prune", NULL};
+	const char *args[] = {"apply", "-f", spec_path, "--prune", force ? "--force" : NULL,
+	                      NULL};
 	return run_apply(args, out);
 }
 
@@ -563,6 +566,7 @@ static void read_view(listing *list, cJSON **specs_out)
 
 typedef struct round_ctx {
 	int round;
+	bool force;               /* this round applies with --force: protect holds nothing */
 	int64_t apply_started_ms; /* monotonic: the last apply's start */
 	const listing *before, *after;
 	const cJSON *get_specs;
@@ -710,7 +714,7 @@ static void check_pruned(const round_ctx *r, const char *name)
 		if (!managed(b) || strcmp(b->name, name) || !live(b))
 			continue;
 		const observed *a = find(after, b->id);
-		bool held = !strcmp(b->protect, "true");
+		bool held = !r->force && !strcmp(b->protect, "true");
 		if (held && !a && !expired(b, after))
 			TEST_FAILURE("round %d: %s/%s %s (sc-apply/protect: true) was pruned",
 			             r->round, SET, name, b->id);
@@ -755,7 +759,7 @@ static void check_round(const round_ctx *r)
 	for (int i = 0; i < SPEC_COUNT; i++) {
 		if (!model[i].present)
 			check_pruned(r, spec_names[i]);
-		else if (model[i].protect)
+		else if (model[i].protect && !r->force)
 			check_protected(r, spec_names[i], &model[i]);
 		else
 			check_exact(r, spec_names[i], &model[i]);
@@ -791,7 +795,7 @@ static bool converge(round_ctx *r)
 	for (int attempt = 0; attempt < 4; attempt++) {
 		test_run_release(&run);
 		r->apply_started_ms = sc_time_monotonic_ms();
-		if (apply(&run) == 0) {
+		if (apply(r->force, &run) == 0) {
 			test_run_release(&run);
 			return true;
 		}
@@ -806,7 +810,7 @@ static void second_apply_writes_nothing(const round_ctx *r)
 {
 	test_run run;
 	long before = test_stats_writes(&sd);
-	int code = apply(&run);
+	int code = apply(false, &run);
 	long after = test_stats_writes(&sd);
 	if (code != 0 || before < 0 || after != before)
 		TEST_FAILURE("round %d: a second apply wrote %ld times (exit %d):\n%s%s", r->round,
@@ -816,7 +820,7 @@ static void second_apply_writes_nothing(const round_ctx *r)
 
 static void run_round(int round, sc_buf *log)
 {
-	round_ctx r = {.round = round};
+	round_ctx r = {.round = round, .force = pick(8) == 0};
 	listing before, after;
 	cJSON *get_specs = NULL;
 
@@ -827,11 +831,13 @@ static void run_round(int round, sc_buf *log)
 	out_of_band(log);
 	if (list_service(&before))
 		return;
+	if (r.force)
+		sc_buf_puts(log, " --force");
 	if (pick(2)) {
 		set_faults();
 		sc_buf_puts(log, " faults");
 		r.apply_started_ms = sc_time_monotonic_ms();
-		apply(NULL);
+		apply(r.force, NULL);
 		admin_post("/_admin/config", "{\"faultRate\":0}");
 	}
 	sc_buf_putc(log, '\n');
@@ -860,7 +866,7 @@ static unsigned long long env_number(const char *name, unsigned long long fallba
 TEST(apply_keeps_its_promises_under_random_edits_and_interference)
 {
 	const char *wrap = getenv("SC_TEST_WRAP");
-	int rounds = (int)env_number("SC_PROPERTY_ROUNDS", wrap && *wrap ? 3 : 14);
+	int rounds = (int)env_number("SC_PROPERTY_ROUNDS", wrap && *wrap ? 5 : 40);
 	char seed_text[32];
 	sc_buf log = SC_BUF_INIT;
 
