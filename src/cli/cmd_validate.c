@@ -20,7 +20,7 @@ static void print_valid(const sc_reconcile *run, const sc_cli_options *options,
 	       run->specs.count == 1 ? "" : "s", run->set_count, run->set_count == 1 ? "" : "s");
 	if (options->online && check->unchecked)
 		printf(", templates unchecked");
-	else if (options->online)
+	else if (options->online && check->found)
 		printf(", templates found on the service");
 	printf("\n");
 }

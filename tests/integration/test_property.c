@@ -927,7 +927,7 @@ static unsigned long long env_number(const char *name, unsigned long long fallba
 TEST(apply_keeps_its_promises_under_random_edits_and_interference)
 {
 	const char *wrap = getenv("SC_TEST_WRAP");
-	int rounds = (int)env_number("SC_PROPERTY_ROUNDS", wrap && *wrap ? 5 : 40);
+	int rounds = (int)env_number("SC_PROPERTY_ROUNDS", wrap && *wrap ? 4 : 40);
 	char seed_text[32];
 	sc_buf log = SC_BUF_INIT;
 
