@@ -173,6 +173,24 @@ TEST(a_service_without_the_route_leaves_templates_unchecked)
 	check_unchecked(&method);
 }
 
+TEST(a_web_page_where_the_api_should_be_is_an_error_with_a_hint)
+{
+	const char *path = write_spec("good.yaml", good_specs);
+	no_route page = {200, "<!DOCTYPE html><html><body>Welcome</body></html>", 0};
+	test_script_server server;
+	if (test_script_server_start(&server, answer_no_route, &page)) {
+		TEST_FAILURE("the scripted server did not start");
+		return;
+	}
+	test_run run = validate(server.base_url, NULL, path, online);
+	test_script_server_stop(&server);
+	CHECK_INT(run.exit_code, 1);
+	CHECK_CONTAINS(run.err, "error: look up template 'base': HTTP 200: the answer names no "
+	                        "templateID");
+	CHECK_CONTAINS(run.err, "hint: the server sent an HTML page: is SEACLOUD_API_BASE_URL");
+	test_run_release(&run);
+}
+
 TEST(without_online_validate_contacts_nothing)
 {
 	const char *path = write_spec("typo.yaml", typo_specs);
@@ -202,6 +220,7 @@ int main(void)
 	RUN(a_typo_alone_is_found_by_probing_the_default_template);
 	RUN(a_wrong_key_fails_with_a_key_hint);
 	RUN(a_service_without_the_route_leaves_templates_unchecked);
+	RUN(a_web_page_where_the_api_should_be_is_an_error_with_a_hint);
 	RUN(without_online_validate_contacts_nothing);
 	test_sandboxd_release(&sd);
 	return test_summary();
