@@ -957,8 +957,45 @@ TEST(apply_keeps_its_promises_under_random_edits_and_interference)
 	test_sandboxd_release(&sd);
 }
 
+/*
+ * What the random test found (seed 308): two protected replicas, scaled
+ * down to one with a shorter timeout. The first apply holds one and
+ * shortens the other's TTL; the second must write nothing, not swap
+ * which one it holds and shorten the other.
+ */
+TEST(a_second_apply_over_a_held_surplus_writes_nothing)
+{
+	static const char two[] =
+		"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web, set: " SET "}\n"
+		"spec: {template: base, replicas: 2, timeout: 3600, renewBefore: 600, protect: true}\n";
+	static const char one[] =
+		"apiVersion: sc-apply/v1\nkind: Sandbox\nmetadata: {name: web, set: " SET "}\n"
+		"spec: {template: base, replicas: 1, timeout: 300, renewBefore: 100, protect: true}\n";
+	test_run run;
+
+	if (test_sandboxd_start(&sd, NULL)) {
+		TEST_FAILURE("cannot start sc-sandboxd");
+		return;
+	}
+	snprintf(spec_path, sizeof(spec_path), "%s/specs.yaml", sd.dir);
+	test_write_file(spec_path, two);
+	CHECK_INT(apply(false, NULL), 0);
+	test_write_file(spec_path, one);
+	CHECK_INT(apply(false, &run), 0);
+	CHECK_CONTAINS(run.out, "1 to renew");
+	CHECK_CONTAINS(run.err, "is protected: not deleted (use --force)");
+	test_run_release(&run);
+	long before = test_stats_writes(&sd);
+	CHECK_INT(apply(false, &run), 0);
+	CHECK_INT(test_stats_writes(&sd) - before, 0);
+	CHECK_NOT_CONTAINS(run.out, "renew");
+	test_run_release(&run);
+	test_sandboxd_release(&sd);
+}
+
 int main(void)
 {
+	RUN(a_second_apply_over_a_held_surplus_writes_nothing);
 	RUN(apply_keeps_its_promises_under_random_edits_and_interference);
 	return test_summary();
 }
