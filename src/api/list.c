@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/decode.h"
+#include "api/hint.h"
 #include "api/retry.h"
 #include "api/private/seen.h"
 #include "common/mem.h"
@@ -62,6 +63,7 @@ typedef struct failure {
 	char *why;
 	long retry_after_ms;
 	bool too_large; /* the page alone would pass the list's item limit */
+	const char *hint; /* what to check when this was the last attempt (sc_api_hint), static */
 } failure;
 
 /*
@@ -82,6 +84,7 @@ static int take_body(lister *l, const sc_api_response *response, page *p, failur
 		                                     : "bad body");
 		f->too_large = decoded == SC_API_PAGE_TOO_LARGE;
 		f->rc = f->too_large ? -1 : 1;
+		f->hint = sc_api_hint(200, response->body.data, response->body.len, true);
 		sc_diag_release(&decode_diag);
 		return -1;
 	}
@@ -106,6 +109,9 @@ static int take_response(lister *l, page *p, failure *f)
 	                                    response->body.len);
 	f->retry_after_ms = sc_api_retry_after_ms(response->retry_after, response->date_ms);
 	f->rc = sc_api_response_retryable(response) ? 1 : -1;
+	if (!response->transport_failed)
+		f->hint = sc_api_hint(response->status, response->body.data, response->body.len,
+		                      false);
 	return -1;
 }
 
@@ -141,6 +147,8 @@ static void attempt_failed(lister *l, failure *f)
 		              f->rc < 0     ? ""
 		              : out_of_time ? " (giving up: the list's time limit would pass)"
 		                            : " (giving up after retries)");
+		if (f->hint)
+			sc_diag_add(&l->diag, SC_DIAG_HINT, NULL, 0, 0, "%s", f->hint);
 		list_fail(l);
 	} else {
 		l->attempt++;

@@ -30,6 +30,7 @@ typedef enum { SC_COLOR_AUTO, SC_COLOR_ALWAYS, SC_COLOR_NEVER } sc_cli_color;
 typedef enum {
 	SC_OPT_FILENAME,
 	SC_OPT_SET,
+	SC_OPT_ONLINE,
 	SC_OPT_PLAN,
 	SC_OPT_PRUNE,
 	SC_OPT_ALLOW_EMPTY,
@@ -94,6 +95,7 @@ typedef struct sc_cli_options {
 	size_t path_count;
 	const char *set;            /* --set */
 	bool prune, allow_empty, force, insecure;
+	bool online;                /* --online (validate): look the templates up */
 	long max_delete;            /* --max-delete; -1 none */
 	unsigned parallel;          /* --parallel; default 16 */
 	sc_cli_output output;       /* -o; the command's first format by default */

@@ -6,6 +6,9 @@ const sc_cli_option sc_cli_option_table[SC_OPT_COUNT] = {
     [SC_OPT_FILENAME] = {"filename", 'f', "PATH", "Input",
                          "a file, a directory (*.yaml, *.yml) or - (stdin); repeatable"},
     [SC_OPT_SET] = {"set", 0, "SET", "Input", "the set of specs that name none (metadata.set)"},
+    [SC_OPT_ONLINE] = {"online", 0, NULL, "Input",
+                       "also look each spec's template up on the service (takes\n"
+                       "the connection options; without it nothing is contacted)"},
     [SC_OPT_PLAN] = {"plan", 0, "FILE", "Input",
                      "carry out a plan the plan command saved, exactly, or refuse\n"
                      "it whole if anything it was decided on changed since"},

@@ -193,6 +193,9 @@ static int parse_one(sc_cli_options *out, sc_cli_option_id id, const char *arg)
 	case SC_OPT_FORCE:
 		out->force = true;
 		return SC_EXIT_OK;
+	case SC_OPT_ONLINE:
+		out->online = true;
+		return SC_EXIT_OK;
 	case SC_OPT_INSECURE:
 		out->insecure = true;
 		return SC_EXIT_OK;

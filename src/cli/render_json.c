@@ -186,7 +186,10 @@ static void write_summary(sc_json *json, const sc_plan *plan)
 
 static const char *level_word(sc_diag_level level)
 {
-	return level == SC_DIAG_ERROR ? "error" : level == SC_DIAG_WARNING ? "warning" : "note";
+	return level == SC_DIAG_ERROR     ? "error"
+	       : level == SC_DIAG_WARNING ? "warning"
+	       : level == SC_DIAG_HINT    ? "hint"
+	                                  : "note";
 }
 
 static void write_diagnostics(sc_json *json, const sc_diag *diag)

@@ -99,6 +99,8 @@ static const char *level_word(sc_diag_level level)
 		return "warning";
 	case SC_DIAG_NOTE:
 		return "note";
+	case SC_DIAG_HINT:
+		return "hint";
 	}
 	return "error";
 }

@@ -11,7 +11,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-typedef enum { SC_DIAG_ERROR, SC_DIAG_WARNING, SC_DIAG_NOTE } sc_diag_level;
+/* A hint follows the error it helps with: what to check ("hint: check the API key"). */
+typedef enum { SC_DIAG_ERROR, SC_DIAG_WARNING, SC_DIAG_NOTE, SC_DIAG_HINT } sc_diag_level;
 
 typedef struct sc_diag_entry {
 	sc_diag_level level;

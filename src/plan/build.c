@@ -196,7 +196,8 @@ static sc_plan_member **order_members(build_ctx *ctx, const sc_plan_group *group
 		member->wrong_state = wrong_state(group->spec, member->sandbox);
 		ctx->order[i] = member;
 	}
-	sc_plan_sort_victims(ctx->order, group->count);
+	sc_plan_sort_victims(ctx->order, group->count,
+	                     sc_plan_protected(group->spec, NULL, ctx->options, NULL));
 	return ctx->order;
 }
 

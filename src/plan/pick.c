@@ -3,6 +3,13 @@
  * them: the stale ones, then those of unknown status, then those in the
  * wrong state, then the one with the least TTL left, then the newest;
  * ties by id, so the choice never depends on the list's order.
+ *
+ * When protect holds the surplus back, the TTL left is no criterion: the
+ * run renews its survivors (a shortened one then has less left than a
+ * held one) and leaves the held ones alone, so a choice by TTL would
+ * swap them at the next run, which would shorten the other: a second run
+ * that writes. The other criteria do not move with what a run does to
+ * its survivors.
  */
 #include "plan/private/internal.h"
 
@@ -60,12 +67,14 @@ static int compare_on(const sc_plan_member *a, const sc_plan_member *b,
 	return strcmp(a->sandbox->id, b->sandbox->id);
 }
 
-static int compare_victims(const void *pa, const void *pb)
+static int compare_with(const void *pa, const void *pb, bool by_ttl)
 {
 	const sc_plan_member *a = *(const sc_plan_member *const *)pa;
 	const sc_plan_member *b = *(const sc_plan_member *const *)pb;
 
 	for (int criterion = 0; criterion < PICK_COUNT; criterion++) {
+		if (criterion == PICK_LEAST_TTL && !by_ttl)
+			continue;
 		int cmp = compare_on(a, b, (pick_criterion)criterion);
 		if (cmp)
 			return cmp;
@@ -73,10 +82,21 @@ static int compare_victims(const void *pa, const void *pb)
 	return 0;
 }
 
-void sc_plan_sort_victims(sc_plan_member **members, size_t count)
+static int compare_victims(const void *pa, const void *pb)
+{
+	return compare_with(pa, pb, true);
+}
+
+static int compare_held_victims(const void *pa, const void *pb)
+{
+	return compare_with(pa, pb, false);
+}
+
+void sc_plan_sort_victims(sc_plan_member **members, size_t count, bool held)
 {
 	if (count > 1)
-		qsort(members, count, sizeof(*members), compare_victims);
+		qsort(members, count, sizeof(*members),
+		      held ? compare_held_victims : compare_victims);
 }
 
 static char *wrong_state_clause(const sc_spec *spec)

@@ -248,7 +248,9 @@ typedef struct sc_plan {
  *   deleted, picking stale ones first, then UNKNOWN status, then the
  *   wrong state (paused when the spec says running, running when it says
  *   paused), then the least TTL left (unknown endAt counts as most), then
- *   the newest (unknown startedAt counts as oldest), then by id.
+ *   the newest (unknown startedAt counts as oldest), then by id. When
+ *   protect holds the surplus back, the TTL left is not a criterion (a
+ *   run changes its survivors' TTL, so the next run would pick others).
  * - Survivors: STARTING and UNKNOWN ones get no action (UNKNOWN warns),
  *   even when stale: the next run sees them settled. Stale ones get only
  *   REPLACE. Otherwise the wrong state gets only RESUME or PAUSE (resume

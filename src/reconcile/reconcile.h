@@ -116,6 +116,22 @@ int sc_reconcile_observe(sc_reconcile *run);
 int sc_reconcile_plan_apply(sc_reconcile *run);
 int sc_reconcile_plan_teardown(sc_reconcile *run);
 
+/* What sc_reconcile_check_templates() found, in specs (looked_up: distinct templates). */
+typedef struct sc_template_check {
+	size_t found, missing, unchecked;
+	size_t looked_up;
+} sc_template_check;
+
+/*
+ * validate --online: each spec's template looked up on the service
+ * (needs sc_reconcile_connect()). A template the service says it does not
+ * have is an error at the spec's place; where the service offers no
+ * lookup, the templates are unchecked (one warning). The rule that tells
+ * the two apart is templates.c's. Returns -1 when a template is missing
+ * or a lookup failed (errors in run->diag).
+ */
+int sc_reconcile_check_templates(sc_reconcile *run, sc_template_check *out);
+
 /*
  * Saves run->plan, and what it was decided on, to path (see plan_file.c).
  * The plan must be built and not refused.

@@ -198,10 +198,14 @@ TEST(wrong_key_is_an_error_without_the_key)
 	CHECK_INT(sc_api_client_new(&bad, &config, &diag), 0);
 	CHECK_INT(sc_api_list(bad, NULL, &list, &diag), -1);
 	CHECK_INT(list.count, 0);
-	CHECK(diag.count == 1);
-	if (diag.count) {
+	/* One error, and the hint that says what to check. */
+	CHECK(diag.count == 2 && sc_diag_error_count(&diag) == 1);
+	if (diag.count == 2) {
 		CHECK_CONTAINS(diag.entries[0].message, "HTTP 401");
 		CHECK_NOT_CONTAINS(diag.entries[0].message, "wrong-key-value");
+		CHECK(diag.entries[1].level == SC_DIAG_HINT);
+		CHECK_CONTAINS(diag.entries[1].message, "check the API key");
+		CHECK_NOT_CONTAINS(diag.entries[1].message, "wrong-key-value");
 	}
 	sc_api_client_free(bad);
 	sc_diag_release(&diag);

@@ -150,6 +150,42 @@ TEST(protected_answers_each_case)
 	fixture_release(&f);
 }
 
+/*
+ * A second run right after the first changes nothing, protected surplus
+ * or not. The survivor of a held surplus is shortened to the timeout by
+ * the first run; that must not make it the one to hold in the second run
+ * (and the held one, with more TTL left, the survivor to shorten).
+ */
+TEST(held_surplus_stays_held_once_the_survivor_is_renewed)
+{
+	fixture f;
+	fixture_init(&f, "team");
+	sc_spec *web = add_spec(&f, "team", "web", 1);
+	web->protect = true;
+	sc_sandbox *a = add_sandbox(&f, "sb-a", "running", web);
+	a->started_at = NOW - 900 * SEC;
+	a->end_at = NOW + 3600 * SEC;
+	sc_sandbox *b = add_sandbox(&f, "sb-b", "running", web);
+	b->started_at = NOW - 10 * SEC;
+	b->end_at = NOW + 3000 * SEC;
+	CHECK_INT(plan(&f), 0);
+	EXPECT_ACTIONS(&f, {SC_ACTION_RENEW, "web", "sb-a", "TTL 3600s left > timeout 1800s"});
+	CHECK_INT(f.plan.held_count, 1);
+	check_held(&f, 0, SC_ACTION_DELETE, "web", "sb-b", "protected (spec.protect)");
+
+	/* The renew ran 10 s later; the next run comes 10 s after that. */
+	a->end_at = NOW + 10 * SEC + 1800 * SEC;
+	sc_plan_release(&f.plan);
+	sc_diag_release(&f.diag);
+	CHECK_INT(plan_at(&f, NOW + 20 * SEC), 0);
+	if (f.plan.count)
+		print_plan(&f);
+	CHECK_INT(f.plan.count, 0);
+	CHECK_INT(f.plan.held_count, 1);
+	check_held(&f, 0, SC_ACTION_DELETE, "web", "sb-b", "protected (spec.protect)");
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	RUN(pruned_sandbox_recorded_as_protected_is_held);
@@ -158,5 +194,6 @@ int main(void)
 	RUN(protected_stale_sandbox_is_held_as_a_replace);
 	RUN(teardown_of_a_set_holds_what_was_made_protected);
 	RUN(protected_answers_each_case);
+	RUN(held_surplus_stays_held_once_the_survivor_is_renewed);
 	return test_summary();
 }

@@ -86,9 +86,11 @@ char *sc_plan_replace_reason(const sc_action *action, const sc_spec *spec,
 /*
  * Scale-down: orders members[0..count) so that the ones to delete first
  * come first (stale, unknown status, wrong state, least TTL left, newest,
- * then by id). Each member's stale and wrong_state must be set.
+ * then by id). held: protect holds the surplus back, and the TTL left is
+ * not a criterion (pick.c says why). Each member's stale and wrong_state
+ * must be set.
  */
-void sc_plan_sort_victims(sc_plan_member **members, size_t count);
+void sc_plan_sort_victims(sc_plan_member **members, size_t count, bool held);
 
 /*
  * Why victim was picked before survivor, as a short clause ("stale",
