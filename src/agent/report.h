@@ -48,8 +48,8 @@ typedef struct sc_agent_set_count {
 } sc_agent_set_count;
 
 /*
- * A rollout's progress: how many of a spec's replicas are on its current
- * version. No spec rolls out yet: every entry's rollout is NULL ("none").
+ * A rollout's progress (spec.rollout): how many of a spec's replicas are
+ * on its current version. A spec without a rollout under way has none.
  */
 typedef struct sc_agent_rollout {
 	char *phase; /* owned: "progressing", "paused", "done", ... */
@@ -154,6 +154,14 @@ void sc_agent_report_project(sc_agent_report *report, const sc_plan *plan);
 void sc_agent_report_count_specs(sc_agent_report *report, const sc_spec_list *specs,
                                  const sc_sandbox_list *observed, const sc_plan *plan,
                                  int64_t now);
+
+/*
+ * Sets the rollout of the spec (set, name) of specs[] (counted first):
+ * its state word ("progressing", "complete", "failed", "stalled"), how
+ * many replicas are updated, of total. A spec not in specs[] is ignored.
+ */
+void sc_agent_report_rollout(sc_agent_report *report, const char *set, const char *name,
+                             const char *phase, unsigned long updated, unsigned long total);
 
 /*
  * Keeps a copy of text (control characters made '?') as a message of the

@@ -207,3 +207,20 @@ void sc_agent_report_count_specs(sc_agent_report *report, const sc_spec_list *sp
 	report->specs_counted = true;
 	free(counts);
 }
+
+void sc_agent_report_rollout(sc_agent_report *report, const char *set, const char *name,
+                             const char *phase, unsigned long updated, unsigned long total)
+{
+	for (size_t i = 0; i < report->spec_count; i++) {
+		sc_agent_spec_status *status = &report->specs[i];
+		if (strcmp(status->set, set) || strcmp(status->name, name))
+			continue;
+		if (!status->rollout)
+			status->rollout = sc_calloc(1, sizeof(*status->rollout));
+		free(status->rollout->phase);
+		status->rollout->phase = sc_strdup(phase);
+		status->rollout->updated = updated;
+		status->rollout->total = total;
+		return;
+	}
+}

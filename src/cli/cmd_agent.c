@@ -193,6 +193,17 @@ static bool execute(agent_context *context, sc_reconcile *run)
 	return sc_reconcile_execute(run) == 0;
 }
 
+/* Each rollout of the cycle's plan, for the status page. */
+static void report_rollouts(sc_agent_report *out, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->rollout_count; i++) {
+		const sc_rollout *rollout = &plan->rollouts[i];
+		sc_agent_report_rollout(out, rollout->set, rollout->name,
+		                        sc_rollout_state_name(rollout->state), rollout->updated,
+		                        rollout->replicas);
+	}
+}
+
 /* One cycle: the same pipeline as `sc-apply apply`, its output as log events. */
 static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
                       sc_agent_report *out)
@@ -221,9 +232,11 @@ static void reconcile(void *ctx, sc_agent *agent, unsigned long cycle,
 	sc_agent_report_note_results(out, &run.plan);
 	log_results(&context->log, &run.plan, cycle);
 done:
-	if (run.planned)
+	if (run.planned) {
 		sc_agent_report_count_specs(out, &run.specs, &run.observed, &run.plan,
 		                            sc_reconcile_now(&run));
+		report_rollouts(out, &run.plan);
+	}
 	log_diag(&context->log, &run.diag, cycle, out);
 	sc_agent_report_scrub(out, &run.specs);
 	sc_reconcile_release(&run);

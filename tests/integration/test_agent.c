@@ -438,6 +438,44 @@ TEST(sighup_reconciles_at_once_with_text_logs)
 	finish(&sd);
 }
 
+/* A rollout shows on the status page's JSON as the cycle left it. */
+TEST(a_rollout_shows_in_the_status)
+{
+	test_sandboxd sd;
+	agent a;
+	char *body = NULL;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	snprintf(a.spec, sizeof(a.spec), "%s/pool.yaml", sd.dir);
+	write_spec(a.spec, spec_text(2, NULL));
+	CHECK_INT(agent_start(&a, &sd,
+	                      (const char *[]){"--interval", "1h", "--listen-metrics",
+	                                       "127.0.0.1:0", "--log-format", "json", NULL}),
+	          0);
+	if (!read_address(&a)) {
+		TEST_FAILURE("no metrics address logged");
+		goto done;
+	}
+	CHECK(wait_metric(&a, "sc_apply_reconcile_total{result=\"success\"}", 1, 1e9, 10000));
+	CHECK_INT(fetch(&a, "/api/status", &body), 200);
+	CHECK(body && strstr(body, "\"rollout\":null"));
+	free(body);
+	body = NULL;
+	/* A template change, rolled out in waves. */
+	write_spec(a.spec, spec_text(2, "  rollout: {maxSurge: 1, maxUnavailable: 0}\n"
+	                                "  autoPause: true\n"));
+	kill(a.process.pid, SIGHUP);
+	CHECK(wait_metric(&a, "sc_apply_reconcile_total{result=\"success\"}", 2, 1e9, 20000));
+	CHECK_INT(fetch(&a, "/api/status", &body), 200);
+	CHECK(body && strstr(body, "\"rollout\":{\"phase\":\"complete\",\"updated\":2,"
+	                           "\"total\":2}"));
+	if (body && !strstr(body, "\"phase\":\"complete\""))
+		printf("  status: %s\n", body);
+done:
+	free(body);
+	CHECK_INT(test_process_stop(&a.process, SIGTERM, 10000), 0);
+	finish(&sd);
+}
+
 TEST(an_interval_longer_than_renew_before_is_warned_at_start)
 {
 	test_sandboxd sd;
@@ -589,6 +627,7 @@ int main(void)
 	RUN(sighup_reconciles_at_once_with_text_logs);
 	RUN(sigterm_during_a_cycle_finishes_the_actions_in_flight);
 	RUN(an_interval_longer_than_renew_before_is_warned_at_start);
+	RUN(a_rollout_shows_in_the_status);
 	RUN(a_cycle_longer_than_the_grace_period_is_cut_short);
 	RUN(sigterm_while_the_list_retries_stops_cleanly);
 	RUN(usage_errors_exit_64_and_no_service_exits_1);
