@@ -93,12 +93,15 @@ TEST(an_option_a_command_does_not_take_is_a_usage_error_naming_it)
 		}
 	}
 	CHECK(all_count >= 20);
+	/* Under valgrind (SC_TEST_WRAP) a few refusals a command show the memory is clean. */
+	int most = getenv("SC_TEST_WRAP") ? 2 : MAX_OPTIONS * 2;
 	for (size_t c = 0; c < COMMAND_COUNT; c++) {
 		known_option taken[MAX_OPTIONS];
-		int taken_count = help_options(commands[c], taken, MAX_OPTIONS);
-		for (int i = 0; i < all_count; i++) {
+		int taken_count = help_options(commands[c], taken, MAX_OPTIONS), tried = 0;
+		for (int i = 0; i < all_count && tried < most; i++) {
 			if (listed(taken, taken_count, all[i].name))
 				continue;
+			tried++;
 			test_run out;
 			const char *args[] = {commands[c], all[i].name, all[i].has_value ? "1" : NULL,
 			                      NULL};
@@ -112,7 +115,7 @@ TEST(an_option_a_command_does_not_take_is_a_usage_error_naming_it)
 			test_run_release(&out);
 		}
 	}
-	CHECK(refusals > 20);
+	CHECK(refusals > (getenv("SC_TEST_WRAP") ? 8 : 20));
 }
 
 TEST(validate_with_prune_exits_64_naming_prune)
