@@ -246,7 +246,7 @@ static int check_options(sc_reconcile *run, const cJSON *options, const char *pa
 	const char *differs = prune != config->prune                ? "--prune"
 	                      : allow_empty != config->allow_empty  ? "--allow-empty"
 	                      : force != config->force              ? "--force"
-	                      : (long)max_delete != config->max_delete ? "--max-delete"
+	                      : max_delete != (double)config->max_delete ? "--max-delete"
 	                                                            : NULL;
 	if (differs)
 		return sc_diag_error(&run->diag, NULL, 0, 0,
@@ -374,7 +374,9 @@ static int check_header(sc_reconcile *run, const cJSON *root, const char *path,
 		return sc_diag_error(&run->diag, NULL, 0, 0,
 		                     "the plan '%s' has formatVersion \"%s\"; this sc-apply reads \"1\"",
 		                     path, version);
-	if (!number_of(root, "serverTime", &time) || time <= 0)
+	/* A whole number of milliseconds an int64_t holds, past the epoch. */
+	if (!number_of(root, "serverTime", &time) || !(time > 0 && time < 0x1p63) ||
+	    time != (double)(int64_t)time)
 		return sc_diag_error(&run->diag, NULL, 0, 0, "the plan '%s' is malformed: serverTime",
 		                     path);
 	*server_time = (int64_t)time;
@@ -404,6 +406,13 @@ int sc_reconcile_prepare_saved(sc_reconcile *run, const char *path)
 	    sc_reconcile_lock(run) || sc_reconcile_connect(run) || sc_reconcile_observe(run) ||
 	    check_observed(run, cJSON_GetObjectItemCaseSensitive(root, "observed"), path))
 		goto done;
+	/* Made before now on this server's clock, or it was not made by a plan here. */
+	if (server_time > sc_reconcile_now(run)) {
+		sc_diag_error(&run->diag, NULL, 0, 0,
+		              "the plan '%s' is dated after the server's time now: make a new plan",
+		              path);
+		goto done;
+	}
 	run->observed.server_now = server_time;
 	if (sc_reconcile_plan_apply(run))
 		goto done;

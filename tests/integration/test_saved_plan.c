@@ -233,6 +233,45 @@ TEST(a_file_that_is_not_a_plan_is_refused)
 	test_sandboxd_release(&sd);
 }
 
+/* The saved plan with the number after "serverTime": replaced by value. */
+static void write_plan_time(const char *value)
+{
+	char *saved = test_read_file(plan_path);
+	char *at = saved ? strstr(saved, "\"serverTime\":") : NULL;
+	CHECK(at != NULL);
+	if (!at) {
+		free(saved);
+		return;
+	}
+	at += strlen("\"serverTime\":");
+	size_t digits = strspn(at, "0123456789");
+	char *text = malloc(strlen(saved) + strlen(value) + 1);
+	snprintf(text, strlen(saved) + strlen(value) + 1, "%.*s%s%s", (int)(at - saved), saved,
+	         value, at + digits);
+	CHECK_INT(test_write_file(plan_path, text), 0);
+	free(text);
+	free(saved);
+}
+
+/* serverTime is what the plan is rebuilt at: one from the future, or no int64, is refused. */
+TEST(a_plan_dated_in_the_future_or_out_of_range_is_refused)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	write_pool(&sd, 2);
+	save_plan(&sd, NULL);
+	write_plan_time("4102444800000"); /* 2100-01-01 */
+	check_refused(&sd, "is dated after the server's time now", NULL);
+	save_plan(&sd, NULL);
+	write_plan_time("1e300");
+	check_refused(&sd, "is malformed: serverTime", NULL);
+	save_plan(&sd, NULL);
+	write_plan_time("1.5");
+	check_refused(&sd, "is malformed: serverTime", NULL);
+	CHECK_INT(live(&sd), 0);
+	test_sandboxd_release(&sd);
+}
+
 int main(void)
 {
 	RUN(a_saved_plan_is_carried_out_exactly_and_holds_no_secret);
@@ -243,5 +282,6 @@ int main(void)
 	RUN(a_sandbox_changed_out_of_band_refuses_the_plan);
 	RUN(other_safety_flags_refuse_the_plan);
 	RUN(a_file_that_is_not_a_plan_is_refused);
+	RUN(a_plan_dated_in_the_future_or_out_of_range_is_refused);
 	return test_summary();
 }
