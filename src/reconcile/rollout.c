@@ -171,6 +171,35 @@ static bool nothing_failed(const sc_reconcile *run)
 	return sc_reconcile_all_done(run);
 }
 
+/* The sandboxes plan creates for spec (a replace makes one too). */
+static unsigned creates_of(const sc_plan *plan, const sc_spec *spec)
+{
+	unsigned count = 0;
+	for (size_t i = 0; i < plan->count; i++) {
+		const sc_action *action = &plan->actions[i];
+		count += action->spec == spec &&
+		         (action->kind == SC_ACTION_CREATE || action->kind == SC_ACTION_REPLACE);
+	}
+	return count;
+}
+
+/*
+ * Whether next would take a rollout past as many creates in this run as
+ * its spec has replicas: each old replica is replaced once, so more means
+ * the service does not list (or keeps losing) what was made, and every
+ * wave would create again.
+ */
+static bool creates_too_many(const sc_reconcile *run, const sc_plan *next)
+{
+	for (size_t i = 0; i < next->rollout_count; i++) {
+		const sc_rollout *entry = &next->rollouts[i];
+		if (creates_of(&run->plan, entry->spec) + creates_of(next, entry->spec) >
+		    entry->replicas)
+			return true;
+	}
+	return false;
+}
+
 /* Runs plan with what is left of the run's time. */
 static void run_actions(sc_reconcile *run, sc_plan *plan, long time_left_ms)
 {
@@ -285,6 +314,12 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 		if (plan_next(run, &next)) {
 			sc_plan_release(&next);
 			why = "the next wave could not be planned";
+			break;
+		}
+		if (creates_too_many(run, &next)) {
+			sc_plan_release(&next);
+			why = "the service does not list the sandboxes it created; another wave "
+			      "would create more than the spec has replicas";
 			break;
 		}
 		moved = next.count > 0;

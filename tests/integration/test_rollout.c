@@ -441,6 +441,8 @@ typedef struct quiet_service {
 	cJSON *sandboxes; /* array */
 	int next_id;
 	int most; /* the most sandboxes it held at once */
+	bool forget; /* answers a create, and never lists what it made */
+	int creates; /* creates answered */
 } quiet_service;
 
 static cJSON *quiet_sandbox(quiet_service *sv, const char *template_id, cJSON *metadata)
@@ -484,6 +486,10 @@ static void quiet_script(void *ctx, const test_script_request *request,
 		    sv, cJSON_IsString(template_id) ? template_id->valuestring : "base",
 		    metadata ? metadata : cJSON_CreateObject());
 		char *text = cJSON_PrintUnformatted(made);
+		sv->creates++;
+		if (sv->forget)
+			cJSON_Delete(cJSON_DetachItemFromArray(sv->sandboxes,
+			                                       cJSON_GetArraySize(sv->sandboxes) - 1));
 		test_script_reply_text(reply, 201, text);
 		free(text);
 		cJSON_Delete(body);
@@ -556,9 +562,58 @@ TEST(a_server_without_heartbeats_is_said_and_not_waited_for)
 	rmdir(dir);
 }
 
+/*
+ * A service that answers each create and never lists what it made: every
+ * wave would create again. A rollout creates no more than it replaces.
+ */
+TEST(a_service_that_loses_creates_does_not_make_a_rollout_create_forever)
+{
+	quiet_service sv = {.sandboxes = cJSON_CreateArray(), .forget = true};
+	test_script_server server;
+	test_run run;
+	char dir_template[] = "/tmp/sc-rollout-XXXXXX";
+	char path[200], url_env[200];
+
+	pthread_mutex_init(&sv.lock, NULL);
+	char *dir = mkdtemp(dir_template);
+	CHECK(dir != NULL);
+	for (int i = 0; i < 2; i++) {
+		cJSON *metadata = cJSON_CreateObject();
+		cJSON_AddStringToObject(metadata, "sc-apply/set", SET);
+		cJSON_AddStringToObject(metadata, "sc-apply/name", "web");
+		quiet_sandbox(&sv, "base", metadata);
+	}
+	snprintf(path, sizeof(path), "%s/web.yaml", dir);
+	CHECK_INT(test_write_file(path, "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                "metadata: {name: web, set: " SET "}\n"
+	                                "spec:\n  replicas: 2\n  timeout: 3600\n"
+	                                "  rollout: {maxSurge: 1}\n"),
+	          0);
+	CHECK_INT(test_script_server_start(&server, quiet_script, &sv), 0);
+	snprintf(url_env, sizeof(url_env), "SEACLOUD_API_BASE_URL=%s", server.base_url);
+	const char *env[] = {url_env, "SEACLOUD_API_KEY=" TEST_API_KEY, NULL};
+	test_sandboxd where = {.dir = dir};
+	CHECK_INT(test_run_apply(
+	              &where,
+	              (const char *[]){"apply", "-f", path, "--timeout", "20s", NULL},
+	              env, NULL, &run),
+	          0);
+	test_script_server_stop(&server);
+	CHECK_INT(run.exit_code, 1);
+	CHECK(sv.creates <= 2);
+	CHECK_CONTAINS(run.err, "rollout of 'web' in set '" SET "'");
+	CHECK_INT(cJSON_GetArraySize(sv.sandboxes), 2); /* the old ones stay */
+	test_run_release(&run);
+	cJSON_Delete(sv.sandboxes);
+	pthread_mutex_destroy(&sv.lock);
+	remove(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(a_server_without_heartbeats_is_said_and_not_waited_for);
+	RUN(a_service_that_loses_creates_does_not_make_a_rollout_create_forever);
 	RUN(a_template_change_rolls_out_in_waves_within_surge_and_availability);
 	RUN(a_heartbeat_error_stops_the_rollout_and_keeps_the_old_sandboxes);
 	RUN(a_missed_progress_deadline_stops_the_rollout);
