@@ -326,6 +326,9 @@ int sc_action_kind_rank(sc_action_kind kind);
 
 /* "create", "resume", ... and the symbol "+", ">", "=", "~", "-/+", "-". */
 const char *sc_action_kind_name(sc_action_kind kind);
+
+/* How many actions are pure deletes, what --max-delete counts (not replaces). */
+size_t sc_plan_delete_count(const sc_plan *plan);
 const char *sc_action_kind_symbol(sc_action_kind kind);
 /* Whether the action writes through a DELETE (delete, replace). */
 bool sc_action_deletes(sc_action_kind kind);

@@ -171,33 +171,77 @@ static bool nothing_failed(const sc_reconcile *run)
 	return sc_reconcile_all_done(run);
 }
 
-/* The sandboxes plan creates for spec (a replace makes one too). */
-static unsigned creates_of(const sc_plan *plan, const sc_spec *spec)
+/* The sandboxes plan creates (kind CREATE) or deletes (DELETE) of spec; a replace does both. */
+static unsigned count_of(const sc_plan *plan, const sc_spec *spec, sc_action_kind kind)
 {
 	unsigned count = 0;
 	for (size_t i = 0; i < plan->count; i++) {
 		const sc_action *action = &plan->actions[i];
 		count += action->spec == spec &&
-		         (action->kind == SC_ACTION_CREATE || action->kind == SC_ACTION_REPLACE);
+		         (action->kind == kind || action->kind == SC_ACTION_REPLACE);
 	}
 	return count;
 }
 
 /*
- * Whether next would take a rollout past as many creates in this run as
- * its spec has replicas: each old replica is replaced once, so more means
- * the service does not list (or keeps losing) what was made, and every
- * wave would create again.
+ * What a run may do to a spec under rollout: each old replica is replaced
+ * once, so no more creates than replicas, and no more deletes than the
+ * members it started with and the ones it made. Past that the service
+ * does not list what was made, or shows ones nobody made, and every wave
+ * would act again, without end.
  */
-static bool creates_too_many(const sc_reconcile *run, const sc_plan *next)
+typedef struct rollout_bound {
+	const sc_spec *spec;
+	unsigned deletes; /* the most deletes of the run */
+} rollout_bound;
+
+typedef struct rollout_bounds {
+	rollout_bound *items;
+	size_t count, alloc;
+} rollout_bounds;
+
+static const rollout_bound *bound_of(rollout_bounds *bounds, const sc_rollout *entry)
 {
+	for (size_t i = 0; i < bounds->count; i++) {
+		if (bounds->items[i].spec == entry->spec)
+			return &bounds->items[i];
+	}
+	SC_GROW(bounds->items, bounds->count + 1, bounds->alloc);
+	bounds->items[bounds->count] = (rollout_bound){
+	    entry->spec, entry->updated + entry->old + entry->replicas};
+	return &bounds->items[bounds->count++];
+}
+
+static void note_bounds(rollout_bounds *bounds, const sc_plan *plan)
+{
+	for (size_t i = 0; i < plan->rollout_count; i++)
+		bound_of(bounds, &plan->rollouts[i]);
+}
+
+/* Why next may not run after what the run did already, or NULL when it may. */
+static const char *past_bounds(const sc_reconcile *run, rollout_bounds *bounds,
+                               const sc_plan *next)
+{
+	long max_delete = run->config->max_delete;
+
+	if (max_delete >= 0 &&
+	    sc_plan_delete_count(&run->plan) + sc_plan_delete_count(next) > (size_t)max_delete)
+		return "another wave would delete more than --max-delete in one run";
 	for (size_t i = 0; i < next->rollout_count; i++) {
 		const sc_rollout *entry = &next->rollouts[i];
-		if (creates_of(&run->plan, entry->spec) + creates_of(next, entry->spec) >
+		const rollout_bound *bound = bound_of(bounds, entry);
+		if (count_of(&run->plan, entry->spec, SC_ACTION_CREATE) +
+		        count_of(next, entry->spec, SC_ACTION_CREATE) >
 		    entry->replicas)
-			return true;
+			return "the service does not list the sandboxes it created; another wave "
+			       "would create more than the spec has replicas";
+		if (count_of(&run->plan, entry->spec, SC_ACTION_DELETE) +
+		        count_of(next, entry->spec, SC_ACTION_DELETE) >
+		    bound->deletes)
+			return "the service shows sandboxes this run did not make; another wave "
+			       "would delete more than the rollout had and made";
 	}
-	return false;
+	return NULL;
 }
 
 /* Runs plan with what is left of the run's time. */
@@ -295,7 +339,9 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 	long poll = POLL_FIRST_MS;
 	bool moved = run->plan.count > 0;
 	const char *why = NULL;
+	rollout_bounds bounds = {0};
 
+	note_bounds(&bounds, &run->plan);
 	while (progressing(run) && nothing_failed(run)) {
 		if (!moved) {
 			wait_ms(run, poll);
@@ -316,10 +362,8 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 			why = "the next wave could not be planned";
 			break;
 		}
-		if (creates_too_many(run, &next)) {
+		if ((why = past_bounds(run, &bounds, &next))) {
 			sc_plan_release(&next);
-			why = "the service does not list the sandboxes it created; another wave "
-			      "would create more than the spec has replicas";
 			break;
 		}
 		moved = next.count > 0;
@@ -341,6 +385,7 @@ int sc_reconcile_rollout(sc_reconcile *run, int64_t started_ms)
 			break;
 		}
 	}
+	free(bounds.items);
 	if (!why && stopping(run))
 		why = "a stop was requested";
 	if (!why && !nothing_failed(run))

@@ -442,6 +442,8 @@ typedef struct quiet_service {
 	int next_id;
 	int most; /* the most sandboxes it held at once */
 	bool forget; /* answers a create, and never lists what it made */
+	bool clone;  /* each listing shows one more, starting, copy of one it made */
+	int deletes; /* deletes answered */
 	int creates; /* creates answered */
 } quiet_service;
 
@@ -475,6 +477,20 @@ static void quiet_script(void *ctx, const test_script_request *request,
 	if (!path) {
 		test_script_reply_text(reply, 404, "{\"message\":\"not found\"}");
 	} else if (!strcmp(request->method, "GET") && (!path[10] || path[10] == '?')) {
+		cJSON *made = NULL, *each;
+		cJSON_ArrayForEach(each, sv->sandboxes)
+		{
+			if (cJSON_GetObjectItem(cJSON_GetObjectItem(each, "metadata"), "sc-apply/hash"))
+				made = each;
+		}
+		if (sv->clone && made)
+			cJSON_SetValuestring(
+			    cJSON_GetObjectItem(
+			        quiet_sandbox(sv, "base",
+			                      cJSON_Duplicate(cJSON_GetObjectItem(made, "metadata"),
+			                                      true)),
+			        "state"),
+			    "starting");
 		char *text = cJSON_PrintUnformatted(sv->sandboxes);
 		test_script_reply_text(reply, 200, text);
 		free(text);
@@ -495,6 +511,7 @@ static void quiet_script(void *ctx, const test_script_request *request,
 		cJSON_Delete(body);
 	} else if (!strcmp(request->method, "DELETE") && path[10] == '/') {
 		int n = cJSON_GetArraySize(sv->sandboxes);
+		sv->deletes++;
 		for (int i = 0; i < n; i++) {
 			cJSON *id = cJSON_GetObjectItem(
 			    cJSON_GetArrayItem(sv->sandboxes, i), "sandboxID");
@@ -601,8 +618,71 @@ TEST(a_service_that_loses_creates_does_not_make_a_rollout_create_forever)
 	test_script_server_stop(&server);
 	CHECK_INT(run.exit_code, 1);
 	CHECK(sv.creates <= 2);
+	CHECK_CONTAINS(run.err, "the service does not list the sandboxes it created");
 	CHECK_CONTAINS(run.err, "rollout of 'web' in set '" SET "'");
 	CHECK_INT(cJSON_GetArraySize(sv.sandboxes), 2); /* the old ones stay */
+	test_run_release(&run);
+	cJSON_Delete(sv.sandboxes);
+	pthread_mutex_destroy(&sv.lock);
+	remove(path);
+	rmdir(dir);
+}
+
+/*
+ * A service that shows one more new sandbox at each listing: a rollout
+ * would delete the surplus at every wave. Within one run no more is
+ * deleted than --max-delete, and the run ends.
+ */
+TEST(a_service_that_invents_sandboxes_does_not_make_a_rollout_delete_forever)
+{
+	quiet_service sv = {.sandboxes = cJSON_CreateArray(), .clone = true};
+	test_script_server server;
+	test_run run;
+	char dir_template[] = "/tmp/sc-rollout-XXXXXX";
+	char path[200], url_env[200];
+
+	pthread_mutex_init(&sv.lock, NULL);
+	char *dir = mkdtemp(dir_template);
+	CHECK(dir != NULL);
+	for (int i = 0; i < 2; i++) {
+		cJSON *metadata = cJSON_CreateObject();
+		cJSON_AddStringToObject(metadata, "sc-apply/set", SET);
+		cJSON_AddStringToObject(metadata, "sc-apply/name", "web");
+		quiet_sandbox(&sv, "base", metadata);
+	}
+	snprintf(path, sizeof(path), "%s/web.yaml", dir);
+	CHECK_INT(test_write_file(path, "apiVersion: sc-apply/v1\nkind: Sandbox\n"
+	                                "metadata: {name: web, set: " SET "}\n"
+	                                "spec:\n  replicas: 2\n  timeout: 3600\n"
+	                                "  rollout: {maxSurge: 1}\n"),
+	          0);
+	CHECK_INT(test_script_server_start(&server, quiet_script, &sv), 0);
+	snprintf(url_env, sizeof(url_env), "SEACLOUD_API_BASE_URL=%s", server.base_url);
+	const char *env[] = {url_env, "SEACLOUD_API_KEY=" TEST_API_KEY, NULL};
+	test_sandboxd where = {.dir = dir};
+	/* With --max-delete 1: no more pure deletes than that in the whole run. */
+	CHECK_INT(test_run_apply(&where,
+	                         (const char *[]){"apply", "-f", path, "--timeout", "60s",
+	                                          "--max-delete", "1", NULL},
+	                         env, NULL, &run),
+	          0);
+	CHECK_INT(run.exit_code, 1);
+	CHECK(!strstr(run.err, "--timeout ran out"));
+	CHECK(sv.deletes <= 1 + 2); /* --max-delete, and the replaced old ones */
+	CHECK_CONTAINS(run.err, "more than --max-delete in one run");
+	test_run_release(&run);
+	/* Without --max-delete: the run still ends before its --timeout. */
+	sv.deletes = 0;
+	CHECK_INT(test_run_apply(
+	              &where,
+	              (const char *[]){"apply", "-f", path, "--timeout", "60s", NULL},
+	              env, NULL, &run),
+	          0);
+	test_script_server_stop(&server);
+	CHECK_INT(run.exit_code, 1);
+	CHECK(!strstr(run.err, "--timeout ran out"));
+	CHECK_CONTAINS(run.err, "the service shows sandboxes this run did not make");
+	CHECK(sv.deletes <= 2 + 2 + 3); /* the ones it had (2 old, one made, 2 shown), 2 made */
 	test_run_release(&run);
 	cJSON_Delete(sv.sandboxes);
 	pthread_mutex_destroy(&sv.lock);
@@ -614,6 +694,7 @@ int main(void)
 {
 	RUN(a_server_without_heartbeats_is_said_and_not_waited_for);
 	RUN(a_service_that_loses_creates_does_not_make_a_rollout_create_forever);
+	RUN(a_service_that_invents_sandboxes_does_not_make_a_rollout_delete_forever);
 	RUN(a_template_change_rolls_out_in_waves_within_surge_and_availability);
 	RUN(a_heartbeat_error_stops_the_rollout_and_keeps_the_old_sandboxes);
 	RUN(a_missed_progress_deadline_stops_the_rollout);

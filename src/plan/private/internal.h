@@ -27,9 +27,6 @@ sc_action *sc_plan_push(sc_plan *plan, sc_action_kind kind, const char *set,
 /* Sorts the actions into the documented order (see plan.h). */
 void sc_plan_sort(sc_plan *plan);
 
-/* How many actions are pure deletes (SC_ACTION_DELETE). */
-size_t sc_plan_delete_count(const sc_plan *plan);
-
 /* The --max-delete guard: an error in diag and -1 when the plan exceeds it. */
 int sc_plan_check_max_delete(const sc_plan *plan, const sc_plan_options *options,
                              sc_diag *diag);
