@@ -184,7 +184,13 @@ static char *read_plan_text(sc_reconcile *run, const char *path)
 		              strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > PLAN_FILE_MAX_BYTES) {
+	if (fstat(fd, &st)) {
+		sc_diag_error(&run->diag, NULL, 0, 0, "cannot read the plan '%s': %s", path,
+		              strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > PLAN_FILE_MAX_BYTES) {
 		sc_diag_error(&run->diag, NULL, 0, 0, "cannot read the plan '%s': %s", path,
 		              S_ISREG(st.st_mode) ? "too large" : "not a regular file");
 		close(fd);
