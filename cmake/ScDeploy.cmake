@@ -5,7 +5,8 @@
 #                                                    (deploy/systemd/, not enabled)
 #   /etc/sc-apply/env (mode 0600, a conffile)        (the env example)
 #   share/doc/sc-apply/                              (README, examples, env example,
-#                                                     copyright, changelog.gz)
+#                                                     copyright, changelog.gz,
+#                                                     specs/sandbox.schema.json)
 # `cpack -G DEB` in a build tree configured with -DCMAKE_INSTALL_PREFIX=/usr
 # makes sc-apply_<version>_<arch>.deb.
 include(GNUInstallDirs)
@@ -75,6 +76,9 @@ if(SC_GZIP)
 endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         FILES_MATCHING PATTERN "*.yaml")
+# Beside the examples, where their "$schema=../specs/sandbox.schema.json" line points.
+install(FILES ${PROJECT_SOURCE_DIR}/specs/sandbox.schema.json
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/specs)
 
 # The .deb. The paths inside it are the configured prefix's: configure with
 # -DCMAKE_INSTALL_PREFIX=/usr for a package that follows Debian policy.

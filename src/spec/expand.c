@@ -109,10 +109,13 @@ static int expand_reference(expansion *x, sc_buf *out, const char *body, size_t 
 		}
 	} else {
 		result = -1;
+		int message_len = (int)(len - n - 2);
+
 		sc_spec_strlist_push(x->errors,
-		                     sc_asprintf("variable %s is %s: %.*s", name,
+		                     sc_asprintf("variable %s is %s%s%.*s", name,
 		                                 value ? "empty" : "not set",
-		                                 (int)(len - n - 2), body + n + 2));
+		                                 message_len ? ": " : "", message_len,
+		                                 body + n + 2));
 	}
 	free(name);
 	return result;

@@ -50,7 +50,9 @@ for path in /usr/bin/sc-apply /usr/bin/sc-sandboxd \
 	/usr/share/bash-completion/completions/sc-sandboxd \
 	/usr/lib/systemd/system/sc-apply.service /usr/lib/systemd/system/sc-apply.timer \
 	/usr/lib/systemd/system/sc-apply-agent.service /usr/share/doc/sc-apply/README.md \
-	/usr/share/doc/sc-apply/copyright /usr/share/doc/sc-apply/changelog.gz; do
+	/usr/share/doc/sc-apply/copyright /usr/share/doc/sc-apply/changelog.gz \
+	/usr/share/doc/sc-apply/examples/warm-pool.yaml \
+	/usr/share/doc/sc-apply/specs/sandbox.schema.json; do
 	check "holds $path" grep -qx -- "$path" "$work/contents"
 done
 check "holds nothing outside /usr but /etc/sc-apply/env" \

@@ -94,6 +94,12 @@ TEST(required_with_message)
 	CHECK_EXPANDS("${NAME:?unused}", "py");
 }
 
+TEST(required_without_message_ends_at_the_name)
+{
+	CHECK_EXPANDS("${UNSET:?}", "ERR: variable UNSET is not set");
+	CHECK_EXPANDS("${EMPTY:?}", "ERR: variable EMPTY is empty");
+}
+
 TEST(malformed)
 {
 	static const char *const bad[] = {"${}",    "${1A}",  "${A-b}", "${A:x}",
@@ -326,6 +332,7 @@ int main(void)
 	RUN(defaults);
 	RUN(unset_is_an_error_naming_the_variable);
 	RUN(required_with_message);
+	RUN(required_without_message_ends_at_the_name);
 	RUN(malformed);
 	RUN(nested_defaults);
 	RUN(nesting_is_bounded);
