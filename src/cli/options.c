@@ -18,15 +18,36 @@
 #include "common/mem.h"
 #include "common/text.h"
 
+static int usage_errorv(const sc_cli_command *command, const char *fmt, va_list ap)
+{
+	fputs("sc-apply: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (command)
+		fprintf(stderr, "\n(see 'sc-apply %s --help')\n", command->name);
+	else
+		fputs("\n(see 'sc-apply --help')\n", stderr);
+	return SC_EXIT_USAGE;
+}
+
 int sc_cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("sc-apply: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int result = usage_errorv(NULL, fmt, ap);
 	va_end(ap);
-	fputs("\n(see 'sc-apply --help')\n", stderr);
-	return SC_EXIT_USAGE;
+	return result;
+}
+
+/* A usage error of one command: the hint names that command's help. */
+static int command_usage_error(const sc_cli_command *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int command_usage_error(const sc_cli_command *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int result = usage_errorv(command, fmt, ap);
+	va_end(ap);
+	return result;
 }
 
 /* A whole decimal number in [min, max], or -1 with *ok false. */
@@ -376,9 +397,8 @@ static int unknown_option(const char *word, int optopt_value)
 static int not_taken(const sc_cli_command *command, int id)
 {
 	const sc_cli_option *option = &sc_cli_option_table[id];
-	return sc_cli_usage_error("%s: option \"--%s\" is not taken by this command "
-	                          "(see 'sc-apply %s --help')",
-	                          command->name, option->name, command->name);
+	return command_usage_error(command, "%s: option \"--%s\" is not taken by this command",
+	                           command->name, option->name);
 }
 
 static void set_defaults(sc_cli_options *out, const sc_cli_command *command)

@@ -187,6 +187,23 @@ static void put_rollout_results(FILE *out, const sc_term *term, const sc_plan *p
 	}
 }
 
+/*
+ * Nothing to do. Held-back sandboxes count as unchanged but do not match
+ * their specs: the line says so, so that no one reads held drift as none.
+ */
+static void put_no_changes(FILE *out, const sc_plan *plan)
+{
+	size_t held = plan->held_count;
+	if (!held) {
+		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
+		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
+		return;
+	}
+	fprintf(out, "No changes run: %zu sandbox%s unchanged, %zu of them held back by "
+	        "protect and not matching the specs (see above; --force acts on them).\n",
+	        plan->unchanged, plan->unchanged == 1 ? "" : "es", held);
+}
+
 void sc_render_plan_text(FILE *out, const sc_render_context *context)
 {
 	const sc_plan *plan = context->plan;
@@ -220,8 +237,7 @@ void sc_render_plan_text(FILE *out, const sc_render_context *context)
 		return;
 	}
 	if (!plan->count) {
-		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
-		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
+		put_no_changes(out, plan);
 		return;
 	}
 	count_kinds(plan, counts);
@@ -288,8 +304,7 @@ void sc_render_results_text(FILE *out, const sc_render_context *context)
 	}
 	put_rollout_results(out, term, plan);
 	if (!plan->count && !plan->rollout_count) {
-		fprintf(out, "No changes: %zu sandbox%s match%s the specs.\n", plan->unchanged,
-		        plan->unchanged == 1 ? "" : "es", plan->unchanged == 1 ? "es" : "");
+		put_no_changes(out, plan);
 		return;
 	}
 	size_t unfinished = 0;

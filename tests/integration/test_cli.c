@@ -124,6 +124,9 @@ TEST(validate_with_prune_exits_64_naming_prune)
 	CHECK_INT(run((const char *[]){"validate", "-f", "x.yaml", "--prune", NULL}, &out), 0);
 	CHECK_INT(out.exit_code, 64);
 	CHECK(strstr(out.err, "validate: option \"--prune\" is not taken by this command") != NULL);
+	/* One hint, to the command's own help. */
+	CHECK(strstr(out.err, "(see 'sc-apply validate --help')") != NULL);
+	CHECK(strstr(out.err, "(see 'sc-apply --help')") == NULL);
 	test_run_release(&out);
 }
 

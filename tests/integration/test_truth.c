@@ -289,6 +289,23 @@ TEST(protect_holds_on_delete_of_a_set_until_force)
 	finish(&sd);
 }
 
+/* Held drift is never read as none: the summary says what protect held back. */
+TEST(a_plan_with_only_held_drift_says_so)
+{
+	test_sandboxd sd;
+	CHECK_INT(test_sandboxd_start(&sd, NULL), 0);
+	const char *spec =
+	    write_spec(&sd, "app.yaml", app_spec("  protect: true\n  replicas: 2\n"));
+	expect_apply(&sd, (const char *[]){"-f", spec, NULL}, 0);
+	spec = write_spec(&sd, "app.yaml", app_spec("  protect: true\n  replicas: 1\n"));
+	test_run run = run_apply(&sd, (const char *[]){"plan", "-f", spec, NULL});
+	CHECK_INT(run.exit_code, 0); /* apply would write nothing */
+	CHECK_CONTAINS(run.out, "1 of them held back by protect and not matching the specs");
+	CHECK_NOT_CONTAINS(run.out, "match the specs.");
+	test_run_release(&run);
+	finish(&sd);
+}
+
 /* A replace deletes the old sandbox: protect holds it, in place and named, until --force. */
 TEST(protect_holds_a_replace_until_force)
 {
@@ -418,6 +435,7 @@ int main(void)
 	RUN(protect_holds_a_pruned_sandbox_until_force);
 	RUN(protect_holds_on_delete_of_a_set_until_force);
 	RUN(protect_holds_a_replace_until_force);
+	RUN(a_plan_with_only_held_drift_says_so);
 	RUN(replace_shows_the_template_old_and_new);
 	RUN(replace_shows_what_the_server_reports_as_old);
 	RUN(a_changed_secret_is_named_but_never_shown);
